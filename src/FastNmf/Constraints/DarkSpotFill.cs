@@ -1,0 +1,110 @@
+using FastNmf.Kernels.Polar;
+
+namespace FastNmf.Constraints;
+
+/// <summary>
+/// The diffraction constraint [·]_W of the paper: r–φ transform of a diffraction, per radius the mean over φ,
+/// samples above <c>factor × mean</c> (Bragg spots) excluded, the mean recalibrated without them, and every value below
+/// that baseline raised to it. The way back to (u, v) does not resample the image (which would blur Bragg spots):
+/// each detector pixel at exact radius ρ is compared with the baseline interpolated linearly between the two
+/// neighbouring integer radii and raised to it if below — so only dark-spot pixels change. Masked pixels, samples
+/// that touch them and pixels beyond the largest radius are left alone. Owns its scratch; not thread-safe.
+/// </summary>
+internal sealed class DarkSpotFill
+{
+    private readonly PolarSamplingMap _map;
+    private readonly IPolarGather _gather;
+    private readonly double _factor;
+    private readonly float[] _polar;
+    private readonly double[] _baseline;
+
+    public DarkSpotFill(PolarSamplingMap map, IPolarGather gather, double outlierFactor)
+    {
+        _map = map;
+        _gather = gather;
+        _factor = outlierFactor;
+        _polar = new float[map.Radii * map.PhiSamples];
+        _baseline = new double[map.Radii];
+    }
+
+    public static DarkSpotFill Create(int detRows, int detCols, ReadOnlySpan<bool> masked, PolarConstraintOptions options, IPolarGather gather)
+    {
+        options.Validate();
+        double cr = options.CentreRow ?? detRows / 2;
+        double cc = options.CentreCol ?? detCols / 2;
+        int radii = (Math.Min(detRows, detCols) / 2) + 1;
+        return new DarkSpotFill(new PolarSamplingMap(detRows, detCols, cr, cc, radii, options.PhiSamples, masked), gather, options.OutlierFactor);
+    }
+
+    public PolarSamplingMap Map => _map;
+
+    /// <summary>The per-radius baselines of the last <see cref="Apply"/> (NaN where a radius had no usable sample).</summary>
+    public ReadOnlySpan<double> Baseline => _baseline;
+
+    /// <summary>Raises the dark spots of one full detector image in place; returns the number of pixels raised.</summary>
+    public int Apply(Span<float> image)
+    {
+        _gather.Gather(image, _map, _polar);
+        ComputeBaseline();
+        int raised = 0;
+        int[] pixels = _map.Pixels;
+        int[] floors = _map.PixelRadiusFloor;
+        float[] fractions = _map.PixelRadiusFraction;
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            double lo = _baseline[floors[i]];
+            double hi = _baseline[floors[i] + 1];
+            double t = fractions[i];
+            double b = double.IsNaN(lo) ? hi : double.IsNaN(hi) ? lo : ((1 - t) * lo) + (t * hi);
+            if (image[pixels[i]] < b)
+            {
+                image[pixels[i]] = (float)b;
+                raised++;
+            }
+        }
+
+        return raised;
+    }
+
+    private void ComputeBaseline()
+    {
+        int nPhi = _map.PhiSamples;
+        bool[] valid = _map.Valid;
+        for (int r = 0; r < _map.Radii; r++)
+        {
+            ReadOnlySpan<float> ring = _polar.AsSpan(r * nPhi, nPhi);
+            ReadOnlySpan<bool> ok = valid.AsSpan(r * nPhi, nPhi);
+            double sum = 0;
+            int count = 0;
+            for (int p = 0; p < nPhi; p++)
+            {
+                if (ok[p])
+                {
+                    sum += ring[p];
+                    count++;
+                }
+            }
+
+            if (count == 0)
+            {
+                _baseline[r] = double.NaN;
+                continue;
+            }
+
+            double mean = sum / count;
+            double threshold = _factor * mean;
+            double kept = 0;
+            int keptCount = 0;
+            for (int p = 0; p < nPhi; p++)
+            {
+                if (ok[p] && !(mean > 0 && ring[p] > threshold))
+                {
+                    kept += ring[p];
+                    keptCount++;
+                }
+            }
+
+            _baseline[r] = keptCount > 0 ? kept / keptCount : mean;
+        }
+    }
+}

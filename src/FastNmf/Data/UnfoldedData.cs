@@ -1,0 +1,206 @@
+using FastNmf.Memory;
+
+namespace FastNmf.Data;
+
+/// <summary>
+/// The data matrix X of the paper (n_uv × n_xy, one diffraction per column), stored once as float32 in
+/// frame-major order — each diffraction contiguous, which is X transposed in row-major terms — with masked detector
+/// pixels dropped rather than multiplied by zero. Owns unmanaged memory: dispose it.
+/// </summary>
+public sealed class UnfoldedData : IDisposable
+{
+    private readonly AlignedBuffer<float> _frames;
+    private readonly int[] _keptPixels;
+
+    private UnfoldedData(AlignedBuffer<float> frames, int[] keptPixels, int scanRows, int scanCols, int detRows, int detCols, long stride)
+    {
+        _frames = frames;
+        _keptPixels = keptPixels;
+        ScanRows = scanRows;
+        ScanCols = scanCols;
+        DetRows = detRows;
+        DetCols = detCols;
+        Stride = stride;
+        SumOfSquares = ComputeSumOfSquares();
+        Mean = ComputeSum() / ((double)NUv * NXy);
+    }
+
+    /// <summary>Scan rows of the source data set.</summary>
+    public int ScanRows { get; }
+
+    /// <summary>Scan columns of the source data set.</summary>
+    public int ScanCols { get; }
+
+    /// <summary>Detector rows.</summary>
+    public int DetRows { get; }
+
+    /// <summary>Detector columns.</summary>
+    public int DetCols { get; }
+
+    /// <summary>n_xy: columns of X (scan positions).</summary>
+    public int NXy => ScanRows * ScanCols;
+
+    /// <summary>Rows of X: the unmasked detector pixels.</summary>
+    public int NUv => _keptPixels.Length;
+
+    /// <summary>Detector index (row-major) of each row of X.</summary>
+    public ReadOnlySpan<int> KeptPixels => _keptPixels;
+
+    /// <summary>‖X‖²_F, accumulated in double.</summary>
+    public double SumOfSquares { get; }
+
+    /// <summary>Mean of X.</summary>
+    public double Mean { get; }
+
+    /// <summary>Row stride of the frame-major storage, a multiple of 16 floats (64 bytes) so every frame starts aligned.</summary>
+    internal long Stride { get; }
+
+    /// <summary>X as an <c>n_xy × n_uv</c> row-major view (frame per row).</summary>
+    internal MatrixView Frames => MatrixView.Over(_frames, NXy, NUv, Stride);
+
+    /// <summary>Unfolds <paramref name="data"/> into X, dropping the pixels <paramref name="mask"/> excludes.</summary>
+    /// <exception cref="ArgumentException">the mask does not match the detector.</exception>
+    public static UnfoldedData Create(Dataset4D data, DetectorMask? mask = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (mask is not null && (mask.DetRows != data.DetRows || mask.DetCols != data.DetCols))
+        {
+            throw new ArgumentException($"mask is {mask.DetRows}×{mask.DetCols} but the detector is {data.DetRows}×{data.DetCols}.", nameof(mask));
+        }
+
+        int[] kept = mask is null
+            ? Enumerable.Range(0, data.NUv).ToArray()
+            : Enumerable.Range(0, data.NUv).Where(i => !mask.Masked[i]).ToArray();
+        long stride = (kept.Length + 15L) & ~15L;
+        var frames = new AlignedBuffer<float>(checked(stride * data.NXy), "X");
+        try
+        {
+            var x = MatrixView.Over(frames, data.NXy, kept.Length, stride);
+            for (int j = 0; j < data.NXy; j++)
+            {
+                ReadOnlySpan<float> frame = data.Data.AsSpan(j * data.NUv, data.NUv);
+                Span<float> row = x.Row(j);
+                if (mask is null)
+                {
+                    frame.CopyTo(row);
+                }
+                else
+                {
+                    for (int u = 0; u < kept.Length; u++)
+                    {
+                        row[u] = frame[kept[u]];
+                    }
+                }
+            }
+
+            return new UnfoldedData(frames, kept, data.ScanRows, data.ScanCols, data.DetRows, data.DetCols, stride);
+        }
+        catch
+        {
+            frames.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>X's column j (the diffraction at scan position j), masked pixels absent.</summary>
+    public ReadOnlySpan<float> Column(int j)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(j);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(j, NXy);
+        return Frames.Row(j);
+    }
+
+    /// <summary>Scatters rows of length <see cref="NUv"/> (k of them) back to full detector images, masked pixels 0.</summary>
+    public float[] RefoldDiffractions(ReadOnlySpan<float> rows, int count)
+    {
+        if (rows.Length != count * NUv)
+        {
+            throw new ArgumentException($"{count} diffractions of {NUv} kept pixels need {count * NUv} values, got {rows.Length}.", nameof(rows));
+        }
+
+        int nDet = DetRows * DetCols;
+        var images = new float[count * nDet];
+        for (int c = 0; c < count; c++)
+        {
+            ScatterRow(rows.Slice(c * NUv, NUv), images.AsSpan(c * nDet, nDet));
+        }
+
+        return images;
+    }
+
+    /// <summary>Refolds X into a 4D data set (masked pixels 0).</summary>
+    public Dataset4D Refold()
+    {
+        int nDet = DetRows * DetCols;
+        var data = new float[(long)NXy * nDet];
+        for (int j = 0; j < NXy; j++)
+        {
+            ScatterRow(Column(j), data.AsSpan(j * nDet, nDet));
+        }
+
+        return new Dataset4D(data, ScanRows, ScanCols, DetRows, DetCols);
+    }
+
+    internal void ScatterRow(ReadOnlySpan<float> row, Span<float> image)
+    {
+        image.Clear();
+        for (int u = 0; u < _keptPixels.Length; u++)
+        {
+            image[_keptPixels[u]] = row[u];
+        }
+    }
+
+    internal void GatherRow(ReadOnlySpan<float> image, Span<float> row)
+    {
+        for (int u = 0; u < _keptPixels.Length; u++)
+        {
+            row[u] = image[_keptPixels[u]];
+        }
+    }
+
+    /// <summary>The boolean mask (true = excluded) implied by the kept pixels.</summary>
+    internal bool[] MaskedPixels()
+    {
+        var masked = Enumerable.Repeat(true, DetRows * DetCols).ToArray();
+        foreach (int i in _keptPixels)
+        {
+            masked[i] = false;
+        }
+
+        return masked;
+    }
+
+    private double ComputeSumOfSquares()
+    {
+        double total = 0;
+        for (int j = 0; j < NXy; j++)
+        {
+            double s = 0;
+            foreach (float v in Column(j))
+            {
+                s += (double)v * v;
+            }
+
+            total += s;
+        }
+
+        return total;
+    }
+
+    private double ComputeSum()
+    {
+        double total = 0;
+        for (int j = 0; j < NXy; j++)
+        {
+            foreach (float v in Column(j))
+            {
+                total += v;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Frees X.</summary>
+    public void Dispose() => _frames.Dispose();
+}

@@ -1,0 +1,89 @@
+using FastNmf.Constraints;
+
+namespace FastNmf;
+
+/// <summary>
+/// Parameters of a factorization. The defaults are the paper's protocol: constrained method, both domain constraints,
+/// the 3×3 Gaussian map kernel of a 2 nm probe at 1.5 nm steps (Fig. 5a), 500 iterations, 10 restarts, no early stop.
+/// </summary>
+public sealed record NmfOptions
+{
+    /// <summary>The paper's map kernel: Gaussian, probe FWHM 2 nm, scan step 1.5 nm → 3×3.</summary>
+    public static ConvolutionKernel PaperMapKernel { get; } = ConvolutionKernel.FromProbe(2.0, 1.5);
+
+    /// <summary>n_k, the number of components (1 ≤ k &lt; min(n_uv, n_xy)).</summary>
+    public required int Components { get; init; }
+
+    /// <summary>Update scheme.</summary>
+    public NmfMethod Method { get; init; } = NmfMethod.Constrained;
+
+    /// <summary>Iterations per restart (paper: 500).</summary>
+    public int Iterations { get; init; } = 500;
+
+    /// <summary>Random restarts; the one with the lowest final MSE is kept (paper: 10).</summary>
+    public int Restarts { get; init; } = 10;
+
+    /// <summary>Seed of restart 0; restart r uses a seed derived from (Seed, r), so any restart can be replayed alone.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Constraint on W (constrained method only).</summary>
+    public DiffractionConstraint DiffractionConstraint { get; init; } = DiffractionConstraint.DarkSpotFill;
+
+    /// <summary>Constraint on H (constrained method only).</summary>
+    public MapConstraint MapConstraint { get; init; } = MapConstraint.Convolution;
+
+    /// <summary>Kernel of [·]_H.</summary>
+    public ConvolutionKernel MapKernel { get; init; } = PaperMapKernel;
+
+    /// <summary>Geometry and threshold of [·]_W.</summary>
+    public PolarConstraintOptions Polar { get; init; } = new();
+
+    /// <summary>
+    /// Early stop (off when null): a restart ends once both ‖ΔW‖₁/‖W‖₁ and ‖ΔH‖₁/‖H‖₁ fall below this value.
+    /// </summary>
+    public double? Tolerance { get; init; }
+
+    /// <summary>Worker threads (default: all cores). Results are bit-identical for a given seed, kernel set and thread count.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The ε that keeps MU's denominators away from zero.</summary>
+    public float MuEpsilon { get; init; } = 1e-12f;
+
+    internal void Validate(int nUv, int nXy)
+    {
+        if (Components < 1 || Components >= Math.Min(nUv, nXy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Components), Components,
+                $"components must satisfy 1 ≤ k < min(n_uv, n_xy) = {Math.Min(nUv, nXy)}.");
+        }
+
+        if (Iterations < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "iterations must be at least 1.");
+        }
+
+        if (Restarts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Restarts), Restarts, "restarts must be at least 1.");
+        }
+
+        if (Threads < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be at least 1.");
+        }
+
+        if (Tolerance is { } t && !(t > 0 && double.IsFinite(t)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Tolerance), t, "tolerance must be a positive number.");
+        }
+
+        if (!(MuEpsilon > 0) || !float.IsFinite(MuEpsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MuEpsilon), MuEpsilon, "ε must be a positive number.");
+        }
+
+        ArgumentNullException.ThrowIfNull(MapKernel);
+        ArgumentNullException.ThrowIfNull(Polar);
+        Polar.Validate();
+    }
+}

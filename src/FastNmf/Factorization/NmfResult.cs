@@ -1,0 +1,78 @@
+namespace FastNmf;
+
+/// <summary>
+/// The kept factorization. Components are sorted by the L2 norm of their map (Step 9), largest first. Each diffraction
+/// (column of W) is normalised to unit L1 norm over the unmasked pixels, so a map value is the number of counts
+/// (electrons) that component contributes at that scan position; WH is unchanged by this choice.
+/// </summary>
+public sealed class NmfResult
+{
+    internal NmfResult(NmfOptions options, float[] w, float[] h, int scanRows, int scanCols, int detRows, int detCols,
+        IReadOnlyList<RestartSummary> restarts, int chosen, IterationHistory history, string kernels, int threads, TimeSpan elapsed)
+    {
+        Options = options;
+        W = w;
+        H = h;
+        ScanRows = scanRows;
+        ScanCols = scanCols;
+        DetRows = detRows;
+        DetCols = detCols;
+        Restarts = restarts;
+        ChosenRestart = chosen;
+        History = history;
+        Kernels = kernels;
+        Threads = threads;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>The options the run used.</summary>
+    public NmfOptions Options { get; }
+
+    /// <summary>n_k.</summary>
+    public int Components => Options.Components;
+
+    /// <summary>Diffractions, <c>k × DetRows × DetCols</c> row-major; masked pixels are 0.</summary>
+    public float[] W { get; }
+
+    /// <summary>Maps, <c>k × ScanRows × ScanCols</c> row-major.</summary>
+    public float[] H { get; }
+
+    /// <summary>Scan rows.</summary>
+    public int ScanRows { get; }
+
+    /// <summary>Scan columns.</summary>
+    public int ScanCols { get; }
+
+    /// <summary>Detector rows.</summary>
+    public int DetRows { get; }
+
+    /// <summary>Detector columns.</summary>
+    public int DetCols { get; }
+
+    /// <summary>Every restart's outcome.</summary>
+    public IReadOnlyList<RestartSummary> Restarts { get; }
+
+    /// <summary>Index of the kept restart (lowest final MSE).</summary>
+    public int ChosenRestart { get; }
+
+    /// <summary>Final MSE of the kept restart.</summary>
+    public double Mse => Restarts[ChosenRestart].FinalMse;
+
+    /// <summary>Monitoring values of the kept restart.</summary>
+    public IterationHistory History { get; }
+
+    /// <summary>Backend and kernel implementations used.</summary>
+    public string Kernels { get; }
+
+    /// <summary>Threads used.</summary>
+    public int Threads { get; }
+
+    /// <summary>Wall time of the whole run (all restarts).</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Diffraction of component <paramref name="c"/>.</summary>
+    public ReadOnlySpan<float> Diffraction(int c) => W.AsSpan(c * DetRows * DetCols, DetRows * DetCols);
+
+    /// <summary>Map of component <paramref name="c"/>.</summary>
+    public ReadOnlySpan<float> Map(int c) => H.AsSpan(c * ScanRows * ScanCols, ScanRows * ScanCols);
+}

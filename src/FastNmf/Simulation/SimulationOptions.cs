@@ -1,0 +1,65 @@
+namespace FastNmf.Simulation;
+
+/// <summary>
+/// Parameters of the paper's simulated 4D-STEM data set (Methods, Fig. 10). The defaults reproduce it: a 36×36 scan,
+/// a 128×128 detector, one amorphous and three crystalline components, a 3×3 grid of crystalline areas of about
+/// 6×6 positions (one row per crystal, crystallinity 9 %, 3 %, 1 % across), gradual interfaces, Poisson noise at
+/// N = 10⁴ electrons per diffraction.
+/// </summary>
+public sealed record SimulationOptions
+{
+    /// <summary>Scan rows.</summary>
+    public int ScanRows { get; init; } = 36;
+
+    /// <summary>Scan columns.</summary>
+    public int ScanCols { get; init; } = 36;
+
+    /// <summary>Detector rows.</summary>
+    public int DetRows { get; init; } = 128;
+
+    /// <summary>Detector columns.</summary>
+    public int DetCols { get; init; } = 128;
+
+    /// <summary>Crystalline components (1–6); the component count is this plus one amorphous component.</summary>
+    public int Crystals { get; init; } = 3;
+
+    /// <summary>Crystallinity ratio of the areas in each grid column (the paper: 9 %, 3 %, 1 %).</summary>
+    public IReadOnlyList<double> Crystallinities { get; init; } = [0.09, 0.03, 0.01];
+
+    /// <summary>Side of a crystalline area on the 36-position scan, scaled with the scan size (the paper: about 6).</summary>
+    public double AreaSize { get; init; } = 6;
+
+    /// <summary>Width (σ, in 36-scan positions) of the gradual interface between an area and the matrix.</summary>
+    public double InterfaceWidth { get; init; } = 1.0;
+
+    /// <summary>Mean electrons per diffraction N (the paper: 10⁴); 0 or less gives the noise-free expectation.</summary>
+    public double Dose { get; init; } = 1e4;
+
+    /// <summary>Seed of the Poisson noise; each frame draws from its own stream, so frames can be made in any order.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Component count: crystals + 1.</summary>
+    public int Components => Crystals + 1;
+
+    internal void Validate()
+    {
+        Check(ScanRows >= 3 && ScanRows <= 4096, nameof(ScanRows), ScanRows, "between 3 and 4096");
+        Check(ScanCols >= 3 && ScanCols <= 4096, nameof(ScanCols), ScanCols, "between 3 and 4096");
+        Check(DetRows >= 16 && DetRows <= 4096, nameof(DetRows), DetRows, "between 16 and 4096");
+        Check(DetCols >= 16 && DetCols <= 4096, nameof(DetCols), DetCols, "between 16 and 4096");
+        Check(Crystals >= 1 && Crystals <= 6, nameof(Crystals), Crystals, "between 1 and 6");
+        Check(Crystallinities is { Count: > 0 } && Crystallinities.All(c => c > 0 && c < 1.0 / Crystals), nameof(Crystallinities),
+            Crystallinities is null ? "null" : string.Join(",", Crystallinities), $"one or more values in (0, {1.0 / Crystals:G3})");
+        Check(AreaSize > 0 && double.IsFinite(AreaSize), nameof(AreaSize), AreaSize, "positive");
+        Check(InterfaceWidth > 0 && double.IsFinite(InterfaceWidth), nameof(InterfaceWidth), InterfaceWidth, "positive");
+        Check(double.IsFinite(Dose) && Dose <= 1e9, nameof(Dose), Dose, "finite and at most 1e9");
+    }
+
+    private static void Check(bool ok, string name, object value, string rule)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be {rule}.");
+        }
+    }
+}
