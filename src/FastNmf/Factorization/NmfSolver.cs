@@ -246,11 +246,12 @@ internal sealed unsafe class NmfSolver
         _team.Run(_work.Small, ProductWork.Chunks(src.Cols), 4);
     }
 
-    // Step 4: [·]₊ or [·]_W, then (constrained method) each diffraction normalised to unit L1 norm.
+    // Step 4: [·]₊ or [·]_W, then each diffraction normalised to unit L1 norm. For primitive ALS the normalisation
+    // changes nothing in exact arithmetic (Eq. 6 absorbs the scale and [·]₊ commutes with positive scaling), but it keeps
+    // WᵀW well scaled when a component is dying.
     private void ConstrainW(MatrixView w)
     {
-        bool constrained = _options.Method == NmfMethod.Constrained;
-        DiffractionConstraint kind = constrained ? _options.DiffractionConstraint : DiffractionConstraint.NonNegative;
+        DiffractionConstraint kind = _options.Method == NmfMethod.Constrained ? _options.DiffractionConstraint : DiffractionConstraint.NonNegative;
         for (int c = 0; c < _k; c++)
         {
             Span<float> row = w.Row(c);
@@ -273,13 +274,10 @@ internal sealed unsafe class NmfSolver
                 }
             }
 
-            if (constrained)
+            float norm = TensorPrimitives.SumOfMagnitudes(row);
+            if (norm > 0 && float.IsFinite(norm))
             {
-                float norm = TensorPrimitives.SumOfMagnitudes(row);
-                if (norm > 0 && float.IsFinite(norm))
-                {
-                    TensorPrimitives.Divide(row, norm, row);
-                }
+                TensorPrimitives.Divide(row, norm, row);
             }
         }
     }

@@ -49,6 +49,15 @@ internal static class CholeskyInverse
     internal static bool TryFactor(ReadOnlySpan<double> g, Span<double> l, int k, double ridge)
     {
         l[..(k * k)].Clear();
+
+        // Pivots are judged against the largest diagonal: a component whose own scale is negligible next to the others
+        // (a dying component) is as singular as a zero one and must get the ridge too.
+        double maxDiag = 0;
+        for (int i = 0; i < k; i++)
+        {
+            maxDiag = Math.Max(maxDiag, Math.Abs(g[i * k + i]));
+        }
+
         for (int j = 0; j < k; j++)
         {
             double diag = g[j * k + j] + ridge;
@@ -57,9 +66,8 @@ internal static class CholeskyInverse
                 diag -= l[j * k + p] * l[j * k + p];
             }
 
-            // Relative pivot test: a pivot lost in rounding noise means (numerical) singularity.
-            double scale = Math.Abs(g[j * k + j]) + ridge;
-            if (!(diag > 1e-12 * scale) || !double.IsFinite(diag))
+            // Float data cannot support a solve conditioned worse than ~1e7: treat such pivots as singular too.
+            if (!(diag > 1e-7 * (maxDiag + ridge)) || !double.IsFinite(diag))
             {
                 return false;
             }

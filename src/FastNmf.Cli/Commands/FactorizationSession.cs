@@ -1,0 +1,44 @@
+using FastNmf.Cli.Output;
+using FastNmf.Data;
+
+namespace FastNmf.Cli.Commands;
+
+/// <summary>Runs a factorization with the live progress display, Ctrl+C cancellation, and the closing report lines.</summary>
+internal static class FactorizationSession
+{
+    public static NmfResult Run(UnfoldedData x, NmfOptions options)
+    {
+        Console.WriteLine($"{Factorizer.DescribeBackend()}; {options.Threads} thread(s)");
+        Console.WriteLine($"X: {x.NUv} detector pixels × {x.NXy} scan positions; method {options.Method.ToString().ToLowerInvariant()}, k = {options.Components}, " +
+            $"{options.Iterations} iterations × {options.Restarts} restarts, seed {options.Seed}" +
+            (options.Method == NmfMethod.Constrained ? $"; W: {options.DiffractionConstraint}, H: {options.MapConstraint} ({options.MapKernel.Description})" : string.Empty));
+        var display = new ProgressDisplay(options.Iterations, options.Restarts);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler handler = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += handler;
+        try
+        {
+            NmfResult result = Factorizer.Run(x, options, display.Report, cancel.Token);
+            display.Finish();
+            foreach (RestartSummary r in result.Restarts)
+            {
+                string notes = (r.RidgeSolves > 0 ? $", {r.RidgeSolves} ridge solve(s) (max λ {r.MaxRidge:E1})" : string.Empty)
+                    + (r.Reseeds > 0 ? $", {r.Reseeds} component(s) re-seeded" : string.Empty);
+                Console.WriteLine($"restart {r.Index + 1,2}: final MSE {r.FinalMse:F6} after {r.Iterations} iterations{notes}{(r.Index == result.ChosenRestart ? "  ← kept" : string.Empty)}");
+            }
+
+            int total = result.Restarts.Sum(r => r.Iterations);
+            Console.WriteLine($"wall time {result.Elapsed.TotalSeconds:F2} s ({result.Elapsed.TotalMilliseconds / Math.Max(1, total):F2} ms per restart-iteration)");
+            return result;
+        }
+        finally
+        {
+            display.Finish();
+            Console.CancelKeyPress -= handler;
+        }
+    }
+}

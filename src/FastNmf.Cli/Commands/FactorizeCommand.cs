@@ -1,0 +1,42 @@
+using System.CommandLine;
+using FastNmf.Cli.Output;
+using FastNmf.Data;
+
+namespace FastNmf.Cli.Commands;
+
+/// <summary><c>fastnmf factorize INPUT.npy -k K --out DIR</c>: the paper's protocol by default.</summary>
+internal static class FactorizeCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "4-D .npy file (scan_rows, scan_cols, det_rows, det_cols); C or Fortran order; uint8/uint16/uint32/int32/float32/float64 and more." };
+        var output = new Option<string>("--out") { Description = "Output directory (must not exist or be empty).", Required = true };
+        var clip = new Option<bool>("--clip-negative") { Description = "Set negative values to 0 (and report how many) instead of rejecting the file." };
+        var solver = new SolverOptionSet();
+        var command = new Command("factorize", "Factorize a 4D-STEM data set X ≈ WH. With only INPUT, -k and --out: the paper's protocol (both constraints, 3×3 Gaussian map kernel, 500 iterations, 10 restarts, no mask).")
+        {
+            input, output, clip,
+        };
+        solver.AddTo(command);
+        command.SetAction(p => CliErrors.Run(() =>
+        {
+            NmfOptions options = solver.Build(p);
+            string outDir = p.GetValue(output)!;
+            using OutputDirectory dir = OutputDirectory.Begin(outDir);
+            (Dataset4D data, InputInfo info) = InputLoader.Load(p.GetValue(input)!, p.GetValue(clip));
+            if (info.Clipped > 0)
+            {
+                Console.WriteLine($"clipped {info.Clipped} negative value(s) to 0");
+            }
+
+            (DetectorMask? mask, MaskInfo maskInfo) = solver.BuildMask(p, data.DetRows, data.DetCols);
+            using UnfoldedData x = UnfoldedData.Create(data, mask);
+            NmfResult result = FactorizationSession.Run(x, options);
+            ResultWriter.Write(dir, result, info, maskInfo, truth: null);
+            dir.Commit();
+            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, summary.json, diffractions.png, maps.png");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,179 @@
+using System.CommandLine;
+using System.Globalization;
+using FastNmf.Constraints;
+using FastNmf.Data;
+using FastNmf.IO;
+
+namespace FastNmf.Cli.Commands;
+
+/// <summary>The factorization options of <c>factorize</c>, and their translation into <see cref="NmfOptions"/>.</summary>
+internal sealed class SolverOptionSet
+{
+    public Option<int> Components { get; } = new("--components", "-k") { Description = "Number of components k (1 ≤ k < min(n_uv, n_xy)).", Required = true };
+
+    public Option<string> Method { get; } = new("--method") { Description = "constrained (the paper's protocol), als (primitive ALS, Eqs. 5–6) or mu (multiplicative updates, Eqs. 3–4).", DefaultValueFactory = _ => "constrained" };
+
+    public Option<string?> Constraints { get; } = new("--constraints") { Description = "Constrained method only: w,h (both, default) | w | h | none. w = dark-spot fill [·]_W, h = map convolution [·]_H; otherwise nonnegativity." };
+
+    public Option<int> Iterations { get; } = new("--iterations") { Description = "Iterations per restart.", DefaultValueFactory = _ => 500 };
+
+    public Option<int> Restarts { get; } = new("--restarts") { Description = "Random restarts; the lowest final MSE is kept.", DefaultValueFactory = _ => 10 };
+
+    public Option<ulong> Seed { get; } = new("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+
+    public Option<int> Threads { get; } = new("--threads") { Description = "Worker threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+    public Option<double?> Tolerance { get; } = new("--tolerance") { Description = "Early stop once ‖ΔW‖₁/‖W‖₁ and ‖ΔH‖₁/‖H‖₁ both fall below this (off by default)." };
+
+    public Option<double?> MaskRadius { get; } = new("--mask-radius") { Description = "Mask a direct-beam disc of this radius (detector pixels)." };
+
+    public Option<string?> MaskCentre { get; } = new("--mask-centre") { Description = "Centre of the direct-beam disc as ROW,COL (default: detector centre)." };
+
+    public Option<double?> ProbeFwhm { get; } = new("--probe-fwhm") { Description = "Probe FWHM for the map kernel (same unit as --scan-step; default 2 with step 1.5: the paper's 3×3 Gaussian)." };
+
+    public Option<double?> ScanStep { get; } = new("--scan-step") { Description = "Scan step (same unit as --probe-fwhm)." };
+
+    public Option<string> Kernel { get; } = new("--kernel") { Description = "Map kernel: gaussian | lorentzian | pseudo-voigt | a .npy file holding an odd square kernel.", DefaultValueFactory = _ => "gaussian" };
+
+    public Option<int?> KernelSize { get; } = new("--kernel-size") { Description = "Odd kernel size (default: spans ±FWHM)." };
+
+    public Option<double> Eta { get; } = new("--eta") { Description = "Pseudo-Voigt Lorentzian fraction η in [0, 1].", DefaultValueFactory = _ => 0.5 };
+
+    public Option<int> PhiSamples { get; } = new("--phi-samples") { Description = "Angular samples of the r–φ transform in [·]_W.", DefaultValueFactory = _ => 360 };
+
+    public Option<double> OutlierFactor { get; } = new("--outlier-factor") { Description = "Bright-spot threshold of [·]_W as a multiple of the radial mean.", DefaultValueFactory = _ => 2.0 };
+
+    public void AddTo(Command command)
+    {
+        Method.AcceptOnlyFromAmong("constrained", "als", "mu");
+        foreach (Option o in new Option[] { Components, Method, Constraints, Iterations, Restarts, Seed, Threads, Tolerance, MaskRadius, MaskCentre, ProbeFwhm, ScanStep, Kernel, KernelSize, Eta, PhiSamples, OutlierFactor })
+        {
+            command.Options.Add(o);
+        }
+    }
+
+    public NmfOptions Build(ParseResult p)
+    {
+        NmfMethod method = p.GetValue(Method) switch
+        {
+            "als" => NmfMethod.Als,
+            "mu" => NmfMethod.Mu,
+            _ => NmfMethod.Constrained,
+        };
+        string? constraints = p.GetValue(Constraints);
+        if (constraints is not null && method != NmfMethod.Constrained)
+        {
+            throw new UsageException("--constraints applies to --method constrained only (als and mu use nonnegativity).");
+        }
+
+        (bool w, bool h) = (constraints ?? "w,h").Replace(" ", string.Empty).ToLowerInvariant() switch
+        {
+            "w,h" or "h,w" => (true, true),
+            "w" => (true, false),
+            "h" => (false, true),
+            "none" => (false, false),
+            string other => throw new UsageException($"--constraints: '{other}' is not one of w,h | w | h | none."),
+        };
+
+        return new NmfOptions
+        {
+            Components = p.GetValue(Components),
+            Method = method,
+            Iterations = p.GetValue(Iterations),
+            Restarts = p.GetValue(Restarts),
+            Seed = p.GetValue(Seed),
+            Threads = p.GetValue(Threads),
+            Tolerance = p.GetValue(Tolerance),
+            DiffractionConstraint = w ? DiffractionConstraint.DarkSpotFill : DiffractionConstraint.NonNegative,
+            MapConstraint = h ? MapConstraint.Convolution : MapConstraint.NonNegative,
+            MapKernel = BuildKernel(p),
+            Polar = new PolarConstraintOptions(PhiSamples: p.GetValue(PhiSamples), OutlierFactor: p.GetValue(OutlierFactor)),
+        };
+    }
+
+    public (DetectorMask? Mask, Output.MaskInfo Info) BuildMask(ParseResult p, int detRows, int detCols)
+    {
+        double? radius = p.GetValue(MaskRadius);
+        string? centre = p.GetValue(MaskCentre);
+        if (radius is null)
+        {
+            if (centre is not null)
+            {
+                throw new UsageException("--mask-centre needs --mask-radius.");
+            }
+
+            return (null, Output.MaskInfo.None);
+        }
+
+        double cr = detRows / 2;
+        double cc = detCols / 2;
+        if (centre is not null)
+        {
+            string[] parts = centre.Split(',');
+            if (parts.Length != 2 || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out cr)
+                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out cc))
+            {
+                throw new UsageException($"--mask-centre: '{centre}' is not ROW,COL.");
+            }
+        }
+
+        if (!(radius >= 0))
+        {
+            throw new UsageException($"--mask-radius must be non-negative, got {radius}.");
+        }
+
+        try
+        {
+            var mask = DetectorMask.DirectBeam(detRows, detCols, cr, cc, radius.Value);
+            return (mask, new Output.MaskInfo("direct-beam disc", mask.MaskedCount, radius, cr, cc));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--mask-radius {radius}: {e.Message}");
+        }
+    }
+
+    private ConvolutionKernel BuildKernel(ParseResult p)
+    {
+        double? fwhm = p.GetValue(ProbeFwhm);
+        double? step = p.GetValue(ScanStep);
+        string kernel = p.GetValue(Kernel)!;
+        int? size = p.GetValue(KernelSize);
+        if ((fwhm is null) != (step is null))
+        {
+            throw new UsageException("--probe-fwhm and --scan-step go together: give both or neither.");
+        }
+
+        try
+        {
+            if (kernel.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            {
+                if (fwhm is not null || size is not null)
+                {
+                    throw new UsageException("a kernel file fixes the kernel; drop --probe-fwhm, --scan-step and --kernel-size.");
+                }
+
+                NpyArray a = NpyReader.ReadFloat32(kernel);
+                if (a.Shape.Length != 2 || a.Shape[0] != a.Shape[1])
+                {
+                    throw new DataFormatException(kernel, null, $"a kernel must be a square 2-D array, got shape ({string.Join(", ", a.Shape)}).");
+                }
+
+                return ConvolutionKernel.FromWeights(a.Data, (int)a.Shape[0]);
+            }
+
+            KernelShape shape = kernel.ToLowerInvariant() switch
+            {
+                "gaussian" => KernelShape.Gaussian,
+                "lorentzian" => KernelShape.Lorentzian,
+                "pseudo-voigt" or "pseudovoigt" => KernelShape.PseudoVoigt,
+                _ => throw new UsageException($"--kernel: '{kernel}' is not gaussian, lorentzian, pseudo-voigt or a .npy file."),
+            };
+            return ConvolutionKernel.FromProbe(fwhm ?? 2.0, step ?? 1.5, shape, size, p.GetValue(Eta));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"map kernel: {e.Message}");
+        }
+    }
+}

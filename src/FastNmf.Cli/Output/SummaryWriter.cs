@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using FastNmf.Analysis;
+using FastNmf.Cli.Commands;
+
+namespace FastNmf.Cli.Output;
+
+/// <summary>Writes summary.json with Utf8JsonWriter (no reflection, so it stays trimming/AOT-safe).</summary>
+internal static class SummaryWriter
+{
+    public static void Write(string path, NmfResult result, InputInfo? input, MaskInfo mask, IReadOnlyList<ComponentMatch>? truth)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            NmfOptions o = result.Options;
+            json.WriteStartObject();
+            json.WriteString("fastnmf_version", typeof(Factorizer).Assembly.GetName().Version?.ToString() ?? "0");
+            json.WriteString("method", o.Method.ToString().ToLowerInvariant());
+            json.WriteStartObject("constraints");
+            json.WriteString("w", o.Method == NmfMethod.Constrained ? o.DiffractionConstraint.ToString() : "NonNegative (projection)");
+            json.WriteString("h", o.Method == NmfMethod.Constrained ? o.MapConstraint.ToString() : "NonNegative (projection)");
+            json.WriteString("map_kernel", o.MapKernel.Description);
+            json.WriteStartArray("map_kernel_weights");
+            foreach (float v in o.MapKernel.Weights)
+            {
+                json.WriteNumberValue(v);
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("phi_samples", o.Polar.PhiSamples);
+            json.WriteNumber("outlier_factor", o.Polar.OutlierFactor);
+            json.WriteEndObject();
+            json.WriteString("w_normalisation", "each diffraction (column of W) has unit L1 norm over unmasked pixels; H is in counts");
+            json.WriteString("backend", "managed");
+            json.WriteString("kernels", result.Kernels);
+            json.WriteNumber("threads", result.Threads);
+            json.WriteNumber("components", result.Components);
+            json.WriteNumber("seed", o.Seed);
+            json.WriteNumber("iterations", o.Iterations);
+            json.WriteNumber("restarts", o.Restarts);
+            if (o.Tolerance is { } tol)
+            {
+                json.WriteNumber("tolerance", tol);
+            }
+            else
+            {
+                json.WriteNull("tolerance");
+            }
+
+            int totalIterations = result.Restarts.Sum(r => r.Iterations);
+            json.WriteNumber("wall_time_s", result.Elapsed.TotalSeconds);
+            json.WriteNumber("ms_per_restart_iteration", result.Elapsed.TotalMilliseconds / Math.Max(1, totalIterations));
+            json.WriteNumber("chosen_restart", result.ChosenRestart);
+            json.WriteNumber("final_mse", result.Mse);
+            json.WriteStartArray("restarts_detail");
+            foreach (RestartSummary r in result.Restarts)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("index", r.Index);
+                json.WriteNumber("seed", r.Seed);
+                json.WriteNumber("final_mse", r.FinalMse);
+                json.WriteNumber("iterations", r.Iterations);
+                json.WriteNumber("ridge_solves", r.RidgeSolves);
+                json.WriteNumber("max_ridge", r.MaxRidge);
+                json.WriteNumber("reseeded_components", r.Reseeds);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("per_restart_final_mse");
+            foreach (RestartSummary r in result.Restarts)
+            {
+                json.WriteNumberValue(r.FinalMse);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("history");
+            WriteArray(json, "mse", result.History.Mse);
+            WriteArray(json, "delta_w_l1", result.History.DeltaW);
+            WriteArray(json, "delta_h_l1", result.History.DeltaH);
+            json.WriteEndObject();
+            json.WriteStartObject("shape");
+            json.WriteNumber("scan_rows", result.ScanRows);
+            json.WriteNumber("scan_cols", result.ScanCols);
+            json.WriteNumber("det_rows", result.DetRows);
+            json.WriteNumber("det_cols", result.DetCols);
+            json.WriteEndObject();
+            json.WriteStartObject("mask");
+            json.WriteString("kind", mask.Kind);
+            json.WriteNumber("masked_pixels", mask.MaskedPixels);
+            if (mask.Radius is { } radius)
+            {
+                json.WriteNumber("radius", radius);
+                json.WriteNumber("centre_row", mask.CentreRow);
+                json.WriteNumber("centre_col", mask.CentreCol);
+            }
+
+            json.WriteEndObject();
+            if (input is not null)
+            {
+                json.WriteStartObject("input");
+                json.WriteString("path", input.Path);
+                json.WriteString("dtype", input.Dtype);
+                json.WriteBoolean("fortran_order", input.FortranOrder);
+                json.WriteNumber("negative_values_clipped", input.Clipped);
+                json.WriteEndObject();
+            }
+
+            if (truth is not null)
+            {
+                json.WriteStartArray("truth_comparison");
+                foreach (ComponentMatch m in truth)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("component", m.Name);
+                    json.WriteNumber("matched_index", m.Found);
+                    json.WriteNumber("diffraction_cosine", m.DiffractionCosine);
+                    if (double.IsNaN(m.ClearedCosine))
+                    {
+                        json.WriteNull("diffraction_cosine_amorphous_cleared");
+                    }
+                    else
+                    {
+                        json.WriteNumber("diffraction_cosine_amorphous_cleared", m.ClearedCosine);
+                    }
+
+                    json.WriteNumber("map_pearson", m.MapPearson);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+
+        File.WriteAllText(path, Encoding.UTF8.GetString(stream.ToArray()) + "\n");
+    }
+
+    private static void WriteArray(Utf8JsonWriter json, string name, double[] values)
+    {
+        json.WriteStartArray(name);
+        foreach (double v in values)
+        {
+            json.WriteNumberValue(v);
+        }
+
+        json.WriteEndArray();
+    }
+}
