@@ -28,7 +28,7 @@ internal static class DemoCommand
             using OutputDirectory dir = OutputDirectory.Begin(p.GetValue(output)!);
             var simulation = new SimulationOptions { Seed = p.GetValue(seed) };
             Console.WriteLine($"simulating the paper's data set: {simulation.ScanRows}×{simulation.ScanCols} scan, {simulation.DetRows}×{simulation.DetCols} detector, " +
-                $"{simulation.Components} components, N = {simulation.Dose:G3} electrons per diffraction, seed {simulation.Seed}");
+                $"{simulation.Components} components, N = {simulation.Dose:0} electrons per diffraction, seed {simulation.Seed}");
             (Dataset4D data, SimulatedTruth truth) = Simulator.Generate(simulation);
             var options = new NmfOptions
             {

@@ -28,7 +28,7 @@ internal static class FactorizationSession
             {
                 string notes = (r.RidgeSolves > 0 ? $", {r.RidgeSolves} ridge solve(s) (max λ {r.MaxRidge:E1})" : string.Empty)
                     + (r.Reseeds > 0 ? $", {r.Reseeds} component(s) re-seeded" : string.Empty);
-                Console.WriteLine($"restart {r.Index + 1,2}: final MSE {r.FinalMse:F6} after {r.Iterations} iterations{notes}{(r.Index == result.ChosenRestart ? "  ← kept" : string.Empty)}");
+                Console.WriteLine($"restart {r.Index + 1,2}: final MSE {r.FinalMse:F8} after {r.Iterations} iterations{notes}{(r.Index == result.ChosenRestart ? "  ← kept" : string.Empty)}");
             }
 
             int total = result.Restarts.Sum(r => r.Iterations);

@@ -12,7 +12,7 @@ internal sealed class WorkerTeam : IDisposable
 {
     private readonly Thread[] _workers;
     private readonly SemaphoreSlim[] _start;
-    private readonly CountdownEvent _done;
+    private int _pending;
     private ITeamWork? _work;
     private int _items;
     private int _parts;
@@ -25,7 +25,6 @@ internal sealed class WorkerTeam : IDisposable
         Threads = threads;
         _workers = new Thread[threads - 1];
         _start = new SemaphoreSlim[threads - 1];
-        _done = new CountdownEvent(1);
         for (int i = 0; i < _workers.Length; i++)
         {
             int part = i + 1;
@@ -57,7 +56,7 @@ internal sealed class WorkerTeam : IDisposable
         _items = items;
         _parts = parts;
         _failure = null;
-        _done.Reset(parts - 1);
+        Volatile.Write(ref _pending, parts - 1);
         for (int i = 0; i < parts - 1; i++)
         {
             _start[i].Release();
@@ -69,7 +68,15 @@ internal sealed class WorkerTeam : IDisposable
         }
         finally
         {
-            _done.Wait();
+            // Spin (yielding, never sleeping a whole tick) until every worker is done: parts are equal-sized so the
+            // wait is short, and unlike CountdownEvent.Wait this never allocates (its lock object is created lazily
+            // on the first wait that blocks, which can fall in the middle of a run).
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _pending) > 0)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
             _work = null;
         }
 
@@ -107,7 +114,7 @@ internal sealed class WorkerTeam : IDisposable
             }
             finally
             {
-                _done.Signal();
+                Interlocked.Decrement(ref _pending);
             }
         }
     }
@@ -134,7 +141,5 @@ internal sealed class WorkerTeam : IDisposable
         {
             s.Dispose();
         }
-
-        _done.Dispose();
     }
 }
