@@ -12,6 +12,14 @@ internal static class Program
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(FactorizeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
-        return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            // Usage errors in the same one-line format as every other failure, exit code 2.
+            Console.Error.WriteLine($"fastnmf: error: {parsed.Errors[0].Message} (see 'fastnmf {parsed.CommandResult.Command.Name} --help')");
+            return 2;
+        }
+
+        return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

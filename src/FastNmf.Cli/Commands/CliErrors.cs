@@ -26,6 +26,8 @@ internal static class CliErrors
                 IOException or UnauthorizedAccessException => (2, e.Message),
                 _ => (1, $"{e.GetType().Name}: {e.Message}"),
             };
+            // One line, always: ArgumentOutOfRangeException appends "Actual value was …" on a second line.
+            message = message.Split('\n', 2)[0].TrimEnd();
             Console.Error.WriteLine($"fastnmf: error: {message}");
             if (Environment.GetEnvironmentVariable("FASTNMF_DEBUG") == "1")
             {

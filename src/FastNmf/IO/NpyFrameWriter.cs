@@ -43,7 +43,9 @@ public sealed class NpyFrameWriter : IDisposable
         string header = dict + new string(' ', padded - unpadded) + "\n";
         _stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         Span<byte> preamble = stackalloc byte[10];
-        "\x93NUMPY"u8.CopyTo(preamble);
+        // The magic is the byte 0x93 then ASCII "NUMPY" (a u8 string literal would encode U+0093 as two bytes).
+        ReadOnlySpan<byte> magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+        magic.CopyTo(preamble);
         preamble[6] = 1;
         preamble[7] = 0;
         BinaryPrimitives.WriteUInt16LittleEndian(preamble[8..], (ushort)header.Length);
