@@ -8,6 +8,7 @@ internal static class FactorizationSession
 {
     public static NmfResult Run(UnfoldedData x, NmfOptions options)
     {
+        options.EnsureValidFor(x);
         Console.WriteLine($"{Factorizer.DescribeBackend()}; {options.Threads} thread(s)");
         Console.WriteLine($"X: {x.NUv} detector pixels × {x.NXy} scan positions; method {options.Method.ToString().ToLowerInvariant()}, k = {options.Components}, " +
             $"{options.Iterations} iterations × {options.Restarts} restarts, seed {options.Seed}" +

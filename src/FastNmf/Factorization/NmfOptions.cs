@@ -49,6 +49,14 @@ public sealed record NmfOptions
     /// <summary>The ε that keeps MU's denominators away from zero.</summary>
     public float MuEpsilon { get; init; } = 1e-12f;
 
+    /// <summary>Checks every option against the data set <paramref name="x"/> without running anything.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">an option is out of range (the message names it).</exception>
+    public void EnsureValidFor(Data.UnfoldedData x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Validate(x.NUv, x.NXy);
+    }
+
     internal void Validate(int nUv, int nXy)
     {
         if (Components < 1 || Components >= Math.Min(nUv, nXy))
