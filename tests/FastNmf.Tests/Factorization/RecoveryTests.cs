@@ -51,6 +51,7 @@ public sealed class RecoveryTests
         // (Analysis/DarkSpotScore). Primitive ALS cuts dips where the crystals' Bragg spots sit; [·]_W fills them.
         double constrained = DarkSpot(s_constrained);
         double als = DarkSpot(s_als);
+        TestContext.Progress.WriteLine($"dark-spot score of the amorphous diffraction: constrained {constrained:E3}, primitive ALS {als:E3}");
         Assert.That(constrained, Is.LessThan(0.5 * als), $"constrained {constrained:E3} vs ALS {als:E3}");
     }
 
