@@ -29,13 +29,7 @@ internal static class TruthFiles
         json.WriteNumber("det_cols", o.DetCols);
         json.WriteNumber("dose", o.Dose);
         json.WriteNumber("seed", o.Seed);
-        json.WriteStartArray("crystallinities");
-        foreach (double c in o.Crystallinities)
-        {
-            json.WriteNumberValue(c);
-        }
-
-        json.WriteEndArray();
+        Output.JsonArrays.Write(json, "crystallinities", o.Crystallinities);
         json.WriteString("maps_unit", "expected electrons per scan position");
         json.WriteEndObject();
     }

@@ -21,13 +21,7 @@ internal static class SummaryWriter
             json.WriteString("w", o.Method == NmfMethod.Constrained ? o.DiffractionConstraint.ToString() : "NonNegative (projection)");
             json.WriteString("h", o.Method == NmfMethod.Constrained ? o.MapConstraint.ToString() : "NonNegative (projection)");
             json.WriteString("map_kernel", o.MapKernel.Description);
-            json.WriteStartArray("map_kernel_weights");
-            foreach (float v in o.MapKernel.Weights)
-            {
-                json.WriteNumberValue(v);
-            }
-
-            json.WriteEndArray();
+            JsonArrays.Write(json, "map_kernel_weights", o.MapKernel.Weights.ToArray().Select(v => (double)v));
             json.WriteNumber("phi_samples", o.Polar.PhiSamples);
             json.WriteNumber("outlier_factor", o.Polar.OutlierFactor);
             json.WriteEndObject();
@@ -68,17 +62,11 @@ internal static class SummaryWriter
             }
 
             json.WriteEndArray();
-            json.WriteStartArray("per_restart_final_mse");
-            foreach (RestartSummary r in result.Restarts)
-            {
-                json.WriteNumberValue(r.FinalMse);
-            }
-
-            json.WriteEndArray();
+            JsonArrays.Write(json, "per_restart_final_mse", result.Restarts.Select(r => r.FinalMse));
             json.WriteStartObject("history");
-            WriteArray(json, "mse", result.History.Mse);
-            WriteArray(json, "delta_w_l1", result.History.DeltaW);
-            WriteArray(json, "delta_h_l1", result.History.DeltaH);
+            JsonArrays.Write(json, "mse", result.History.Mse);
+            JsonArrays.Write(json, "delta_w_l1", result.History.DeltaW);
+            JsonArrays.Write(json, "delta_h_l1", result.History.DeltaH);
             json.WriteEndObject();
             json.WriteStartObject("shape");
             json.WriteNumber("scan_rows", result.ScanRows);
@@ -136,16 +124,5 @@ internal static class SummaryWriter
         }
 
         File.WriteAllText(path, Encoding.UTF8.GetString(stream.ToArray()) + "\n");
-    }
-
-    private static void WriteArray(Utf8JsonWriter json, string name, double[] values)
-    {
-        json.WriteStartArray(name);
-        foreach (double v in values)
-        {
-            json.WriteNumberValue(v);
-        }
-
-        json.WriteEndArray();
     }
 }
