@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FastNmf.Cli.Rendering;
 
 /// <summary>How <see cref="MontageRenderer.WritePng"/> draws a stack of images.</summary>
@@ -15,4 +17,21 @@ internal sealed record MontageOptions(
     string Title,
     int TilePixels = 160,
     bool Colormap = true,
-    IReadOnlyList<string>? Captions = null);
+    IReadOnlyList<string>? Captions = null)
+{
+    /// <summary>The grey note after the title: scale and how colour limits are chosen.</summary>
+    internal string ScaleNote
+    {
+        get
+        {
+            string scale = Scale switch
+            {
+                IntensityScale.Sqrt => "sqrt scale",
+                IntensityScale.Log => "log scale",
+                _ => "linear scale",
+            };
+            string extent = SharedScale ? "shared by all tiles" : "per tile";
+            return $"{scale} · colour limits: min to {IntensityLimits.HighPercentile.ToString(CultureInfo.InvariantCulture)}th percentile, {extent}";
+        }
+    }
+}

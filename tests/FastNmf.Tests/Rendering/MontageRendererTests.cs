@@ -39,7 +39,7 @@ public sealed class MontageRendererTests
         MontageRenderer.WritePng(path, images, Count, DiffractionSize, DiffractionSize, options);
 
         using SKBitmap png = Decode(path);
-        MontageRenderer.Layout layout = MontageRenderer.ComputeLayout(Count, DiffractionSize, DiffractionSize, options);
+        MontageLayout layout = MontageLayout.Compute(Count, DiffractionSize, DiffractionSize, options);
         Assert.Multiple(() =>
         {
             Assert.That(png.Width, Is.EqualTo(layout.Width));
@@ -73,7 +73,7 @@ public sealed class MontageRendererTests
         MontageRenderer.WritePng(path, images, Count, MapSize, MapSize, options);
 
         using SKBitmap png = Decode(path);
-        MontageRenderer.Layout layout = MontageRenderer.ComputeLayout(Count, MapSize, MapSize, options);
+        MontageLayout layout = MontageLayout.Compute(Count, MapSize, MapSize, options);
         int factor = layout.DisplayWidth / MapSize;
         SKRectI rect = layout.ImageRect(HotMapTile);
         int x = rect.Left + HotCol * factor;
@@ -102,7 +102,7 @@ public sealed class MontageRendererTests
         MontageRenderer.WritePng(path, Diffractions(), Count, DiffractionSize, DiffractionSize, options);
 
         using SKBitmap png = Decode(path);
-        MontageRenderer.Layout layout = MontageRenderer.ComputeLayout(Count, DiffractionSize, DiffractionSize, options);
+        MontageLayout layout = MontageLayout.Compute(Count, DiffractionSize, DiffractionSize, options);
         Assert.Multiple(() =>
         {
             Assert.That(png.Width, Is.EqualTo(layout.Width));
@@ -129,11 +129,11 @@ public sealed class MontageRendererTests
         MontageRenderer.WritePng(path, images, count, size, size, options);
 
         using SKBitmap png = Decode(path);
-        MontageRenderer.Layout layout = MontageRenderer.ComputeLayout(count, size, size, options);
+        MontageLayout layout = MontageLayout.Compute(count, size, size, options);
         Assert.Multiple(() =>
         {
             Assert.That(layout.DisplayWidth, Is.EqualTo(160));
-            Assert.That(layout.TilesPerRow, Is.EqualTo(MontageRenderer.MaxTilesPerRow));
+            Assert.That(layout.TilesPerRow, Is.EqualTo(MontageLayout.MaxTilesPerRow));
             Assert.That(layout.ImageRect(6).Top, Is.GreaterThan(layout.ImageRect(0).Bottom));
             Assert.That(png.Height, Is.EqualTo(layout.Height));
         });
@@ -153,7 +153,7 @@ public sealed class MontageRendererTests
         Assert.That(() => MontageRenderer.WritePng(path, images, Count, MapSize, MapSize, options), Throws.Nothing);
 
         using SKBitmap png = Decode(path);
-        MontageRenderer.Layout layout = MontageRenderer.ComputeLayout(Count, MapSize, MapSize, options);
+        MontageLayout layout = MontageLayout.Compute(Count, MapSize, MapSize, options);
         SKRectI rect = layout.ImageRect(0);
         int factor = layout.DisplayWidth / MapSize;
         SKColor low = Colormap.Map(0f);
