@@ -1,4 +1,5 @@
 using FastNmf.IO;
+using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
 
 namespace FastNmf.Tests.IO;
@@ -10,28 +11,18 @@ public sealed class NpyFrameWriterTests
     private const int FrameLength = 4 * 5;
     private const int Frames = 2 * 3;
 
-    private string _directory = "";
+    private TempDirectory _temp = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "FastNmf.Tests.NpyFrameWriter." + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
+    public void SetUp() => _temp = new TempDirectory();
 
     [TearDown]
-    public void TearDown()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void TearDown() => _temp.Dispose();
 
     [Test]
     public void Complete_Float32_RoundTripsThroughReader()
     {
-        string path = PathOf("float.npy");
+        string path = _temp.PathOf("float.npy");
         float[] data = Enumerable.Range(0, Frames * FrameLength).Select(i => (i * 0.731f) - 17.5f).ToArray();
 
         using (var writer = new NpyFrameWriter(path, s_shape, uint16: false))
@@ -57,7 +48,7 @@ public sealed class NpyFrameWriterTests
     [Test]
     public void Complete_UInt16_RoundTripsThroughReader()
     {
-        string path = PathOf("counts.npy");
+        string path = _temp.PathOf("counts.npy");
         float[] data = Enumerable.Range(0, Frames * FrameLength).Select(i => (float)(i * 547 % 65536)).ToArray();
         data[0] = 0;
         data[1] = 65535;
@@ -86,7 +77,7 @@ public sealed class NpyFrameWriterTests
     [TestCase(true)]
     public void Complete_AnyDtype_WritesNumpyMagicAndVersion1(bool uint16)
     {
-        string path = PathOf("magic.npy");
+        string path = _temp.PathOf("magic.npy");
         using (var writer = new NpyFrameWriter(path, [1, 1, 1, 1], uint16))
         {
             writer.Append([1f]);
@@ -104,7 +95,7 @@ public sealed class NpyFrameWriterTests
     [TestCase(float.NaN)]
     public void Append_UInt16ValueNotRepresentable_ThrowsArgumentException(float value)
     {
-        string path = PathOf("bad.npy");
+        string path = _temp.PathOf("bad.npy");
         using var writer = new NpyFrameWriter(path, s_shape, uint16: true);
         float[] frame = new float[FrameLength];
         frame[7] = value;
@@ -117,7 +108,7 @@ public sealed class NpyFrameWriterTests
     [Test]
     public void Append_WrongFrameLength_ThrowsArgumentException()
     {
-        using var writer = new NpyFrameWriter(PathOf("short.npy"), s_shape, uint16: false);
+        using var writer = new NpyFrameWriter(_temp.PathOf("short.npy"), s_shape, uint16: false);
 
         Assert.That(() => writer.Append(new float[FrameLength - 1]), Throws.ArgumentException);
     }
@@ -125,7 +116,7 @@ public sealed class NpyFrameWriterTests
     [Test]
     public void Complete_MissingFrames_ThrowsAndLeavesNoFileAfterDispose()
     {
-        string path = PathOf("incomplete.npy");
+        string path = _temp.PathOf("incomplete.npy");
         var writer = new NpyFrameWriter(path, s_shape, uint16: false);
         for (int f = 0; f < Frames - 1; f++)
         {
@@ -140,14 +131,14 @@ public sealed class NpyFrameWriterTests
             Assert.That(ex!.Message, Does.Contain($"{Frames - 1} of {Frames}"));
             Assert.That(File.Exists(path), Is.False);
             Assert.That(File.Exists(path + ".tmp"), Is.False);
-            Assert.That(Directory.GetFileSystemEntries(_directory), Is.Empty);
+            Assert.That(Directory.GetFileSystemEntries(_temp.Path), Is.Empty);
         });
     }
 
     [Test]
     public void Dispose_WithoutComplete_DeletesTemporaryFile()
     {
-        string path = PathOf("abandoned.npy");
+        string path = _temp.PathOf("abandoned.npy");
         var writer = new NpyFrameWriter(path, s_shape, uint16: false);
         writer.Append(new float[FrameLength]);
         Assert.That(File.Exists(path + ".tmp"), Is.True, "data goes to path.tmp while writing");
@@ -164,7 +155,7 @@ public sealed class NpyFrameWriterTests
     [Test]
     public void Append_TooManyFrames_ThrowsInvalidOperationException()
     {
-        using var writer = new NpyFrameWriter(PathOf("full.npy"), s_shape, uint16: false);
+        using var writer = new NpyFrameWriter(_temp.PathOf("full.npy"), s_shape, uint16: false);
         for (int f = 0; f < Frames; f++)
         {
             writer.Append(new float[FrameLength]);
@@ -178,7 +169,7 @@ public sealed class NpyFrameWriterTests
     [Test]
     public void Complete_FinalPathExists_ThrowsAndLeavesExistingFileUntouched()
     {
-        string path = PathOf("existing.npy");
+        string path = _temp.PathOf("existing.npy");
         File.WriteAllText(path, "keep me");
 
         using (var writer = new NpyFrameWriter(path, [1, 1, 1, 1], uint16: false))
@@ -198,11 +189,10 @@ public sealed class NpyFrameWriterTests
     [TestCase(new[] { 2, 0, 4, 5 })]
     public void Constructor_BadShape_ThrowsArgumentException(int[] shape)
     {
-        string path = PathOf("shape.npy");
+        string path = _temp.PathOf("shape.npy");
 
         Assert.That(() => new NpyFrameWriter(path, shape, uint16: false), Throws.ArgumentException);
         Assert.That(File.Exists(path + ".tmp"), Is.False);
     }
 
-    private string PathOf(string name) => Path.Combine(_directory, name);
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using FastNmf.IO;
+using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
 
 namespace FastNmf.Tests.IO;
@@ -8,29 +9,19 @@ namespace FastNmf.Tests.IO;
 [TestFixture]
 public sealed class NpyWriterTests
 {
-    private string _directory = "";
+    private TempDirectory _temp = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "FastNmf.Tests.NpyWriter." + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
+    public void SetUp() => _temp = new TempDirectory();
 
     [TearDown]
-    public void TearDown()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void TearDown() => _temp.Dispose();
 
     [Test]
     public void Write_Float_RoundTripsThroughReader()
     {
         float[] data = Enumerable.Range(0, 24).Select(i => (i * 0.37f) - 3f).ToArray();
-        string path = PathOf("float.npy");
+        string path = _temp.PathOf("float.npy");
 
         NpyWriter.Write(path, data, [2, 3, 4]);
         NpyArray array = NpyReader.ReadFloat32(path);
@@ -48,7 +39,7 @@ public sealed class NpyWriterTests
     public void Write_Double_RoundTripsAndStoresFullPrecision()
     {
         double[] data = [0.1, -1e300, Math.PI, 0, double.Epsilon, 7];
-        string path = PathOf("double.npy");
+        string path = _temp.PathOf("double.npy");
 
         NpyWriter.Write(path, data, [3, 2]);
         NpyArray array = NpyReader.ReadFloat32(path);
@@ -72,7 +63,7 @@ public sealed class NpyWriterTests
     public void Write_Int_RoundTripsThroughReader()
     {
         int[] data = [0, -1, 1, 16_777_216, -16_777_216, 12345];
-        string path = PathOf("int.npy");
+        string path = _temp.PathOf("int.npy");
 
         NpyWriter.Write(path, data, [6]);
         NpyArray array = NpyReader.ReadFloat32(path);
@@ -92,7 +83,7 @@ public sealed class NpyWriterTests
     public void Write_AnyShape_HeaderFollowsSpec(long[] shape, string shapeText)
     {
         long count = shape.Aggregate(1L, (a, b) => a * b);
-        string path = PathOf("layout.npy");
+        string path = _temp.PathOf("layout.npy");
 
         NpyWriter.Write(path, new float[count], shape);
         byte[] file = File.ReadAllBytes(path);
@@ -118,7 +109,7 @@ public sealed class NpyWriterTests
     {
         // 22 000 unit dimensions make a dict of about 66 000 characters, too long for a uint16 length.
         long[] shape = Enumerable.Repeat(1L, 22_000).ToArray();
-        string path = PathOf("v2.npy");
+        string path = _temp.PathOf("v2.npy");
 
         NpyWriter.Write(path, [42f], shape);
         byte[] file = File.ReadAllBytes(path);
@@ -140,7 +131,7 @@ public sealed class NpyWriterTests
     [Test]
     public void Write_ZeroDimensional_RoundTripsOneElement()
     {
-        string path = PathOf("scalar.npy");
+        string path = _temp.PathOf("scalar.npy");
 
         NpyWriter.Write(path, [2.5], []);
         NpyArray array = NpyReader.ReadFloat32(path);
@@ -155,7 +146,7 @@ public sealed class NpyWriterTests
     [Test]
     public void Write_ZeroSizedDimension_RoundTripsEmpty()
     {
-        string path = PathOf("empty.npy");
+        string path = _temp.PathOf("empty.npy");
 
         NpyWriter.Write(path, ReadOnlySpan<int>.Empty, [0, 3]);
         NpyArray array = NpyReader.ReadFloat32(path);
@@ -170,7 +161,7 @@ public sealed class NpyWriterTests
     [Test]
     public void Write_LengthDiffersFromShape_ThrowsArgumentExceptionNamingBoth()
     {
-        string path = PathOf("mismatch.npy");
+        string path = _temp.PathOf("mismatch.npy");
 
         var ex = Assert.Throws<ArgumentException>(() => NpyWriter.Write(path, new float[5], [2, 3]));
 
@@ -187,7 +178,7 @@ public sealed class NpyWriterTests
     [Test]
     public void Write_NegativeDimension_ThrowsArgumentException()
     {
-        var ex = Assert.Throws<ArgumentException>(() => NpyWriter.Write(PathOf("negative.npy"), new float[0], [-1, 0]));
+        var ex = Assert.Throws<ArgumentException>(() => NpyWriter.Write(_temp.PathOf("negative.npy"), new float[0], [-1, 0]));
 
         Assert.That(ex!.Message, Does.Contain("negative"));
     }
@@ -195,7 +186,7 @@ public sealed class NpyWriterTests
     [Test]
     public void Write_OverflowingShape_ThrowsArgumentException()
     {
-        var ex = Assert.Throws<ArgumentException>(() => NpyWriter.Write(PathOf("overflow.npy"), new float[0], [1L << 40, 1L << 40]));
+        var ex = Assert.Throws<ArgumentException>(() => NpyWriter.Write(_temp.PathOf("overflow.npy"), new float[0], [1L << 40, 1L << 40]));
 
         Assert.That(ex!.Message, Does.Contain("overflow"));
     }
@@ -203,7 +194,7 @@ public sealed class NpyWriterTests
     [Test]
     public void Write_ExistingFile_IsReplacedWithoutLeavingTempFile()
     {
-        string path = PathOf("replace.npy");
+        string path = _temp.PathOf("replace.npy");
         File.WriteAllText(path, "old content that is not an npy file");
 
         NpyWriter.Write(path, [1f, 2f], [2]);
@@ -212,14 +203,14 @@ public sealed class NpyWriterTests
         {
             Assert.That(NpyReader.ReadFloat32(path).Data, Is.EqualTo(new float[] { 1f, 2f }));
             Assert.That(File.Exists(path + ".tmp"), Is.False);
-            Assert.That(Directory.GetFiles(_directory), Has.Length.EqualTo(1));
+            Assert.That(Directory.GetFiles(_temp.Path), Has.Length.EqualTo(1));
         });
     }
 
     [Test]
     public void Write_InvalidArguments_LeaveExistingFileUntouched()
     {
-        string path = PathOf("keep.npy");
+        string path = _temp.PathOf("keep.npy");
         NpyWriter.Write(path, [1f, 2f, 3f], [3]);
         byte[] before = File.ReadAllBytes(path);
 
@@ -235,12 +226,11 @@ public sealed class NpyWriterTests
     [Test]
     public void Write_MissingDirectory_ThrowsAndLeavesNoFile()
     {
-        string path = Path.Combine(_directory, "nowhere", "x.npy");
+        string path = Path.Combine(_temp.Path, "nowhere", "x.npy");
 
         Assert.Throws<DirectoryNotFoundException>(() => NpyWriter.Write(path, [1f], [1]));
 
-        Assert.That(Directory.Exists(Path.Combine(_directory, "nowhere")), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(_temp.Path, "nowhere")), Is.False);
     }
 
-    private string PathOf(string name) => Path.Combine(_directory, name);
 }

@@ -1,0 +1,213 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FastNmf.Cli;
+using FastNmf.IO;
+using FastNmf.Simulation;
+using FastNmf.Tests.TestSupport;
+using NUnit.Framework;
+
+namespace FastNmf.Tests.Cli;
+
+/// <summary>Bad input: one error line, a nonzero exit code, nothing written, nothing overwritten.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class CliBadInputTests : CliHarness
+{
+
+    [Test]
+    public void Factorize_MissingInputFile_FailsCleanly()
+    {
+        Result result = Run("factorize", PathOf("nowhere.npy"), "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "not found");
+    }
+
+    [Test]
+    public void Factorize_TruncatedNpy_FailsCleanly()
+    {
+        string input = WriteComponents("X.npy", seed: 6);
+        byte[] bytes = File.ReadAllBytes(input);
+        File.WriteAllBytes(input, bytes[..(bytes.Length - 100)]);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "truncated");
+    }
+
+    [Test]
+    public void Factorize_WrongMagic_FailsCleanly()
+    {
+        string input = WriteComponents("X.npy", seed: 7);
+        byte[] bytes = File.ReadAllBytes(input);
+        bytes[0] = (byte)'P';
+        bytes[1] = (byte)'K';
+        File.WriteAllBytes(input, bytes);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "magic");
+    }
+
+    [Test]
+    public void Factorize_UnsupportedDtype_FailsCleanly()
+    {
+        string input = PathOf("complex.npy");
+        File.WriteAllBytes(input, NpyBytes.Npy(NpyBytes.Dict("<c8", $"({ScanRows}, {ScanCols}, {DetRows}, {DetCols})"), new byte[ScanRows * ScanCols * DetRows * DetCols * 8]));
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "dtype");
+        Assert.That(result.Error, Does.Contain("c8"));
+    }
+
+    [Test]
+    public void Factorize_ThreeDimensionalArray_FailsCleanly()
+    {
+        string input = PathOf("cube.npy");
+        NpyWriter.Write(input, new float[ScanRows * ScanCols * DetRows], [ScanRows * ScanCols, DetRows, 1]);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "dimension");
+        Assert.That(result.Error, Does.Contain("expected 4"));
+    }
+
+    [TestCase(float.NaN)]
+    [TestCase(float.PositiveInfinity)]
+    [TestCase(float.NegativeInfinity)]
+    public void Factorize_NonFiniteValue_FailsCleanly(float value)
+    {
+        string input = WriteComponents("X.npy", seed: 8, edit: d => d[123] = value);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "finite");
+    }
+
+    [Test]
+    public void Factorize_NegativeValue_FailsCleanlyAndPointsAtClipNegative()
+    {
+        string input = WriteComponents("X.npy", seed: 9, edit: d => d[42] = -0.5f);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "--clip-negative");
+        Assert.That(result.Error, Does.Contain("negative"));
+    }
+
+    [Test]
+    public void Factorize_ZeroComponents_FailsCleanly()
+    {
+        string input = WriteComponents("X.npy", seed: 10);
+
+        Result result = Run("factorize", input, "-k", "0", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "components");
+    }
+
+    [Test]
+    public void Factorize_ComponentsEqualToMinDimension_FailsCleanly()
+    {
+        string input = WriteComponents("X.npy", seed: 11);
+        int limit = Math.Min(ScanRows * ScanCols, DetRows * DetCols);
+
+        Result result = Run("factorize", input, "-k", limit.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "components");
+        Assert.That(result.Error, Does.Contain($"= {limit}"));
+    }
+
+    [Test]
+    public void Factorize_MaskHidingWholeDetector_FailsCleanly()
+    {
+        string input = WriteComponents("X.npy", seed: 12);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1", "--mask-radius", "100");
+
+        AssertFailedCleanly(result, "D", "--mask-radius");
+        Assert.That(result.Error, Does.Contain("every detector pixel"));
+    }
+
+    [Test]
+    public void Factorize_BogusConstraints_FailsCleanly()
+    {
+        string input = WriteComponents("X.npy", seed: 13);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1", "--constraints", "bogus");
+
+        AssertFailedCleanly(result, "D", "--constraints");
+        Assert.That(result.Error, Does.Contain("bogus"));
+    }
+
+    [Test]
+    public void Factorize_ConstraintsWithAls_FailsCleanly()
+    {
+        string input = WriteComponents("X.npy", seed: 14);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1", "--constraints", "w", "--method", "als");
+
+        AssertFailedCleanly(result, "D", "--method constrained");
+    }
+
+    [Test]
+    public void Factorize_ProbeFwhmWithoutScanStep_FailsCleanly()
+    {
+        string input = WriteComponents("X.npy", seed: 15);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1", "--probe-fwhm", "2");
+
+        AssertFailedCleanly(result, "D", "--scan-step");
+    }
+
+    [Test]
+    public void Factorize_EvenKernelSize_FailsCleanly()
+    {
+        string input = WriteComponents("X.npy", seed: 16);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1", "--kernel-size", "4");
+
+        AssertFailedCleanly(result, "D", "odd");
+    }
+
+    [Test]
+    public void Factorize_OutputDirectoryNotEmpty_FailsCleanlyAndLeavesItsContentUntouched()
+    {
+        string input = WriteComponents("X.npy", seed: 17);
+        string output = PathOf("D");
+        Directory.CreateDirectory(output);
+        string existing = Path.Combine(output, "notes.txt");
+        File.WriteAllText(existing, "precious");
+        DateTime written = File.GetLastWriteTimeUtc(existing);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", output, "--iterations", "2", "--restarts", "1");
+
+        AssertFailedOneLine(result, "not empty");
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllText(existing), Is.EqualTo("precious"));
+            Assert.That(File.GetLastWriteTimeUtc(existing), Is.EqualTo(written));
+            Assert.That(Directory.GetFileSystemEntries(output), Is.EqualTo(new[] { existing }));
+            Assert.That(PartialSiblings("D"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Simulate_OutputFileExists_FailsCleanlyAndLeavesItUntouched()
+    {
+        string path = PathOf("X.npy");
+        byte[] original = Encoding.ASCII.GetBytes("not touched");
+        File.WriteAllBytes(path, original);
+
+        Result result = Run("simulate", "--out", path, "--scan-rows", "12", "--scan-cols", "12", "--det-rows", "32", "--det-cols", "32");
+
+        AssertFailedOneLine(result, "exists");
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllBytes(path), Is.EqualTo(original));
+            Assert.That(File.Exists(path + ".tmp"), Is.False);
+            Assert.That(Directory.GetFileSystemEntries(WorkDirectory), Has.Length.EqualTo(1));
+        });
+    }
+}
