@@ -1,8 +1,6 @@
-using FastNmf.Kernels;
-using FastNmf.Kernels.Convolution;
 using FastNmf.Kernels.Gemm;
-using FastNmf.Kernels.Polar;
 using FastNmf.Memory;
+using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
 
 namespace FastNmf.Tests.Kernels;
@@ -25,15 +23,6 @@ public sealed class FactorProductsTests
     private static readonly int[] s_frames = [1, 5, 33];
     private static readonly int[] s_columns = [1, 15, 16, 17, 100, 2049, 4100];
 
-    public enum StrideKind
-    {
-        /// <summary>Columns rounded up to the next multiple of 16 strictly above them.</summary>
-        RoundedUp16,
-
-        /// <summary>Columns plus 3.</summary>
-        Plus3,
-    }
-
     private static IEnumerable<TestCaseData> Shapes()
     {
         foreach (int k in s_components)
@@ -55,14 +44,14 @@ public sealed class FactorProductsTests
     public void AccumulateHX_AnyShape_MatchesScalarReference(int k, int n, int m, StrideKind strideKind)
     {
         long before = AlignedBuffer<float>.Outstanding;
-        using (var pool = new BufferPool())
+        using (var pool = new StridedMatrixPool())
         {
             var random = new Random(Seed(1, k, n, m, strideKind));
-            Strided h = pool.Matrix(k, n, strideKind, random, -1, 1);
-            Strided x = pool.Matrix(n, m, strideKind, random, 0, 2);
-            Strided accStart = pool.Matrix(k, m, strideKind, random, -3, 3, OutputPadding);
-            Strided accScalar = pool.Copy(accStart);
-            Strided accFast = pool.Copy(accStart);
+            StridedMatrix h = pool.Matrix(k, n, strideKind, random, -1, 1);
+            StridedMatrix x = pool.Matrix(n, m, strideKind, random, 0, 2);
+            StridedMatrix accStart = pool.Matrix(k, m, strideKind, random, -3, 3, OutputPadding);
+            StridedMatrix accScalar = pool.Copy(accStart);
+            StridedMatrix accFast = pool.Copy(accStart);
 
             // A zero weight is skipped by the accelerated kernel; make sure one is present when there is room.
             if (k * n > 1)
@@ -105,13 +94,13 @@ public sealed class FactorProductsTests
     public void ProjectWX_AnyShape_MatchesScalarReference(int k, int n, int m, StrideKind strideKind)
     {
         long before = AlignedBuffer<float>.Outstanding;
-        using (var pool = new BufferPool())
+        using (var pool = new StridedMatrixPool())
         {
             var random = new Random(Seed(2, k, n, m, strideKind));
-            Strided w = pool.Matrix(k, m, strideKind, random, -1, 1);
-            Strided x = pool.Matrix(n, m, strideKind, random, 0, 2);
-            Strided dstScalar = pool.Matrix(k, n, strideKind, random, 100, 200, OutputPadding);
-            Strided dstFast = pool.Matrix(k, n, strideKind, random, 100, 200, OutputPadding);
+            StridedMatrix w = pool.Matrix(k, m, strideKind, random, -1, 1);
+            StridedMatrix x = pool.Matrix(n, m, strideKind, random, 0, 2);
+            StridedMatrix dstScalar = pool.Matrix(k, n, strideKind, random, 100, 200, OutputPadding);
+            StridedMatrix dstFast = pool.Matrix(k, n, strideKind, random, 100, 200, OutputPadding);
 
             new FactorProductsScalar().ProjectWX(w.View, x.View, dstScalar.View);
             new FactorProductsTensorPrimitives().ProjectWX(w.View, x.View, dstFast.View);
@@ -145,13 +134,13 @@ public sealed class FactorProductsTests
     {
         _ = n;
         long before = AlignedBuffer<float>.Outstanding;
-        using (var pool = new BufferPool())
+        using (var pool = new StridedMatrixPool())
         {
             var random = new Random(Seed(3, k, n, m, strideKind));
             double[] small = Enumerable.Range(0, k * k).Select(_ => (random.NextDouble() * 4) - 2).ToArray();
-            Strided src = pool.Matrix(k, m, strideKind, random, 0, 5);
-            Strided dstScalar = pool.Matrix(k, m, strideKind, random, 100, 200, OutputPadding);
-            Strided dstFast = pool.Matrix(k, m, strideKind, random, 100, 200, OutputPadding);
+            StridedMatrix src = pool.Matrix(k, m, strideKind, random, 0, 5);
+            StridedMatrix dstScalar = pool.Matrix(k, m, strideKind, random, 100, 200, OutputPadding);
+            StridedMatrix dstFast = pool.Matrix(k, m, strideKind, random, 100, 200, OutputPadding);
 
             new FactorProductsScalar().MultiplySmall(small, src.View, dstScalar.View);
             new FactorProductsTensorPrimitives().MultiplySmall(small, src.View, dstFast.View);
@@ -185,10 +174,10 @@ public sealed class FactorProductsTests
     {
         _ = n;
         long before = AlignedBuffer<float>.Outstanding;
-        using (var pool = new BufferPool())
+        using (var pool = new StridedMatrixPool())
         {
             var random = new Random(Seed(4, k, n, m, strideKind));
-            Strided a = pool.Matrix(k, m, strideKind, random, -1, 1);
+            StridedMatrix a = pool.Matrix(k, m, strideKind, random, -1, 1);
             var gScalar = new double[k * k];
             double[] gFast = Enumerable.Repeat(double.NaN, k * k).ToArray();
 
@@ -229,16 +218,16 @@ public sealed class FactorProductsTests
         // h = [1 2; 3 4], x = [5 6 7; 8 9 10], acc0 = 1 everywhere: acc = 1 + h·x = [22 25 28; 48 55 62].
         // w = [1 0 2; 0 1 1]: w·xᵀ = [19 28; 13 19].  M = [0 1; 2 0]: M·h = [3 4; 2 4].  Gram(h) = [5 11; 11 25].
         long before = AlignedBuffer<float>.Outstanding;
-        using (var pool = new BufferPool())
+        using (var pool = new StridedMatrixPool())
         {
             foreach (IFactorProducts products in new IFactorProducts[] { new FactorProductsScalar(), new FactorProductsTensorPrimitives() })
             {
-                Strided h = pool.From(2, 2, [1, 2, 3, 4]);
-                Strided x = pool.From(2, 3, [5, 6, 7, 8, 9, 10]);
-                Strided acc = pool.From(2, 3, [1, 1, 1, 1, 1, 1]);
-                Strided w = pool.From(2, 3, [1, 0, 2, 0, 1, 1]);
-                Strided projected = pool.From(2, 2, [0, 0, 0, 0]);
-                Strided product = pool.From(2, 2, [0, 0, 0, 0]);
+                StridedMatrix h = pool.From(2, 2, [1, 2, 3, 4]);
+                StridedMatrix x = pool.From(2, 3, [5, 6, 7, 8, 9, 10]);
+                StridedMatrix acc = pool.From(2, 3, [1, 1, 1, 1, 1, 1]);
+                StridedMatrix w = pool.From(2, 3, [1, 0, 2, 0, 1, 1]);
+                StridedMatrix projected = pool.From(2, 2, [0, 0, 0, 0]);
+                StridedMatrix product = pool.From(2, 2, [0, 0, 0, 0]);
                 var gram = new double[4];
 
                 products.AccumulateHX(h.View, x.View, acc.View);
@@ -263,11 +252,11 @@ public sealed class FactorProductsTests
     public void AccumulateHX_MismatchedShapes_ThrowsArgumentException()
     {
         long before = AlignedBuffer<float>.Outstanding;
-        using (var pool = new BufferPool())
+        using (var pool = new StridedMatrixPool())
         {
-            Strided h = pool.From(2, 3, new float[6]);
-            Strided x = pool.From(2, 4, new float[8]);
-            Strided acc = pool.From(2, 4, new float[8]);
+            StridedMatrix h = pool.From(2, 3, new float[6]);
+            StridedMatrix x = pool.From(2, 4, new float[8]);
+            StridedMatrix acc = pool.From(2, 4, new float[8]);
 
             Assert.Multiple(() =>
             {
@@ -277,74 +266,6 @@ public sealed class FactorProductsTests
         }
 
         Assert.That(AlignedBuffer<float>.Outstanding, Is.EqualTo(before));
-    }
-
-    [Test]
-    public void Create_ScalarProductsName_PicksScalarImplementation()
-    {
-        KernelSet set = KernelSet.Create("FactorProductsScalar");
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(set.Products, Is.InstanceOf<FactorProductsScalar>());
-            Assert.That(set.Convolution, Is.InstanceOf<MapConvolutionScalar>());
-            Assert.That(set.Polar, Is.InstanceOf<PolarGatherScalar>());
-            Assert.That(set.Forced, Is.EqualTo("FactorProductsScalar"));
-        });
-    }
-
-    [TestCase(null)]
-    [TestCase("")]
-    [TestCase("  ")]
-    public void Create_NoOverride_PicksTensorPrimitivesFirst(string? overrides)
-    {
-        KernelSet set = KernelSet.Create(overrides);
-
-        Assert.That(set.Products, Is.InstanceOf<FactorProductsTensorPrimitives>());
-    }
-
-    [Test]
-    public void Create_UnknownName_ThrowsArgumentExceptionNamingIt()
-    {
-        var ex = Assert.Throws<ArgumentException>(() => KernelSet.Create("Nope"));
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(ex!.Message, Does.Contain("Nope"));
-            Assert.That(ex.Message, Does.Contain(KernelSet.EnvironmentVariable));
-            Assert.That(ex.Message, Does.Contain(nameof(FactorProductsScalar)));
-        });
-    }
-
-    [Test]
-    public void Describe_ForcedSet_NamesEveryChosenKernelAndManagedBackend()
-    {
-        KernelSet set = KernelSet.Create("FactorProductsScalar");
-
-        string text = set.Describe();
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(text, Does.Contain("managed"));
-            Assert.That(text, Does.Contain(nameof(FactorProductsScalar)));
-            Assert.That(text, Does.Not.Contain(nameof(FactorProductsTensorPrimitives)));
-            Assert.That(text, Does.Contain(nameof(MapConvolutionScalar)));
-            Assert.That(text, Does.Contain(nameof(PolarGatherScalar)));
-            Assert.That(text, Does.Contain($"{KernelSet.EnvironmentVariable}=FactorProductsScalar"));
-        });
-    }
-
-    [Test]
-    public void Describe_DefaultSet_NamesTensorPrimitivesAndManagedBackend()
-    {
-        string text = KernelSet.Create(null).Describe();
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(text, Does.StartWith("backend managed"));
-            Assert.That(text, Does.Contain(nameof(FactorProductsTensorPrimitives)));
-            Assert.That(text, Does.Not.Contain("forced"));
-        });
     }
 
     private static int Seed(int test, int k, int n, int m, StrideKind stride) =>
@@ -378,7 +299,7 @@ public sealed class FactorProductsTests
     private static double Tolerance(double scale, int reductionLength) =>
         (RelativeTolerancePerSqrtTerm * Math.Sqrt(reductionLength) * scale) + 1e-30;
 
-    private static void AssertPaddingIntact(Strided matrix, string what)
+    private static void AssertPaddingIntact(StridedMatrix matrix, string what)
     {
         Span<float> all = matrix.Buffer.AsSpan();
         int overwritten = 0;
@@ -398,107 +319,5 @@ public sealed class FactorProductsTests
         }
 
         Assert.That(overwritten, Is.Zero, $"{what}: padding overwritten, first at {first}");
-    }
-
-    /// <summary>A matrix in an <see cref="AlignedBuffer{T}"/>: data in the first Cols of each Stride, padding (NaN for
-    /// inputs) everywhere else, including a tail after the last row.</summary>
-    private sealed class Strided
-    {
-        public Strided(AlignedBuffer<float> buffer, int rows, int cols, long stride)
-        {
-            Buffer = buffer;
-            Rows = rows;
-            Cols = cols;
-            Stride = stride;
-        }
-
-        public AlignedBuffer<float> Buffer { get; }
-
-        public int Rows { get; }
-
-        public int Cols { get; }
-
-        public long Stride { get; }
-
-        public MatrixView View => MatrixView.Over(Buffer, Rows, Cols, Stride);
-
-        public float Get(int row, int col) => Buffer.AsSpan()[(int)((row * Stride) + col)];
-
-        public void Set(int row, int col, float value) => Buffer.AsSpan()[(int)((row * Stride) + col)] = value;
-
-        public double[] Dense()
-        {
-            var d = new double[Rows * Cols];
-            for (int r = 0; r < Rows; r++)
-            {
-                for (int c = 0; c < Cols; c++)
-                {
-                    d[(r * Cols) + c] = Get(r, c);
-                }
-            }
-
-            return d;
-        }
-    }
-
-    /// <summary>Owns every buffer a test allocates and disposes them all.</summary>
-    private sealed class BufferPool : IDisposable
-    {
-        private const int Tail = 16;
-        private readonly List<AlignedBuffer<float>> _buffers = [];
-
-        public Strided Matrix(int rows, int cols, StrideKind kind, Random random, double low, double high, float padding = float.NaN)
-        {
-            long stride = kind == StrideKind.RoundedUp16 ? ((cols / 16) + 1) * 16 : cols + 3;
-            Strided s = Allocate(rows, cols, stride, padding);
-            for (int r = 0; r < rows; r++)
-            {
-                for (int c = 0; c < cols; c++)
-                {
-                    s.Set(r, c, (float)(low + ((high - low) * random.NextDouble())));
-                }
-            }
-
-            return s;
-        }
-
-        public Strided Copy(Strided source)
-        {
-            Strided s = Allocate(source.Rows, source.Cols, source.Stride, float.NaN);
-            source.Buffer.AsSpan().CopyTo(s.Buffer.AsSpan());
-            return s;
-        }
-
-        public Strided From(int rows, int cols, float[] values)
-        {
-            Strided s = Allocate(rows, cols, cols + 3, float.NaN);
-            for (int r = 0; r < rows; r++)
-            {
-                for (int c = 0; c < cols; c++)
-                {
-                    s.Set(r, c, values[(r * cols) + c]);
-                }
-            }
-
-            return s;
-        }
-
-        public void Dispose()
-        {
-            foreach (AlignedBuffer<float> b in _buffers)
-            {
-                b.Dispose();
-            }
-
-            _buffers.Clear();
-        }
-
-        private Strided Allocate(int rows, int cols, long stride, float padding)
-        {
-            var buffer = new AlignedBuffer<float>((rows * stride) + Tail, "test matrix");
-            _buffers.Add(buffer);
-            buffer.AsSpan().Fill(padding);
-            return new Strided(buffer, rows, cols, stride);
-        }
     }
 }

@@ -1,0 +1,80 @@
+using FastNmf.Kernels;
+using FastNmf.Kernels.Convolution;
+using FastNmf.Kernels.Gemm;
+using FastNmf.Kernels.Polar;
+using NUnit.Framework;
+
+namespace FastNmf.Tests.Kernels;
+
+/// <summary>Dispatch: the preferred implementations by default, FASTNMF_KERNELS overrides by type name, and a clear error for an unknown name.</summary>
+[TestFixture]
+public sealed class KernelSetTests
+{
+    [Test]
+    public void Create_ScalarProductsName_PicksScalarImplementation()
+    {
+        KernelSet set = KernelSet.Create("FactorProductsScalar");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(set.Products, Is.InstanceOf<FactorProductsScalar>());
+            Assert.That(set.Convolution, Is.InstanceOf<MapConvolutionScalar>());
+            Assert.That(set.Polar, Is.InstanceOf<PolarGatherScalar>());
+            Assert.That(set.Forced, Is.EqualTo("FactorProductsScalar"));
+        });
+    }
+
+    [TestCase(null)]
+    [TestCase("")]
+    [TestCase("  ")]
+    public void Create_NoOverride_PicksTensorPrimitivesFirst(string? overrides)
+    {
+        KernelSet set = KernelSet.Create(overrides);
+
+        Assert.That(set.Products, Is.InstanceOf<FactorProductsTensorPrimitives>());
+    }
+
+    [Test]
+    public void Create_UnknownName_ThrowsArgumentExceptionNamingIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => KernelSet.Create("Nope"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("Nope"));
+            Assert.That(ex.Message, Does.Contain(KernelSet.EnvironmentVariable));
+            Assert.That(ex.Message, Does.Contain(nameof(FactorProductsScalar)));
+        });
+    }
+
+    [Test]
+    public void Describe_ForcedSet_NamesEveryChosenKernelAndManagedBackend()
+    {
+        KernelSet set = KernelSet.Create("FactorProductsScalar");
+
+        string text = set.Describe();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.Contain("managed"));
+            Assert.That(text, Does.Contain(nameof(FactorProductsScalar)));
+            Assert.That(text, Does.Not.Contain(nameof(FactorProductsTensorPrimitives)));
+            Assert.That(text, Does.Contain(nameof(MapConvolutionScalar)));
+            Assert.That(text, Does.Contain(nameof(PolarGatherScalar)));
+            Assert.That(text, Does.Contain($"{KernelSet.EnvironmentVariable}=FactorProductsScalar"));
+        });
+    }
+
+    [Test]
+    public void Describe_DefaultSet_NamesTensorPrimitivesAndManagedBackend()
+    {
+        string text = KernelSet.Create(null).Describe();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.StartWith("backend managed"));
+            Assert.That(text, Does.Contain(nameof(FactorProductsTensorPrimitives)));
+            Assert.That(text, Does.Not.Contain("forced"));
+        });
+    }
+}
