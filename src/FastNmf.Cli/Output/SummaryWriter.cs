@@ -26,7 +26,7 @@ internal static class SummaryWriter
             json.WriteNumber("outlier_factor", o.Polar.OutlierFactor);
             json.WriteEndObject();
             json.WriteString("w_normalisation", "each diffraction (column of W) has unit L1 norm over unmasked pixels; H is in counts");
-            json.WriteString("backend", "managed");
+            json.WriteString("backend", result.Backend);
             json.WriteString("kernels", result.Kernels);
             json.WriteNumber("threads", result.Threads);
             json.WriteNumber("components", result.Components);

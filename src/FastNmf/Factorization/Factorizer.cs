@@ -58,7 +58,7 @@ public static class Factorizer
 
         (float[] w, float[] h) = NormaliseAndSort(workspace.BestW, workspace.BestH, k, x.NUv, x.NXy);
         return new NmfResult(options, x.RefoldDiffractions(w, k), h, x.ScanRows, x.ScanCols, x.DetRows, x.DetCols,
-            summaries, best, bestHistory!, kernels.Describe(), options.Threads, clock.Elapsed);
+            summaries, best, bestHistory!, kernels.Backend, kernels.Describe(), options.Threads, clock.Elapsed);
     }
 
     // Unit L1 norm per diffraction (H rows scaled inversely, WH unchanged), then components ordered by ‖h‖₂, largest

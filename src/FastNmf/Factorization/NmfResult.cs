@@ -8,7 +8,7 @@ namespace FastNmf;
 public sealed class NmfResult
 {
     internal NmfResult(NmfOptions options, float[] w, float[] h, int scanRows, int scanCols, int detRows, int detCols,
-        IReadOnlyList<RestartSummary> restarts, int chosen, IterationHistory history, string kernels, int threads, TimeSpan elapsed)
+        IReadOnlyList<RestartSummary> restarts, int chosen, IterationHistory history, string backend, string kernels, int threads, TimeSpan elapsed)
     {
         Options = options;
         W = w;
@@ -20,6 +20,7 @@ public sealed class NmfResult
         Restarts = restarts;
         ChosenRestart = chosen;
         History = history;
+        Backend = backend;
         Kernels = kernels;
         Threads = threads;
         Elapsed = elapsed;
@@ -61,7 +62,10 @@ public sealed class NmfResult
     /// <summary>Monitoring values of the kept restart.</summary>
     public IterationHistory History { get; }
 
-    /// <summary>Backend and kernel implementations used.</summary>
+    /// <summary>The kernel backend that ran the products ("managed" when no native library was used).</summary>
+    public string Backend { get; }
+
+    /// <summary>Backend and kernel implementations used, one line.</summary>
     public string Kernels { get; }
 
     /// <summary>Threads used.</summary>

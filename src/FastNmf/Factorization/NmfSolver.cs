@@ -115,7 +115,6 @@ internal sealed unsafe class NmfSolver
             }
         }
 
-        _work.Small.M = _ws.GramH;
         Kernels.Products.Gram(h, _ws.GramH);
     }
 

@@ -36,8 +36,9 @@ internal sealed class KernelSet
     /// <summary>The override that produced this set, if any.</summary>
     public string? Forced { get; }
 
-    /// <summary>The name of the backend, as reported in summaries.</summary>
-    public static string BackendName => "managed";
+    /// <summary>The backend these implementations belong to, as reported in results and summaries. Every
+    /// implementation so far is managed code (System.Runtime.Intrinsics / TensorPrimitives).</summary>
+    public string Backend => "managed";
 
     public static IReadOnlyList<IFactorProducts> AvailableProducts => s_products.Select(f => f()).ToArray();
 
@@ -80,7 +81,7 @@ internal sealed class KernelSet
 
     /// <summary>One line naming the backend and every chosen implementation.</summary>
     public string Describe() =>
-        $"backend {BackendName}: {Products.Name}, {Convolution.Name}, {Polar.Name}" +
+        $"backend {Backend}: {Products.Name}, {Convolution.Name}, {Polar.Name}" +
         (string.IsNullOrWhiteSpace(Forced) ? string.Empty : $" (forced by {EnvironmentVariable}={Forced})");
 
     private static T? Find<T>(Func<T>[] family, string name) where T : class =>

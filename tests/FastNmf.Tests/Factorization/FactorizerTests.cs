@@ -117,6 +117,19 @@ public sealed class FactorizerTests
     }
 
     [Test]
+    public void Run_Result_NamesTheBackendAndKernelsThatRan()
+    {
+        Dataset4D data = RandomData.LowRank(5, 5, 8, 8, rank: 2, noise: 0.1, seed: 13);
+        NmfResult r = Run(data, new NmfOptions { Components = 2, Iterations = 2, Restarts = 1 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.Backend, Is.EqualTo("managed"));
+            Assert.That(r.Kernels, Does.StartWith($"backend {r.Backend}: "));
+            Assert.That(r.Kernels, Does.Contain(FastNmf.Kernels.KernelSet.CreateDefault().Products.Name));
+        });
+    }
+
+    [Test]
     public void Run_KeepsTheRestartWithLowestFinalMse()
     {
         Dataset4D data = RandomData.LowRank(8, 8, 12, 12, rank: 4, noise: 2.0, seed: 6);
