@@ -2,27 +2,34 @@ using System.Diagnostics;
 using FastNmf.Data;
 using FastNmf.Factorization;
 using FastNmf.Kernels;
+using FastNmf.Kernels.Sparse;
 using FastNmf.Kernels.Threading;
 using FastNmf.Numerics;
 
 namespace FastNmf;
 
 /// <summary>
-/// Runs a factorization X ≈ WH: every restart from its own seed (Step 8), keeps the one with the lowest final MSE,
-/// normalises each diffraction to unit L1 norm (H scaled to keep WH) and sorts components by the L2 norm of their
-/// maps (Step 9).
+/// Runs a factorization X ≈ WH: every restart from its own seed (Step 8), advanced together in batches so one pass over
+/// X serves all of them, keeps the restart with the lowest final MSE, normalises each diffraction to unit L1 norm
+/// (H scaled to keep WH) and sorts components by the L2 norm of their maps (Step 9).
 /// </summary>
 public static class Factorizer
 {
+    // A batch's workspace is capped so that a large data set with many restarts still fits: beyond this the restarts run
+    // in several batches (each restart's result is the same either way).
+    private const long MaxBatchWorkspaceBytes = 1L << 30;
+
     /// <summary>The kernel backend a run would use, as one line (backend name and implementations).</summary>
     public static string DescribeBackend() => KernelSet.CreateDefault().Describe();
 
     /// <summary>Factorizes <paramref name="x"/>.</summary>
     /// <param name="x">The data matrix.</param>
-    /// <param name="options">Method, k, iterations, restarts, constraints, seed.</param>
-    /// <param name="progress">Called on the calling thread after every iteration of every restart.</param>
+    /// <param name="options">Method, k, iterations, restarts, constraints, seed, storage.</param>
+    /// <param name="progress">Called on the calling thread after every iteration of every restart (iteration by
+    /// iteration across a batch of restarts).</param>
     /// <param name="cancel">Checked once per iteration.</param>
     /// <exception cref="ArgumentOutOfRangeException">an option is out of range (the message names it).</exception>
+    /// <exception cref="ArgumentException">sparse storage was requested for a detector of more than 65 536 unmasked pixels.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     /// <exception cref="ArithmeticException">the iteration produced a non-finite value (degenerate data).</exception>
     public static NmfResult Run(UnfoldedData x, NmfOptions options, Action<IterationStats>? progress = null, CancellationToken cancel = default) =>
@@ -35,30 +42,81 @@ public static class Factorizer
         options.Validate(x.NUv, x.NXy);
         var clock = Stopwatch.StartNew();
         int k = options.Components;
-        using var workspace = new SolverWorkspace(x, k);
+        int batch = BatchSize(x, options);
         using var team = new WorkerTeam(options.Threads);
-        var solver = new NmfSolver(x, options, kernels, workspace, team);
+        using IXOperand xop = CreateOperand(x, options.Storage, kernels, team, k * batch);
+        using var workspace = new SolverWorkspace(x, k, batch);
+        var solver = new NmfSolver(x, options, kernels, xop, workspace, team);
         var summaries = new List<RestartSummary>(options.Restarts);
         IterationHistory? bestHistory = null;
         int best = -1;
-        for (int r = 0; r < options.Restarts; r++)
+        var seeds = new ulong[batch];
+        for (int first = 0; first < options.Restarts; first += batch)
         {
-            ulong seed = SeededRandom.Derive(options.Seed, (ulong)r);
-            var history = new IterationHistory(options.Iterations);
-            RestartSummary summary = solver.RunRestart(r, seed, history, progress, cancel);
-            history.Truncate(summary.Iterations);
-            summaries.Add(summary);
-            if (best < 0 || summary.FinalMse < summaries[best].FinalMse)
+            int count = Math.Min(batch, options.Restarts - first);
+            var histories = new IterationHistory[count];
+            for (int r = 0; r < count; r++)
             {
-                best = r;
-                bestHistory = history;
-                solver.KeepAsBest();
+                seeds[r] = SeededRandom.Derive(options.Seed, (ulong)(first + r));
+                histories[r] = new IterationHistory(options.Iterations);
+            }
+
+            RestartSummary[] done = solver.RunBatch(first, seeds.AsSpan(0, count), histories, progress, cancel);
+            for (int r = 0; r < count; r++)
+            {
+                histories[r].Truncate(done[r].Iterations);
+                summaries.Add(done[r]);
+                if (best < 0 || done[r].FinalMse < summaries[best].FinalMse)
+                {
+                    best = first + r;
+                    bestHistory = histories[r];
+                    solver.KeepAsBest(r);
+                }
             }
         }
 
         (float[] w, float[] h) = NormaliseAndSort(workspace.BestW, workspace.BestH, k, x.NUv, x.NXy);
         return new NmfResult(options, x.RefoldDiffractions(w, k), h, x.ScanRows, x.ScanCols, x.DetRows, x.DetCols,
-            summaries, best, bestHistory!, kernels.Backend, kernels.Describe(), options.Threads, clock.Elapsed);
+            summaries, best, bestHistory!, kernels.Backend, $"{kernels.Describe()}; X: {xop.Description}", options.Threads, clock.Elapsed)
+        {
+            Storage = xop is SparseXOperand ? XStorage.Sparse : XStorage.Dense,
+            Batch = batch,
+        };
+    }
+
+    /// <summary>The storage <see cref="XStorage.Auto"/> picks for <paramref name="x"/>.</summary>
+    public static XStorage ChooseStorage(UnfoldedData x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.NUv <= SparseFrames.MaxPixels && SparseFrames.ZeroFraction(x) >= NmfOptions.SparseThreshold ? XStorage.Sparse : XStorage.Dense;
+    }
+
+    private static IXOperand CreateOperand(UnfoldedData x, XStorage storage, KernelSet kernels, WorkerTeam team, int rows)
+    {
+        if (storage == XStorage.Auto)
+        {
+            storage = ChooseStorage(x);
+        }
+
+        return storage == XStorage.Sparse
+            ? new SparseXOperand(x, kernels.LaneWidth, team, rows)
+            : new DenseXOperand(x, kernels.Products, team, rows);
+    }
+
+    private static int BatchSize(UnfoldedData x, NmfOptions options)
+    {
+        if (!options.BatchRestarts)
+        {
+            return 1;
+        }
+
+        int batch = options.Restarts;
+        while (batch > 1 && SolverWorkspace.BytesFor(x.NUv, x.NXy, options.Components, batch) > MaxBatchWorkspaceBytes)
+        {
+            batch = (batch + 1) / 2;
+        }
+
+        return batch;
     }
 
     // Unit L1 norm per diffraction (H rows scaled inversely, WH unchanged), then components ordered by ‖h‖₂, largest

@@ -46,6 +46,18 @@ public sealed record NmfOptions
     /// <summary>Worker threads (default: all cores). Results are bit-identical for a given seed, kernel set and thread count.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>How X is stored for the products (default: sparse when it is mostly zeros).</summary>
+    public XStorage Storage { get; init; } = XStorage.Auto;
+
+    /// <summary>Zero fraction above which <see cref="XStorage.Auto"/> picks sparse storage.</summary>
+    public const double SparseThreshold = 0.3;
+
+    /// <summary>
+    /// Advance all restarts together so that each pass over X serves every restart (default). Each restart's result is
+    /// bit-identical either way; only the time differs.
+    /// </summary>
+    public bool BatchRestarts { get; init; } = true;
+
     /// <summary>The ε that keeps MU's denominators away from zero.</summary>
     public float MuEpsilon { get; init; } = 1e-12f;
 

@@ -68,6 +68,12 @@ public sealed class NmfResult
     /// <summary>Backend and kernel implementations used, one line.</summary>
     public string Kernels { get; }
 
+    /// <summary>How X was stored for the products.</summary>
+    public XStorage Storage { get; internal init; }
+
+    /// <summary>Restarts that advanced together (one pass over X served all of them).</summary>
+    public int Batch { get; internal init; } = 1;
+
     /// <summary>Threads used.</summary>
     public int Threads { get; }
 

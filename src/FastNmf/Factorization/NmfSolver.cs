@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using FastNmf.Constraints;
 using FastNmf.Data;
 using FastNmf.Kernels;
+using FastNmf.Kernels.Reductions;
 using FastNmf.Kernels.SmallSolve;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
@@ -10,9 +11,11 @@ using FastNmf.Numerics;
 namespace FastNmf.Factorization;
 
 /// <summary>
-/// Runs restarts of one factorization on a shared workspace. Storage is transposed relative to the paper (W as
-/// k × n_uv, X frame-major), so Eq. 7 reads <c>Wᵀ = (HHᵀ)⁻¹ (H X)</c> and Eq. 8 <c>H = (WWᵀ)⁻¹ (W Xᵀ)</c> in these
-/// terms. Nothing inside <see cref="RunRestart"/>'s iteration loop allocates.
+/// Runs a batch of restarts together on one workspace: one pass over X per product serves every restart (their
+/// components stacked as rows), everything else — solves, constraints, re-seeding, MSE, early stop — is per restart with
+/// its own random stream, so a restart's result does not depend on the batch it ran in. Storage is transposed relative
+/// to the paper (W as k × n_uv, X frame-major), so Eq. 7 reads <c>Wᵀ = (HHᵀ)⁻¹ (H X)</c> and Eq. 8
+/// <c>H = (WWᵀ)⁻¹ (W Xᵀ)</c> here. Nothing inside the iteration loop allocates.
 /// </summary>
 internal sealed unsafe class NmfSolver
 {
@@ -20,218 +23,295 @@ internal sealed unsafe class NmfSolver
     private readonly NmfOptions _options;
     private readonly SolverWorkspace _ws;
     private readonly WorkerTeam _team;
-    private readonly ProductWork _work;
-    private readonly DarkSpotFill? _darkSpots;
+    private readonly IXOperand _xop;
+    private readonly ProductWork.SmallWork _small;
+    private readonly ConstrainWWork _constrainW;
     private readonly MapSmoothing? _smoothing;
-    private readonly bool _identityMask;
     private readonly int _k;
     private readonly double _elements;
-    private SeededRandom _rng = new(0);
-    private int _ridgeSolves;
-    private double _maxRidge;
-    private int _reseeds;
+    private readonly SeededRandom[] _rng;
+    private readonly bool[] _active;
+    private readonly int[] _ridgeSolves;
+    private readonly double[] _maxRidge;
+    private readonly int[] _reseeds;
+    private readonly double[] _mse;
+    private readonly int[] _done;
 
-    public NmfSolver(UnfoldedData x, NmfOptions options, KernelSet kernels, SolverWorkspace workspace, WorkerTeam team)
+    public NmfSolver(UnfoldedData x, NmfOptions options, KernelSet kernels, IXOperand xop, SolverWorkspace workspace, WorkerTeam team)
     {
         _x = x;
         _options = options;
         _ws = workspace;
         _team = team;
+        _xop = xop;
         _k = options.Components;
         _elements = (double)x.NUv * x.NXy;
-        _work = new ProductWork(kernels.Products);
-        _identityMask = x.NUv == x.DetRows * x.DetCols;
-        if (options.Method == NmfMethod.Constrained && options.DiffractionConstraint == DiffractionConstraint.DarkSpotFill)
-        {
-            _darkSpots = DarkSpotFill.Create(x.DetRows, x.DetCols, x.MaskedPixels(), options.Polar, kernels.Polar);
-        }
-
+        Kernels = kernels;
+        _small = new ProductWork(kernels.Products).Small;
+        DiffractionConstraint kind = options.Method == NmfMethod.Constrained ? options.DiffractionConstraint : DiffractionConstraint.NonNegative;
+        _constrainW = new ConstrainWWork(x, kind, options.Polar, kernels, team.Threads, workspace.Rows);
         if (options.Method == NmfMethod.Constrained && options.MapConstraint == MapConstraint.Convolution)
         {
             _smoothing = new MapSmoothing(options.MapKernel, x.ScanRows, x.ScanCols, kernels.Convolution);
         }
 
-        Kernels = kernels;
+        int batch = workspace.Batch;
+        _rng = new SeededRandom[batch];
+        _active = new bool[batch];
+        _ridgeSolves = new int[batch];
+        _maxRidge = new double[batch];
+        _reseeds = new int[batch];
+        _mse = new double[batch];
+        _done = new int[batch];
     }
 
     public KernelSet Kernels { get; }
 
-    /// <summary>Runs restart <paramref name="restart"/> from <paramref name="seed"/>; leaves W and H in the workspace.</summary>
-    public RestartSummary RunRestart(int restart, ulong seed, IterationHistory history, Action<IterationStats>? progress, CancellationToken cancel)
+    /// <summary>
+    /// Runs restarts <paramref name="first"/> .. first + seeds.Length − 1 together; leaves their W and H in the
+    /// workspace (restart <c>first + r</c> in slot r).
+    /// </summary>
+    public RestartSummary[] RunBatch(int first, ReadOnlySpan<ulong> seeds, IterationHistory[] histories, Action<IterationStats>? progress, CancellationToken cancel)
     {
-        _rng = new SeededRandom(seed);
-        _ridgeSolves = 0;
-        _maxRidge = 0;
-        _reseeds = 0;
-        Initialise();
-        double mse = double.NaN;
-        int done = 0;
+        int count = seeds.Length;
+        if (count < 1 || count > _ws.Batch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seeds), $"a batch holds 1 to {_ws.Batch} restarts, got {count}.");
+        }
+
+        for (int r = 0; r < count; r++)
+        {
+            _rng[r] = new SeededRandom(seeds[r]);
+            _active[r] = true;
+            _ridgeSolves[r] = 0;
+            _maxRidge[r] = 0;
+            _reseeds[r] = 0;
+            _mse[r] = double.NaN;
+            _done[r] = 0;
+            Initialise(r);
+        }
+
+        int rows = count * _k;
         for (int i = 0; i < _options.Iterations; i++)
         {
             cancel.ThrowIfCancellationRequested();
-            double deltaW = UpdateW();
-            double deltaH = UpdateH();
-            mse = Mse();
-            if (!double.IsFinite(mse) || !double.IsFinite(deltaW) || !double.IsFinite(deltaH))
+            UpdateW(count, rows);
+            UpdateH(count, rows);
+            int stillActive = 0;
+            for (int r = 0; r < count; r++)
             {
-                throw new ArithmeticException($"numerical breakdown in restart {restart} at iteration {i} (MSE {mse}); the data may be degenerate.");
+                if (!_active[r])
+                {
+                    continue;
+                }
+
+                Finish(first, r, i, histories[r], progress);
+                stillActive += _active[r] ? 1 : 0;
             }
 
-            var stats = new IterationStats(restart, i, mse, deltaW, deltaH);
-            history.Record(stats);
-            progress?.Invoke(stats);
-            done = i + 1;
-            if (_options.Tolerance is { } tol && deltaW <= tol * L1(_ws.WView) && deltaH <= tol * L1(_ws.HView))
+            if (stillActive == 0)
             {
                 break;
             }
         }
 
-        return new RestartSummary(restart, seed, mse, done, _ridgeSolves, _maxRidge, _reseeds);
+        var summaries = new RestartSummary[count];
+        for (int r = 0; r < count; r++)
+        {
+            summaries[r] = new RestartSummary(first + r, seeds[r], _mse[r], _done[r], _ridgeSolves[r], _maxRidge[r], _reseeds[r]);
+        }
+
+        return summaries;
+    }
+
+    /// <summary>Copies restart slot <paramref name="r"/>'s W and H (unpadded) into the best-so-far buffers.</summary>
+    public void KeepAsBest(int r)
+    {
+        MatrixView w = _ws.Of(_ws.WView, r);
+        MatrixView h = _ws.Of(_ws.HView, r);
+        for (int c = 0; c < _k; c++)
+        {
+            w.Row(c).CopyTo(_ws.BestW.AsSpan(c * _ws.NUv, _ws.NUv));
+            h.Row(c).CopyTo(_ws.BestH.AsSpan(c * _ws.NXy, _ws.NXy));
+        }
     }
 
     // Step 2: random nonnegative H (and W for MU, which updates both multiplicatively), scaled like scikit-learn's
     // random init so that WH starts near the data's magnitude.
-    private void Initialise()
+    private void Initialise(int r)
     {
+        SeededRandom rng = _rng[r];
         double scale = _x.Mean > 0 ? Math.Sqrt(_x.Mean / _k) : 1.0;
-        MatrixView h = _ws.HView;
+        MatrixView h = _ws.Of(_ws.HView, r);
         for (int c = 0; c < _k; c++)
         {
             Span<float> row = h.Row(c);
             for (int j = 0; j < row.Length; j++)
             {
-                row[j] = (float)(_rng.NextDouble() * scale);
+                row[j] = (float)(rng.NextDouble() * scale);
             }
         }
 
-        MatrixView w = _ws.WView;
+        MatrixView w = _ws.Of(_ws.WView, r);
         for (int c = 0; c < _k; c++)
         {
             Span<float> row = w.Row(c);
             for (int u = 0; u < row.Length; u++)
             {
-                row[u] = _options.Method == NmfMethod.Mu ? (float)(_rng.NextDouble() * scale) : 0f;
+                row[u] = _options.Method == NmfMethod.Mu ? (float)(rng.NextDouble() * scale) : 0f;
             }
         }
 
-        Kernels.Products.Gram(h, _ws.GramH);
+        Kernels.Products.Gram(h, _ws.GramH[r]);
     }
 
-    private double UpdateW()
+    private void UpdateW(int count, int rows)
     {
-        MatrixView w = _ws.WView;
-        MatrixView next = _ws.WNextView;
-        MatrixView a = _ws.AView;
-
-        // A = H·X, i.e. (X Hᵀ)ᵀ, one pass over X.
-        _ws.A.Clear();
-        _work.HX.H = _ws.HView;
-        _work.HX.X = _x.Frames;
-        _work.HX.Acc = a;
-        _team.Run(_work.HX, ProductWork.Chunks(_x.NUv));
-
-        if (_options.Method == NmfMethod.Mu)
+        // A = H·X, i.e. (X Hᵀ)ᵀ, for every restart in one pass over X.
+        _xop.MultiplyHX(_ws.HView.RowSlice(0, rows), _ws.AView.RowSlice(0, rows));
+        for (int r = 0; r < count; r++)
         {
-            // Eq. 3: W ← W ⊛ XHᵀ ⊘ (W HHᵀ); in our layout the denominator is (HHᵀ)·Wᵀ.
-            MultiplySmall(_ws.GramH, w, _ws.DView);
-            MatrixView d = _ws.DView;
-            for (int c = 0; c < _k; c++)
+            MatrixView w = _ws.Of(_ws.WView, r);
+            MatrixView next = _ws.Of(_ws.WNextView, r);
+            if (!_active[r])
             {
-                Span<float> dc = d.Row(c);
-                TensorPrimitives.Add(dc, _options.MuEpsilon, dc);
-                TensorPrimitives.Divide(a.Row(c), dc, dc);
-                TensorPrimitives.Multiply(w.Row(c), dc, next.Row(c));
+                CopyRows(w, next);
+                continue;
+            }
+
+            MatrixView a = _ws.Of(_ws.AView, r);
+            if (_options.Method == NmfMethod.Mu)
+            {
+                // Eq. 3: W ← W ⊛ XHᵀ ⊘ (W HHᵀ); in our layout the denominator is (HHᵀ)·Wᵀ.
+                MatrixView d = _ws.Of(_ws.DView, r);
+                MultiplySmall(_ws.GramH[r], w, d);
+                for (int c = 0; c < _k; c++)
+                {
+                    Span<float> dc = d.Row(c);
+                    TensorPrimitives.Add(dc, _options.MuEpsilon, dc);
+                    TensorPrimitives.Divide(a.Row(c), dc, dc);
+                    TensorPrimitives.Multiply(w.Row(c), dc, next.Row(c));
+                }
+            }
+            else
+            {
+                // Eq. 5 / Eq. 7: Wᵀ = (HHᵀ)⁻¹ (H X).
+                Solve(r, _ws.GramH[r], a, next);
             }
         }
-        else
+
+        if (_options.Method != NmfMethod.Mu)
         {
-            // Eq. 5 / Eq. 7: Wᵀ = (HHᵀ)⁻¹ (H X).
-            Solve(_ws.GramH, a, next);
-            ConstrainW(next);
+            // Step 4 for all components of all active restarts at once.
+            _constrainW.W = _ws.WNextView;
+            _constrainW.Select(_active.AsSpan(0, count), _k);
+            _team.Run(_constrainW, _constrainW.Count);
         }
 
-        ReseedDeadRows(next);
-        double delta = L1Difference(next, w);
+        for (int r = 0; r < count; r++)
+        {
+            if (_active[r])
+            {
+                ReseedDeadRows(r, _ws.Of(_ws.WNextView, r));
+            }
+        }
+
         _ws.SwapW();
-        return delta;
     }
 
-    private double UpdateH()
+    private void UpdateH(int count, int rows)
     {
-        MatrixView w = _ws.WView;
-        MatrixView h = _ws.HView;
-        MatrixView next = _ws.HNextView;
-        MatrixView b = _ws.BView;
-
-        // B = W·Xᵀ, i.e. WᵀX, the second pass over X.
-        _work.WX.W = w;
-        _work.WX.X = _x.Frames;
-        _work.WX.Dst = b;
-        _team.Run(_work.WX, _x.NXy, 16);
-        Kernels.Products.Gram(w, _ws.GramW);
-
-        if (_options.Method == NmfMethod.Mu)
+        // B = W·Xᵀ, i.e. WᵀX, for every restart in the second pass over X.
+        _xop.MultiplyWX(_ws.WView.RowSlice(0, rows), _ws.BView.RowSlice(0, rows));
+        for (int r = 0; r < count; r++)
         {
-            // Eq. 4: H ← H ⊛ WᵀX ⊘ (WᵀW H).
-            MatrixView e = _ws.EView;
-            MultiplySmall(_ws.GramW, h, e);
-            for (int c = 0; c < _k; c++)
+            MatrixView h = _ws.Of(_ws.HView, r);
+            MatrixView next = _ws.Of(_ws.HNextView, r);
+            if (!_active[r])
             {
-                Span<float> ec = e.Row(c);
-                TensorPrimitives.Add(ec, _options.MuEpsilon, ec);
-                TensorPrimitives.Divide(b.Row(c), ec, ec);
-                TensorPrimitives.Multiply(h.Row(c), ec, next.Row(c));
+                CopyRows(h, next);
+                continue;
+            }
+
+            MatrixView b = _ws.Of(_ws.BView, r);
+            Kernels.Products.Gram(_ws.Of(_ws.WView, r), _ws.GramW[r]);
+            if (_options.Method == NmfMethod.Mu)
+            {
+                // Eq. 4: H ← H ⊛ WᵀX ⊘ (WᵀW H).
+                MatrixView e = _ws.Of(_ws.EView, r);
+                MultiplySmall(_ws.GramW[r], h, e);
+                for (int c = 0; c < _k; c++)
+                {
+                    Span<float> ec = e.Row(c);
+                    TensorPrimitives.Add(ec, _options.MuEpsilon, ec);
+                    TensorPrimitives.Divide(b.Row(c), ec, ec);
+                    TensorPrimitives.Multiply(h.Row(c), ec, next.Row(c));
+                }
+            }
+            else
+            {
+                // Eq. 6 / Eq. 8: H = (WᵀW)⁻¹ (WᵀX).
+                Solve(r, _ws.GramW[r], b, next);
+                ConstrainH(r, next);
             }
         }
-        else
+
+        _ws.SwapH();
+    }
+
+    // Step 7 for one restart: its Gram matrix of H, MSE, the L1 changes, the record and the early-stop test.
+    private void Finish(int first, int r, int iteration, IterationHistory history, Action<IterationStats>? progress)
+    {
+        MatrixView h = _ws.Of(_ws.HView, r);
+        Kernels.Products.Gram(h, _ws.GramH[r]);
+        double mse = Mse(r);
+        double deltaW = L1Difference(_ws.Of(_ws.WView, r), _ws.Of(_ws.WNextView, r));
+        double deltaH = L1Difference(h, _ws.Of(_ws.HNextView, r));
+        if (!double.IsFinite(mse) || !double.IsFinite(deltaW) || !double.IsFinite(deltaH))
         {
-            // Eq. 6 / Eq. 8: H = (WᵀW)⁻¹ (WᵀX).
-            Solve(_ws.GramW, b, next);
-            ConstrainH(next);
+            throw new ArithmeticException($"numerical breakdown in restart {first + r} at iteration {iteration} (MSE {mse}); the data may be degenerate.");
         }
 
-        double delta = L1Difference(next, h);
-        _ws.SwapH();
-        Kernels.Products.Gram(_ws.HView, _ws.GramH);
-        return delta;
+        _mse[r] = mse;
+        _done[r] = iteration + 1;
+        var stats = new IterationStats(first + r, iteration, mse, deltaW, deltaH);
+        history.Record(stats);
+        progress?.Invoke(stats);
+        if (_options.Tolerance is { } tol && deltaW <= tol * L1(_ws.Of(_ws.WView, r)) && deltaH <= tol * L1(h))
+        {
+            _active[r] = false;
+        }
     }
 
     // MSE = (‖X‖² − 2 tr(Wᵀ X Hᵀ) + tr(WᵀW · HHᵀ)) / (n_uv n_xy), all in double; B = W·Xᵀ already holds the cross term.
-    private double Mse()
+    private double Mse(int r)
     {
-        MatrixView b = _ws.BView;
-        MatrixView h = _ws.HView;
+        MatrixView b = _ws.Of(_ws.BView, r);
+        MatrixView h = _ws.Of(_ws.HView, r);
         double cross = 0;
         for (int c = 0; c < _k; c++)
         {
-            float* bc = b.RowPointer(c);
-            float* hc = h.RowPointer(c);
-            double s = 0;
-            for (int j = 0; j < b.Cols; j++)
-            {
-                s += (double)bc[j] * hc[j];
-            }
-
-            cross += s;
+            cross += DoubleReductions.Dot(b.Row(c), h.Row(c));
         }
 
         double quad = 0;
+        double[] gw = _ws.GramW[r];
+        double[] gh = _ws.GramH[r];
         for (int i = 0; i < _k * _k; i++)
         {
-            quad += _ws.GramW[i] * _ws.GramH[i];
+            quad += gw[i] * gh[i];
         }
 
         return Math.Max(0, (_x.SumOfSquares - (2 * cross) + quad) / _elements);
     }
 
-    private void Solve(double[] gram, MatrixView rhs, MatrixView dst)
+    private void Solve(int r, double[] gram, MatrixView rhs, MatrixView dst)
     {
         double ridge = CholeskyInverse.Invert(gram, _ws.Inverse, _ws.Factor, _k);
         if (ridge > 0)
         {
-            _ridgeSolves++;
-            _maxRidge = Math.Max(_maxRidge, ridge);
+            _ridgeSolves[r]++;
+            _maxRidge[r] = Math.Max(_maxRidge[r], ridge);
         }
 
         MultiplySmall(_ws.Inverse, rhs, dst);
@@ -239,56 +319,20 @@ internal sealed unsafe class NmfSolver
 
     private void MultiplySmall(double[] m, MatrixView src, MatrixView dst)
     {
-        _work.Small.M = m;
-        _work.Small.Src = src;
-        _work.Small.Dst = dst;
-        _team.Run(_work.Small, ProductWork.Chunks(src.Cols), 4);
-    }
-
-    // Step 4: [·]₊ or [·]_W, then each diffraction normalised to unit L1 norm. For primitive ALS the normalisation
-    // changes nothing in exact arithmetic (Eq. 6 absorbs the scale and [·]₊ commutes with positive scaling), but it keeps
-    // WᵀW well scaled when a component is dying.
-    private void ConstrainW(MatrixView w)
-    {
-        DiffractionConstraint kind = _options.Method == NmfMethod.Constrained ? _options.DiffractionConstraint : DiffractionConstraint.NonNegative;
-        for (int c = 0; c < _k; c++)
-        {
-            Span<float> row = w.Row(c);
-            if (kind != DiffractionConstraint.None)
-            {
-                TensorPrimitives.Max(row, 0f, row);
-            }
-
-            if (kind == DiffractionConstraint.DarkSpotFill)
-            {
-                if (_identityMask)
-                {
-                    _darkSpots!.Apply(row);
-                }
-                else
-                {
-                    _x.ScatterRow(row, _ws.Image);
-                    _darkSpots!.Apply(_ws.Image);
-                    _x.GatherRow(_ws.Image, row);
-                }
-            }
-
-            float norm = TensorPrimitives.SumOfMagnitudes(row);
-            if (norm > 0 && float.IsFinite(norm))
-            {
-                TensorPrimitives.Divide(row, norm, row);
-            }
-        }
+        _small.M = m;
+        _small.Src = src;
+        _small.Dst = dst;
+        _team.Run(_small, ProductWork.Chunks(src.Cols), 4);
     }
 
     // Step 6: [·]₊ or [·]_H (convolution, then [·]₊).
-    private void ConstrainH(MatrixView h)
+    private void ConstrainH(int r, MatrixView h)
     {
         MapConstraint kind = _options.Method == NmfMethod.Constrained ? _options.MapConstraint : MapConstraint.NonNegative;
         var all = new Span<float>(h.Data, _k * h.Cols);
         if (kind == MapConstraint.Convolution)
         {
-            var scratch = new Span<float>(_ws.EView.Data, _k * h.Cols);
+            var scratch = new Span<float>(_ws.Of(_ws.EView, r).Data, _k * h.Cols);
             _smoothing!.Convolve(all, scratch, _k);
             TensorPrimitives.Max(scratch, 0f, all);
         }
@@ -299,8 +343,8 @@ internal sealed unsafe class NmfSolver
     }
 
     // A component whose diffraction became all zero (or non-finite) can never come back under ALS or MU; give it a
-    // fresh random diffraction of unit L1 norm, counted in the restart's summary.
-    private void ReseedDeadRows(MatrixView w)
+    // fresh random diffraction of unit L1 norm from the restart's own stream, counted in the restart's summary.
+    private void ReseedDeadRows(int r, MatrixView w)
     {
         for (int c = 0; c < _k; c++)
         {
@@ -313,11 +357,19 @@ internal sealed unsafe class NmfSolver
 
             for (int u = 0; u < row.Length; u++)
             {
-                row[u] = (float)_rng.NextDouble();
+                row[u] = (float)_rng[r].NextDouble();
             }
 
             TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
-            _reseeds++;
+            _reseeds[r]++;
+        }
+    }
+
+    private static void CopyRows(MatrixView from, MatrixView to)
+    {
+        for (int c = 0; c < from.Rows; c++)
+        {
+            from.Row(c).CopyTo(to.Row(c));
         }
     }
 
@@ -326,15 +378,7 @@ internal sealed unsafe class NmfSolver
         double total = 0;
         for (int r = 0; r < a.Rows; r++)
         {
-            float* pa = a.RowPointer(r);
-            float* pb = b.RowPointer(r);
-            double s = 0;
-            for (int i = 0; i < a.Cols; i++)
-            {
-                s += Math.Abs(pa[i] - pb[i]);
-            }
-
-            total += s;
+            total += DoubleReductions.L1Distance(a.Row(r), b.Row(r));
         }
 
         return total;
@@ -349,15 +393,5 @@ internal sealed unsafe class NmfSolver
         }
 
         return total;
-    }
-
-    /// <summary>Copies the workspace's W and H (unpadded) into the best-so-far buffers.</summary>
-    public void KeepAsBest()
-    {
-        for (int c = 0; c < _k; c++)
-        {
-            _ws.WView.Row(c).CopyTo(_ws.BestW.AsSpan(c * _ws.NUv, _ws.NUv));
-            _ws.HView.Row(c).CopyTo(_ws.BestH.AsSpan(c * _ws.NXy, _ws.NXy));
-        }
     }
 }

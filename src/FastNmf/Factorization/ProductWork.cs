@@ -34,7 +34,7 @@ internal sealed class ProductWork
         public MatrixView X;
         public MatrixView Acc;
 
-        public void Execute(int start, int end)
+        public void Execute(int part, int start, int end)
         {
             int u0 = start * ColumnChunk;
             int u1 = Math.Min(end * ColumnChunk, Acc.Cols);
@@ -48,7 +48,7 @@ internal sealed class ProductWork
         public MatrixView X;
         public MatrixView Dst;
 
-        public void Execute(int start, int end) =>
+        public void Execute(int part, int start, int end) =>
             products.ProjectWX(W, X.RowSlice(start, end - start), Dst.ColumnSlice(start, end - start));
     }
 
@@ -58,7 +58,7 @@ internal sealed class ProductWork
         public MatrixView Src;
         public MatrixView Dst;
 
-        public void Execute(int start, int end)
+        public void Execute(int part, int start, int end)
         {
             int c0 = start * ColumnChunk;
             int c1 = Math.Min(end * ColumnChunk, Src.Cols);

@@ -4,43 +4,55 @@ using FastNmf.Memory;
 namespace FastNmf.Factorization;
 
 /// <summary>
-/// Every buffer a factorization needs, sized from (n_uv, n_xy, k) and allocated once per run; the iteration loop only
-/// slices and swaps. Rows of W-shaped buffers use X's padded stride so a diffraction and a frame line up.
+/// Every buffer a factorization needs for a batch of <see cref="Batch"/> restarts advancing together (their k
+/// components stacked: restart r owns rows [r·k, (r+1)·k)), sized from (n_uv, n_xy, k, batch) and allocated once per run;
+/// the iteration loop only slices and swaps. W-shaped rows use X's padded stride so a diffraction and a frame line up.
 /// </summary>
 internal sealed class SolverWorkspace : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
 
-    public SolverWorkspace(UnfoldedData x, int k)
+    public SolverWorkspace(UnfoldedData x, int k, int batch)
     {
         K = k;
+        Batch = batch;
+        Rows = k * batch;
         NUv = x.NUv;
         NXy = x.NXy;
         Stride = x.Stride;
-        W = Rent(k * Stride, "W");
-        WNext = Rent(k * Stride, "W (next)");
-        A = Rent(k * Stride, "X·Hᵀ");
-        D = Rent(k * Stride, "MU denominator of W");
-        H = Rent((long)k * NXy, "H");
-        HNext = Rent((long)k * NXy, "H (next)");
-        B = Rent((long)k * NXy, "Wᵀ·X");
-        E = Rent((long)k * NXy, "H scratch");
-        GramH = new double[k * k];
-        GramW = new double[k * k];
+        W = Rent(Rows * Stride, "W");
+        WNext = Rent(Rows * Stride, "W (next)");
+        A = Rent(Rows * Stride, "X·Hᵀ");
+        D = Rent(Rows * Stride, "MU denominator of W");
+        H = Rent((long)Rows * NXy, "H");
+        HNext = Rent((long)Rows * NXy, "H (next)");
+        B = Rent((long)Rows * NXy, "Wᵀ·X");
+        E = Rent((long)Rows * NXy, "H scratch");
+        GramH = Enumerable.Range(0, batch).Select(_ => new double[k * k]).ToArray();
+        GramW = Enumerable.Range(0, batch).Select(_ => new double[k * k]).ToArray();
         Inverse = new double[k * k];
         Factor = new double[k * k];
-        Image = new float[x.DetRows * x.DetCols];
         BestW = new float[k * NUv];
         BestH = new float[k * NXy];
     }
 
+    /// <summary>Components per restart.</summary>
     public int K { get; }
+
+    /// <summary>Restarts advancing together.</summary>
+    public int Batch { get; }
+
+    /// <summary>Stacked rows: K × Batch.</summary>
+    public int Rows { get; }
 
     public int NUv { get; }
 
     public int NXy { get; }
 
     public long Stride { get; }
+
+    /// <summary>Bytes this workspace holds for a batch (for memory planning).</summary>
+    public static long BytesFor(int nUv, int nXy, int k, int batch) => 4L * 4 * k * batch * ((((long)nUv + 15) & ~15L) + nXy);
 
     public AlignedBuffer<float> W { get; private set; }
 
@@ -58,36 +70,38 @@ internal sealed class SolverWorkspace : IDisposable
 
     public AlignedBuffer<float> E { get; }
 
-    public double[] GramH { get; }
+    /// <summary>HHᵀ per restart (k × k).</summary>
+    public double[][] GramH { get; }
 
-    public double[] GramW { get; }
+    /// <summary>WᵀW per restart (k × k).</summary>
+    public double[][] GramW { get; }
 
     public double[] Inverse { get; }
 
     public double[] Factor { get; }
 
-    /// <summary>One full detector image, for [·]_W on masked data.</summary>
-    public float[] Image { get; }
-
     public float[] BestW { get; }
 
     public float[] BestH { get; }
 
-    public MatrixView WView => MatrixView.Over(W, K, NUv, Stride);
+    public MatrixView WView => MatrixView.Over(W, Rows, NUv, Stride);
 
-    public MatrixView WNextView => MatrixView.Over(WNext, K, NUv, Stride);
+    public MatrixView WNextView => MatrixView.Over(WNext, Rows, NUv, Stride);
 
-    public MatrixView AView => MatrixView.Over(A, K, NUv, Stride);
+    public MatrixView AView => MatrixView.Over(A, Rows, NUv, Stride);
 
-    public MatrixView DView => MatrixView.Over(D, K, NUv, Stride);
+    public MatrixView DView => MatrixView.Over(D, Rows, NUv, Stride);
 
-    public MatrixView HView => MatrixView.Over(H, K, NXy, NXy);
+    public MatrixView HView => MatrixView.Over(H, Rows, NXy, NXy);
 
-    public MatrixView HNextView => MatrixView.Over(HNext, K, NXy, NXy);
+    public MatrixView HNextView => MatrixView.Over(HNext, Rows, NXy, NXy);
 
-    public MatrixView BView => MatrixView.Over(B, K, NXy, NXy);
+    public MatrixView BView => MatrixView.Over(B, Rows, NXy, NXy);
 
-    public MatrixView EView => MatrixView.Over(E, K, NXy, NXy);
+    public MatrixView EView => MatrixView.Over(E, Rows, NXy, NXy);
+
+    /// <summary>Restart <paramref name="r"/>'s k rows of a stacked view.</summary>
+    public MatrixView Of(MatrixView stacked, int r) => stacked.RowSlice(r * K, K);
 
     public void SwapW() => (W, WNext) = (WNext, W);
 

@@ -1,5 +1,6 @@
 using FastNmf.Kernels.Convolution;
 using FastNmf.Kernels.Gemm;
+using FastNmf.Kernels.Lanes;
 using FastNmf.Kernels.Polar;
 
 namespace FastNmf.Kernels;
@@ -19,8 +20,13 @@ internal sealed class KernelSet
     private static readonly Func<IMapConvolution>[] s_convolutions = [() => new MapConvolutionScalar()];
     private static readonly Func<IPolarGather>[] s_polar = [() => new PolarGatherScalar()];
 
-    public KernelSet(IFactorProducts products, IMapConvolution convolution, IPolarGather polar, string? forced = null)
+    // Lane kernels for sparse X: widest first. Every width computes the same bits (all fuse multiply-add), so the order
+    // is purely speed; Scalar is the reference and the fallback where no vector unit is accelerated.
+    private static readonly LaneWidth[] s_laneWidths = [LaneWidth.Vector512, LaneWidth.Vector256, LaneWidth.Scalar];
+
+    public KernelSet(IFactorProducts products, IMapConvolution convolution, IPolarGather polar, string? forced = null, LaneWidth? laneWidth = null)
     {
+        LaneWidth = laneWidth ?? s_laneWidths.First(IsAccelerated);
         Products = products;
         Convolution = convolution;
         Polar = polar;
@@ -32,6 +38,12 @@ internal sealed class KernelSet
     public IMapConvolution Convolution { get; }
 
     public IPolarGather Polar { get; }
+
+    /// <summary>Width of the sparse lane kernels.</summary>
+    public LaneWidth LaneWidth { get; }
+
+    /// <summary>The lane widths this machine can run (Scalar always).</summary>
+    public static IReadOnlyList<LaneWidth> AvailableLaneWidths => s_laneWidths.Where(IsAccelerated).ToArray();
 
     /// <summary>The override that produced this set, if any.</summary>
     public string? Forced { get; }
@@ -52,6 +64,7 @@ internal sealed class KernelSet
         IFactorProducts products = s_products[0]();
         IMapConvolution convolution = s_convolutions[0]();
         IPolarGather polar = s_polar[0]();
+        LaneWidth? laneWidth = null;
         if (!string.IsNullOrWhiteSpace(overrides))
         {
             foreach (string raw in overrides.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -68,21 +81,42 @@ internal sealed class KernelSet
                 {
                     polar = g;
                 }
+                else if (s_laneWidths.FirstOrDefault(w => string.Equals(LaneKernelName(w), raw, StringComparison.OrdinalIgnoreCase)) is var width
+                    && string.Equals(LaneKernelName(width), raw, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (!IsAccelerated(width))
+                    {
+                        throw new ArgumentException($"{EnvironmentVariable}: '{raw}' is not supported by this processor (or is disabled by DOTNET_Enable* settings).");
+                    }
+
+                    laneWidth = width;
+                }
                 else
                 {
-                    string known = string.Join(", ", s_products.Select(f => Name(f())).Concat(s_convolutions.Select(f => Name(f()))).Concat(s_polar.Select(f => Name(f()))));
+                    string known = string.Join(", ", s_products.Select(f => Name(f())).Concat(s_convolutions.Select(f => Name(f())))
+                        .Concat(s_polar.Select(f => Name(f()))).Concat(s_laneWidths.Select(LaneKernelName)));
                     throw new ArgumentException($"{EnvironmentVariable}: unknown kernel '{raw}'. Known: {known}.");
                 }
             }
         }
 
-        return new KernelSet(products, convolution, polar, overrides);
+        return new KernelSet(products, convolution, polar, overrides, laneWidth);
     }
 
     /// <summary>One line naming the backend and every chosen implementation.</summary>
     public string Describe() =>
-        $"backend {Backend}: {Products.Name}, {Convolution.Name}, {Polar.Name}" +
+        $"backend {Backend}: {Products.Name}, {LaneKernelName(LaneWidth)}, {Convolution.Name}, {Polar.Name}" +
         (string.IsNullOrWhiteSpace(Forced) ? string.Empty : $" (forced by {EnvironmentVariable}={Forced})");
+
+    /// <summary>The name of the sparse lane kernel at <paramref name="width"/> (its id in FASTNMF_KERNELS).</summary>
+    public static string LaneKernelName(LaneWidth width) => $"SparseLanes{width}";
+
+    private static bool IsAccelerated(LaneWidth width) => width switch
+    {
+        LaneWidth.Vector512 => Lanes512.IsSupported,
+        LaneWidth.Vector256 => Lanes256.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported,
+        _ => true,
+    };
 
     private static T? Find<T>(Func<T>[] family, string name) where T : class =>
         family.Select(f => f()).FirstOrDefault(i => string.Equals(Name(i!), name, StringComparison.OrdinalIgnoreCase));

@@ -120,6 +120,24 @@ public sealed class WorkerTeamTests
         Assert.That(() => new WorkerTeam(0), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
+    [TestCase(1, 100)]
+    [TestCase(2, 100)]
+    [TestCase(3, 2)]
+    public void Run_PartIndices_AreDistinctAndBelowTheThreadCount(int threads, int items)
+    {
+        using var team = new WorkerTeam(threads);
+        var work = new CountingWork(items);
+        team.Run(work, items);
+        int parts = Math.Min(threads, items);
+        Assert.Multiple(() =>
+        {
+            for (int p = 0; p < 8; p++)
+            {
+                Assert.That(work.PartIndexCounts[p], Is.EqualTo(p < parts ? 1 : 0), $"part {p}");
+            }
+        });
+    }
+
     private sealed class CountingWork(int items) : ITeamWork
     {
         private int _outOfRange;
@@ -131,9 +149,13 @@ public sealed class WorkerTeamTests
 
         public int Parts => Volatile.Read(ref _parts);
 
-        public void Execute(int start, int end)
+        /// <summary>How often each part index ran (indices ≥ 8 are counted in the last slot).</summary>
+        public int[] PartIndexCounts { get; } = new int[8];
+
+        public void Execute(int part, int start, int end)
         {
             Interlocked.Increment(ref _parts);
+            Interlocked.Increment(ref PartIndexCounts[Math.Clamp(part, 0, 7)]);
             if (start < 0 || end > Counts.Length || start > end)
             {
                 Interlocked.Increment(ref _outOfRange);
@@ -150,7 +172,7 @@ public sealed class WorkerTeamTests
     /// <summary>Throws in the part that contains <paramref name="item"/>; in every part when it is negative.</summary>
     private sealed class ThrowingWork(int item) : ITeamWork
     {
-        public void Execute(int start, int end)
+        public void Execute(int part, int start, int end)
         {
             if (item < 0 || (item >= start && item < end))
             {

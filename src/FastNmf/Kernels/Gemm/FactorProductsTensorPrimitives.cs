@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using FastNmf.Kernels.Reductions;
 using FastNmf.Memory;
 
 namespace FastNmf.Kernels.Gemm;
@@ -72,31 +73,14 @@ internal sealed unsafe class FactorProductsTensorPrimitives : IFactorProducts
 
     public void Gram(MatrixView a, Span<double> g)
     {
-        // Small (k² · n) and feeds the Cholesky solve and the MSE: keep double accumulation, as the reference does.
+        // Small (k² · n) and feeds the Cholesky solve and the MSE: double accumulation, vectorised by widening.
         Check.Gram(a, g);
         int k = a.Rows;
         for (int r = 0; r < k; r++)
         {
-            float* ar = a.RowPointer(r);
             for (int c = 0; c <= r; c++)
             {
-                float* ac = a.RowPointer(c);
-                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                int n = 0;
-                for (; n + 4 <= a.Cols; n += 4)
-                {
-                    s0 += (double)ar[n] * ac[n];
-                    s1 += (double)ar[n + 1] * ac[n + 1];
-                    s2 += (double)ar[n + 2] * ac[n + 2];
-                    s3 += (double)ar[n + 3] * ac[n + 3];
-                }
-
-                for (; n < a.Cols; n++)
-                {
-                    s0 += (double)ar[n] * ac[n];
-                }
-
-                double sum = (s0 + s1) + (s2 + s3);
+                double sum = DoubleReductions.Dot(a.Row(r), a.Row(c));
                 g[r * k + c] = sum;
                 g[c * k + r] = sum;
             }

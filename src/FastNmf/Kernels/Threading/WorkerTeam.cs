@@ -48,7 +48,7 @@ internal sealed class WorkerTeam : IDisposable
         int parts = Math.Clamp(items / Math.Max(1, minItemsPerPart), 1, Threads);
         if (parts == 1)
         {
-            work.Execute(0, items);
+            work.Execute(0, 0, items);
             return;
         }
 
@@ -90,7 +90,7 @@ internal sealed class WorkerTeam : IDisposable
     {
         long start = (long)_items * part / _parts;
         long end = (long)_items * (part + 1) / _parts;
-        _work!.Execute((int)start, (int)end);
+        _work!.Execute(part, (int)start, (int)end);
     }
 
     private void WorkerLoop(int part)

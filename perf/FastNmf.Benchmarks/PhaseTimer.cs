@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using FastNmf.Constraints;
+using FastNmf.Data;
+using FastNmf.Kernels;
+using FastNmf.Kernels.Sparse;
+using FastNmf.Kernels.Threading;
+using FastNmf.Memory;
+using FastNmf.Simulation;
+
+namespace FastNmf.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project perf/FastNmf.Benchmarks -- phases</c>: times each phase of one batched iteration
+/// on the paper's data set (a profiling aid for choosing what to optimise; benchmark numbers come from BenchmarkDotNet).
+/// </summary>
+internal static unsafe class PhaseTimer
+{
+    public static void Run()
+    {
+        (Dataset4D data, _) = Simulator.Generate(new SimulationOptions { Seed = 1 });
+        using UnfoldedData x = UnfoldedData.Create(data);
+        KernelSet kernels = KernelSet.CreateDefault();
+        using var team = new WorkerTeam(Environment.ProcessorCount);
+        foreach (int rows in new[] { 4, 40 })
+        {
+            using var sparse = new SparseXOperand(x, kernels.LaneWidth, team, rows);
+            using var dense = new DenseXOperand(x, kernels.Products, team, rows);
+            using var h = new AlignedBuffer<float>((long)rows * x.NXy, "H");
+            using var w = new AlignedBuffer<float>(rows * x.Stride, "W");
+            using var a = new AlignedBuffer<float>(rows * x.Stride, "A");
+            var rng = new Random(1);
+            for (long i = 0; i < h.Length; i++)
+            {
+                h.Pointer[i] = (float)rng.NextDouble();
+            }
+
+            for (long i = 0; i < w.Length; i++)
+            {
+                w.Pointer[i] = (float)rng.NextDouble();
+            }
+
+            var hv = MatrixView.Over(h, rows, x.NXy, x.NXy);
+            var wv = MatrixView.Over(w, rows, x.NUv, x.Stride);
+            var av = MatrixView.Over(a, rows, x.NUv, x.Stride);
+            Console.WriteLine($"K = {rows}: {sparse.Description}");
+            Time("  sparse H·X", () => sparse.MultiplyHX(hv, av));
+            Time("  sparse W·Xᵀ", () => sparse.MultiplyWX(wv, hv));
+            Time("  dense  H·X", () => dense.MultiplyHX(hv, av));
+            Time("  dense  W·Xᵀ", () => dense.MultiplyWX(wv, hv));
+        }
+
+        var fill = DarkSpotFill.Create(x.DetRows, x.DetCols, [], new PolarConstraintOptions(), kernels.Polar);
+        var image = new float[x.NUv];
+        Time("dark-spot fill, one diffraction", () =>
+        {
+            image.AsSpan().Fill(1f);
+            fill.Apply(image);
+        });
+    }
+
+    private static void Time(string what, Action action)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            action();
+        }
+
+        int n = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.ElapsedMilliseconds < 1000)
+        {
+            action();
+            n++;
+        }
+
+        Console.WriteLine($"{what,-34} {clock.Elapsed.TotalMilliseconds / n,8:F3} ms");
+    }
+}

@@ -1,0 +1,170 @@
+using System.Runtime.Intrinsics;
+using FastNmf.Data;
+using FastNmf.Kernels.Lanes;
+using FastNmf.Kernels.Threading;
+using FastNmf.Memory;
+
+namespace FastNmf.Kernels.Sparse;
+
+/// <summary>
+/// Sparse X (<see cref="SparseFrames"/>) with the lane kernels: the factors are moved into the lane layout, every nonzero
+/// of X is visited once per product with all K components as vector lanes, and the results are moved back. H·X is split
+/// across threads by detector blocks (each thread owns its accumulator rows, so no reduction), W·Xᵀ by frames.
+/// </summary>
+internal sealed unsafe class SparseXOperand : IXOperand
+{
+    // A block's accumulator slice (block × lanes floats) is kept near 384 KiB: inside Zen 5's 1 MiB L2 per core with room
+    // for the streaming frame data.
+    private const int AccumulatorBytes = 384 * 1024;
+
+    private readonly SparseFrames _x;
+    private readonly WorkerTeam _team;
+    private readonly LaneWidth _width;
+    private readonly int _lanes;
+    private readonly AlignedBuffer<float> _hJ;
+    private readonly AlignedBuffer<float> _accU;
+    private readonly AlignedBuffer<float> _wU;
+    private readonly AlignedBuffer<float> _dstJ;
+    private readonly HXWork _hx;
+    private readonly ToLanesWork _toLanes;
+    private readonly WXWork _wx;
+    private int _rowsInLanes = -1;
+
+    public SparseXOperand(UnfoldedData x, LaneWidth width, WorkerTeam team, int maxRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        _team = team;
+        _width = width;
+        MaxRows = maxRows;
+        _lanes = (maxRows + 15) & ~15;
+        // Blocks sized for L2, and at least 8 per thread so the static split across threads stays balanced even though
+        // the nonzeros are denser on the rings than in the corners.
+        int forCache = AccumulatorBytes / (_lanes * sizeof(float));
+        int forBalance = x.NUv / (8 * team.Threads);
+        int block = Math.Clamp(Math.Min(forCache, forBalance) / 64 * 64, 64, 16384);
+        _x = SparseFrames.Create(x, block);
+        try
+        {
+            _hJ = new AlignedBuffer<float>((long)x.NXy * _lanes, "H in lanes");
+            _accU = new AlignedBuffer<float>((long)x.NUv * _lanes, "H·X in lanes");
+            _wU = new AlignedBuffer<float>((long)x.NUv * _lanes, "W in lanes");
+            _dstJ = new AlignedBuffer<float>((long)x.NXy * _lanes, "W·Xᵀ in lanes");
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+
+        _hx = new HXWork(this);
+        _toLanes = new ToLanesWork(this);
+        _wx = new WXWork(this);
+        Density = (double)_x.NonZeros / ((double)x.NXy * x.NUv);
+    }
+
+    public string Description => $"sparse float32 ({100 * Density:F1} % nonzero, {_x.Blocks} block(s) of {_x.BlockSize} pixels), {KernelSet.LaneKernelName(_width)}";
+
+    public int MaxRows { get; }
+
+    /// <summary>Fraction of X's values that are nonzero.</summary>
+    public double Density { get; }
+
+    public void MultiplyHX(MatrixView h, MatrixView acc)
+    {
+        CheckRows(h.Rows);
+        LaneTranspose.ToLanes(h, _hJ.Pointer, _lanes, 0, h.Cols);
+        _hx.Acc = acc;
+        _team.Run(_hx, _x.Blocks);
+    }
+
+    public void MultiplyWX(MatrixView w, MatrixView dst)
+    {
+        CheckRows(w.Rows);
+        _toLanes.Source = w;
+        _team.Run(_toLanes, _x.Pixels, 1024);
+        _wx.Dst = dst;
+        _team.Run(_wx, _x.Frames, 16);
+    }
+
+    public void Dispose()
+    {
+        _x.Dispose();
+        _hJ?.Dispose();
+        _accU?.Dispose();
+        _wU?.Dispose();
+        _dstJ?.Dispose();
+    }
+
+    // ToLanes writes only the K real lanes; the pad lanes must stay zero (a stale NaN there would be multiplied into
+    // every accumulator's pad lane), so both lane copies are cleared whenever K changes.
+    private void CheckRows(int rows)
+    {
+        if (rows < 1 || rows > MaxRows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), $"the operand was sized for up to {MaxRows} rows, got {rows}.");
+        }
+
+        if (rows != _rowsInLanes)
+        {
+            _hJ.Clear();
+            _wU.Clear();
+            _rowsInLanes = rows;
+        }
+    }
+
+    private sealed class HXWork(SparseXOperand o) : ITeamWork
+    {
+        public MatrixView Acc;
+
+        public void Execute(int part, int start, int end)
+        {
+            int u0 = start * o._x.BlockSize;
+            int u1 = Math.Min(o._x.Pixels, end * o._x.BlockSize);
+            new Span<float>(o._accU.Pointer + ((long)u0 * o._lanes), (u1 - u0) * o._lanes).Clear();
+            switch (o._width)
+            {
+                case LaneWidth.Vector512:
+                    SparseLaneKernels.AccumulateHX<Vector512<float>, Lanes512>(o._x, o._hJ.Pointer, o._accU.Pointer, o._lanes, start, end);
+                    break;
+                case LaneWidth.Vector256:
+                    SparseLaneKernels.AccumulateHX<Vector256<float>, Lanes256>(o._x, o._hJ.Pointer, o._accU.Pointer, o._lanes, start, end);
+                    break;
+                default:
+                    SparseLaneKernels.AccumulateHX<float, LanesScalar>(o._x, o._hJ.Pointer, o._accU.Pointer, o._lanes, start, end);
+                    break;
+            }
+
+            LaneTranspose.FromLanes(o._accU.Pointer, o._lanes, Acc, u0, u1);
+        }
+    }
+
+    private sealed class ToLanesWork(SparseXOperand o) : ITeamWork
+    {
+        public MatrixView Source;
+
+        public void Execute(int part, int start, int end) => LaneTranspose.ToLanes(Source, o._wU.Pointer, o._lanes, start, end);
+    }
+
+    private sealed class WXWork(SparseXOperand o) : ITeamWork
+    {
+        public MatrixView Dst;
+
+        public void Execute(int part, int start, int end)
+        {
+            switch (o._width)
+            {
+                case LaneWidth.Vector512:
+                    SparseLaneKernels.ProjectWX<Vector512<float>, Lanes512>(o._x, o._wU.Pointer, o._dstJ.Pointer, o._lanes, start, end);
+                    break;
+                case LaneWidth.Vector256:
+                    SparseLaneKernels.ProjectWX<Vector256<float>, Lanes256>(o._x, o._wU.Pointer, o._dstJ.Pointer, o._lanes, start, end);
+                    break;
+                default:
+                    SparseLaneKernels.ProjectWX<float, LanesScalar>(o._x, o._wU.Pointer, o._dstJ.Pointer, o._lanes, start, end);
+                    break;
+            }
+
+            LaneTranspose.FromLanes(o._dstJ.Pointer, o._lanes, Dst, start, end);
+        }
+    }
+}
