@@ -24,7 +24,7 @@ internal static unsafe class PhaseTimer
         foreach (int rows in new[] { 4, 40 })
         {
             using var sparse = new SparseXOperand(x, kernels.LaneWidth, team, rows);
-            using var dense = new DenseXOperand(x, kernels.Products, team, rows);
+            using var dense = new DenseXOperand(x, KernelSet.Create(null, KernelBackend.Managed).Products, team, rows);
             using var h = new AlignedBuffer<float>((long)rows * x.NXy, "H");
             using var w = new AlignedBuffer<float>(rows * x.Stride, "W");
             using var a = new AlignedBuffer<float>(rows * x.Stride, "A");
@@ -45,8 +45,26 @@ internal static unsafe class PhaseTimer
             Console.WriteLine($"K = {rows}: {sparse.Description}");
             Time("  sparse H·X", () => sparse.MultiplyHX(hv, av));
             Time("  sparse W·Xᵀ", () => sparse.MultiplyWX(wv, hv));
-            Time("  dense  H·X", () => dense.MultiplyHX(hv, av));
-            Time("  dense  W·Xᵀ", () => dense.MultiplyWX(wv, hv));
+            Time("  managed H·X", () => dense.MultiplyHX(hv, av));
+            Time("  managed W·Xᵀ", () => dense.MultiplyWX(wv, hv));
+            foreach (KernelBackend backend in new[] { KernelBackend.OpenBlas, KernelBackend.Mkl })
+            {
+                KernelSet set;
+                try
+                {
+                    set = KernelSet.Create(null, backend);
+                }
+                catch (InvalidOperationException e)
+                {
+                    Console.WriteLine($"  {backend}: {e.Message}");
+                    continue;
+                }
+
+                ((FastNmf.Kernels.Gemm.FactorProductsBlas)set.Products).Library.SetThreads(Environment.ProcessorCount);
+                using var blas = new DenseXOperand(x, set.Products, team, rows);
+                Time($"  {backend,-8} H·X", () => blas.MultiplyHX(hv, av));
+                Time($"  {backend,-8} W·Xᵀ", () => blas.MultiplyWX(wv, hv));
+            }
         }
 
         var fill = DarkSpotFill.Create(x.DetRows, x.DetCols, [], new PolarConstraintOptions(), kernels.Polar);

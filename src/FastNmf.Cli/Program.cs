@@ -12,11 +12,13 @@ internal static class Program
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(FactorizeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BackendsCommand.Create());
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
         {
             // Usage errors in the same one-line format as every other failure, exit code 2.
-            Console.Error.WriteLine($"fastnmf: error: {parsed.Errors[0].Message} (see 'fastnmf {parsed.CommandResult.Command.Name} --help')");
+            string verb = parsed.CommandResult.Command is RootCommand ? string.Empty : parsed.CommandResult.Command.Name + " ";
+            Console.Error.WriteLine($"fastnmf: error: {parsed.Errors[0].Message} (see 'fastnmf {verb}--help')");
             return 2;
         }
 

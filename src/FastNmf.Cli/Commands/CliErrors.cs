@@ -21,6 +21,7 @@ internal static class CliErrors
             {
                 OperationCanceledException => (130, "cancelled; nothing was written."),
                 DataFormatException or InvalidDataException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UsageException => (2, e.Message),
+                InvalidOperationException => (2, e.Message),
                 InsufficientMemoryException or OutOfMemoryException => (3, e.Message),
                 ArithmeticException => (4, e.Message),
                 IOException or UnauthorizedAccessException => (2, e.Message),

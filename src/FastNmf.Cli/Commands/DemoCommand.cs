@@ -19,9 +19,11 @@ internal static class DemoCommand
         var restarts = new Option<int>("--restarts") { Description = "Restarts (the paper: 10).", DefaultValueFactory = _ => 10 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of both the simulation noise and the factorization.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        Option<string> backend = SolverOptionSet.BackendOption();
+        Option<string> storage = SolverOptionSet.StorageOption();
         var command = new Command("demo", "Simulate the paper's data set (36×36×128×128, k = 4, N = 10⁴), run the constrained protocol with the paper's settings and compare with the truth.")
         {
-            output, iterations, restarts, seed, threads,
+            output, iterations, restarts, seed, threads, backend, storage,
         };
         command.SetAction(p => CliErrors.Run(() =>
         {
@@ -37,6 +39,8 @@ internal static class DemoCommand
                 Restarts = p.GetValue(restarts),
                 Seed = p.GetValue(seed),
                 Threads = p.GetValue(threads),
+                Backend = SolverOptionSet.ParseBackend(p.GetValue(backend)!),
+                Storage = SolverOptionSet.ParseStorage(p.GetValue(storage)!),
             };
             using UnfoldedData x = UnfoldedData.Create(data);
             NmfResult result = FactorizationSession.Run(x, options);

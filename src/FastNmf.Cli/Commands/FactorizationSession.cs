@@ -9,7 +9,6 @@ internal static class FactorizationSession
     public static NmfResult Run(UnfoldedData x, NmfOptions options)
     {
         options.EnsureValidFor(x);
-        Console.WriteLine($"{Factorizer.DescribeBackend()}; {options.Threads} thread(s)");
         Console.WriteLine($"X: {x.NUv} detector pixels × {x.NXy} scan positions; method {options.Method.ToString().ToLowerInvariant()}, k = {options.Components}, " +
             $"{options.Iterations} iterations × {options.Restarts} restarts, seed {options.Seed}" +
             (options.Method == NmfMethod.Constrained ? $"; W: {options.DiffractionConstraint}, H: {options.MapConstraint} ({options.MapKernel.Description})" : string.Empty));
@@ -32,6 +31,8 @@ internal static class FactorizationSession
                 Console.WriteLine($"restart {r.Index + 1,2}: final MSE {r.FinalMse:F8} after {r.Iterations} iterations{notes}{(r.Index == result.ChosenRestart ? "  ← kept" : string.Empty)}");
             }
 
+            Console.WriteLine($"kernels: {result.Kernels}");
+            Console.WriteLine($"backend {result.Backend}, X stored {result.Storage.ToString().ToLowerInvariant()}, {result.Batch} restart(s) per pass over X, {result.Threads} thread(s)");
             int total = result.Restarts.Sum(r => r.Iterations);
             Console.WriteLine($"wall time {result.Elapsed.TotalSeconds:F2} s ({result.Elapsed.TotalMilliseconds / Math.Max(1, total):F2} ms per restart-iteration)");
             return result;

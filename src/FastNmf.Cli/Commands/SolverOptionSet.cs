@@ -41,12 +41,16 @@ internal sealed class SolverOptionSet
 
     public Option<int> PhiSamples { get; } = new("--phi-samples") { Description = "Angular samples of the r–φ transform in [·]_W.", DefaultValueFactory = _ => 360 };
 
+    public Option<string> Backend { get; } = BackendOption();
+
+    public Option<string> Storage { get; } = StorageOption();
+
     public Option<double> OutlierFactor { get; } = new("--outlier-factor") { Description = "Bright-spot threshold of [·]_W as a multiple of the radial mean.", DefaultValueFactory = _ => 2.0 };
 
     public void AddTo(Command command)
     {
         Method.AcceptOnlyFromAmong("constrained", "als", "mu");
-        foreach (Option o in new Option[] { Components, Method, Constraints, Iterations, Restarts, Seed, Threads, Tolerance, MaskRadius, MaskCentre, ProbeFwhm, ScanStep, Kernel, KernelSize, Eta, PhiSamples, OutlierFactor })
+        foreach (Option o in new Option[] { Components, Method, Constraints, Iterations, Restarts, Seed, Threads, Tolerance, MaskRadius, MaskCentre, ProbeFwhm, ScanStep, Kernel, KernelSize, Eta, PhiSamples, OutlierFactor, Backend, Storage })
         {
             command.Options.Add(o);
         }
@@ -88,8 +92,41 @@ internal sealed class SolverOptionSet
             MapConstraint = h ? MapConstraint.Convolution : MapConstraint.NonNegative,
             MapKernel = BuildKernel(p),
             Polar = new PolarConstraintOptions(PhiSamples: p.GetValue(PhiSamples), OutlierFactor: p.GetValue(OutlierFactor)),
+            Backend = ParseBackend(p.GetValue(Backend)!),
+            Storage = ParseStorage(p.GetValue(Storage)!),
         };
     }
+
+    /// <summary>The --backend option (shared with demo).</summary>
+    public static Option<string> BackendOption()
+    {
+        var o = new Option<string>("--backend") { Description = "Library for the dense products: auto (OpenBLAS, then MKL, then managed) | managed | openblas | mkl.", DefaultValueFactory = _ => "auto" };
+        o.AcceptOnlyFromAmong("auto", "managed", "openblas", "mkl");
+        return o;
+    }
+
+    /// <summary>The --storage option (shared with demo).</summary>
+    public static Option<string> StorageOption()
+    {
+        var o = new Option<string>("--storage") { Description = "How X is held: auto (sparse when ≥ 30 % zeros, unless --backend names a BLAS) | dense | sparse.", DefaultValueFactory = _ => "auto" };
+        o.AcceptOnlyFromAmong("auto", "dense", "sparse");
+        return o;
+    }
+
+    public static KernelBackend ParseBackend(string value) => value switch
+    {
+        "managed" => KernelBackend.Managed,
+        "openblas" => KernelBackend.OpenBlas,
+        "mkl" => KernelBackend.Mkl,
+        _ => KernelBackend.Auto,
+    };
+
+    public static XStorage ParseStorage(string value) => value switch
+    {
+        "dense" => XStorage.Dense,
+        "sparse" => XStorage.Sparse,
+        _ => XStorage.Auto,
+    };
 
     public (DetectorMask? Mask, Output.MaskInfo Info) BuildMask(ParseResult p, int detRows, int detCols)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FastNmf.Data;
 using FastNmf.Factorization;
 using FastNmf.Kernels;
+using FastNmf.Kernels.Gemm;
 using FastNmf.Kernels.Sparse;
 using FastNmf.Kernels.Threading;
 using FastNmf.Numerics;
@@ -22,6 +23,16 @@ public static class Factorizer
     /// <summary>The kernel backend a run would use, as one line (backend name and implementations).</summary>
     public static string DescribeBackend() => KernelSet.CreateDefault().Describe();
 
+    /// <summary>One line per backend and lane width this machine offers, with why a native library did or did not load.</summary>
+    public static IReadOnlyList<string> BackendReport()
+    {
+        var lines = new List<string> { "managed: available (System.Runtime.Intrinsics / TensorPrimitives)" };
+        lines.AddRange(KernelSet.BackendTraces());
+        lines.Add($"sparse lane kernels: {string.Join(", ", KernelSet.AvailableLaneWidths.Select(KernelSet.LaneKernelName))}");
+        lines.Add($"auto: {DescribeBackend()}");
+        return lines;
+    }
+
     /// <summary>Factorizes <paramref name="x"/>.</summary>
     /// <param name="x">The data matrix.</param>
     /// <param name="options">Method, k, iterations, restarts, constraints, seed, storage.</param>
@@ -32,8 +43,12 @@ public static class Factorizer
     /// <exception cref="ArgumentException">sparse storage was requested for a detector of more than 65 536 unmasked pixels.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     /// <exception cref="ArithmeticException">the iteration produced a non-finite value (degenerate data).</exception>
-    public static NmfResult Run(UnfoldedData x, NmfOptions options, Action<IterationStats>? progress = null, CancellationToken cancel = default) =>
-        Run(x, options, KernelSet.CreateDefault(), progress, cancel);
+    /// <exception cref="InvalidOperationException">a native backend was requested and cannot be loaded (the message says why).</exception>
+    public static NmfResult Run(UnfoldedData x, NmfOptions options, Action<IterationStats>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Run(x, options, KernelSet.Create(Environment.GetEnvironmentVariable(KernelSet.EnvironmentVariable), options.Backend), progress, cancel);
+    }
 
     internal static NmfResult Run(UnfoldedData x, NmfOptions options, KernelSet kernels, Action<IterationStats>? progress, CancellationToken cancel)
     {
@@ -44,7 +59,15 @@ public static class Factorizer
         int k = options.Components;
         int batch = BatchSize(x, options);
         using var team = new WorkerTeam(options.Threads);
-        using IXOperand xop = CreateOperand(x, options.Storage, kernels, team, k * batch);
+        if (kernels.Products is FactorProductsBlas blas)
+        {
+            blas.Library.SetThreads(options.Threads);
+        }
+
+        XStorage storage = options.Storage == XStorage.Auto && options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl
+            ? XStorage.Dense
+            : options.Storage;
+        using IXOperand xop = CreateOperand(x, storage, kernels, team, k * batch);
         using var workspace = new SolverWorkspace(x, k, batch);
         var solver = new NmfSolver(x, options, kernels, xop, workspace, team);
         var summaries = new List<RestartSummary>(options.Restarts);
@@ -77,7 +100,7 @@ public static class Factorizer
 
         (float[] w, float[] h) = NormaliseAndSort(workspace.BestW, workspace.BestH, k, x.NUv, x.NXy);
         return new NmfResult(options, x.RefoldDiffractions(w, k), h, x.ScanRows, x.ScanCols, x.DetRows, x.DetCols,
-            summaries, best, bestHistory!, kernels.Backend, $"{kernels.Describe()}; X: {xop.Description}", options.Threads, clock.Elapsed)
+            summaries, best, bestHistory!, xop is SparseXOperand ? "managed" : kernels.Backend, $"{kernels.Describe()}; X: {xop.Description}", options.Threads, clock.Elapsed)
         {
             Storage = xop is SparseXOperand ? XStorage.Sparse : XStorage.Dense,
             Batch = batch,

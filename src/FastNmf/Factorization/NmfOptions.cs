@@ -46,7 +46,11 @@ public sealed record NmfOptions
     /// <summary>Worker threads (default: all cores). Results are bit-identical for a given seed, kernel set and thread count.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>How X is stored for the products (default: sparse when it is mostly zeros).</summary>
+    /// <summary>Library for the dense products (Auto: <c>FASTNMF_BACKEND</c> if set, else the fastest available).</summary>
+    public KernelBackend Backend { get; init; } = KernelBackend.Auto;
+
+    /// <summary>How X is stored for the products (Auto: sparse when it is mostly zeros — unless a native BLAS backend
+    /// was asked for explicitly, which implies dense).</summary>
     public XStorage Storage { get; init; } = XStorage.Auto;
 
     /// <summary>Zero fraction above which <see cref="XStorage.Auto"/> picks sparse storage.</summary>

@@ -23,6 +23,12 @@ internal sealed class DenseXOperand(UnfoldedData x, IFactorProducts products, Wo
             acc.Row(r).Clear();
         }
 
+        if (products.ThreadsItself)
+        {
+            products.AccumulateHX(h, x.Frames, acc);
+            return;
+        }
+
         _work.HX.H = h;
         _work.HX.X = x.Frames;
         _work.HX.Acc = acc;
@@ -31,6 +37,12 @@ internal sealed class DenseXOperand(UnfoldedData x, IFactorProducts products, Wo
 
     public void MultiplyWX(MatrixView w, MatrixView dst)
     {
+        if (products.ThreadsItself)
+        {
+            products.ProjectWX(w, x.Frames, dst);
+            return;
+        }
+
         _work.WX.W = w;
         _work.WX.X = x.Frames;
         _work.WX.Dst = dst;

@@ -1,3 +1,4 @@
+using FastNmf.Blas;
 using FastNmf.Kernels.Convolution;
 using FastNmf.Kernels.Gemm;
 using FastNmf.Kernels.Lanes;
@@ -48,20 +49,48 @@ internal sealed class KernelSet
     /// <summary>The override that produced this set, if any.</summary>
     public string? Forced { get; }
 
-    /// <summary>The backend these implementations belong to, as reported in results and summaries. Every
-    /// implementation so far is managed code (System.Runtime.Intrinsics / TensorPrimitives).</summary>
-    public string Backend => "managed";
+    /// <summary>The library that runs the dense X products: "openblas", "mkl" or "managed".</summary>
+    public string Backend => Products is FactorProductsBlas blas ? blas.Library.Kind.ToString().ToLowerInvariant() : "managed";
+
+    /// <summary>The environment variable that picks a backend when the options leave it on Auto.</summary>
+    public const string BackendVariable = "FASTNMF_BACKEND";
+
+    // Auto order, measured on the 2-core Zen 5 machines with perf/FastNmf.Benchmarks `phases` at the paper's shapes:
+    // see the README's performance section. A BLAS that fails to load is skipped with its reason in the trace.
+    private static readonly KernelBackend[] s_autoOrder = [KernelBackend.OpenBlas, KernelBackend.Mkl];
 
     public static IReadOnlyList<IFactorProducts> AvailableProducts => s_products.Select(f => f()).ToArray();
 
-    /// <summary>The best implementations, with <c>FASTNMF_KERNELS</c> applied.</summary>
-    public static KernelSet CreateDefault() => Create(Environment.GetEnvironmentVariable(EnvironmentVariable));
-
-    /// <summary>The best implementations with the named overrides (comma-separated type names) applied.</summary>
-    /// <exception cref="ArgumentException">an override names no known implementation.</exception>
-    public static KernelSet Create(string? overrides)
+    /// <summary>Why each native BLAS was or was not loaded (for <c>fastnmf backends</c> and error messages).</summary>
+    public static IReadOnlyList<string> BackendTraces()
     {
-        IFactorProducts products = s_products[0]();
+        var lines = new List<string>();
+        foreach (KernelBackend kind in s_autoOrder)
+        {
+            NativeBlas? blas = NativeBlas.TryGet(kind, out string trace);
+            lines.Add($"{kind}: {(blas is null ? "unavailable" : "available")} — {trace}");
+        }
+
+        return lines;
+    }
+
+    /// <summary>The best implementations, with <c>FASTNMF_KERNELS</c> and <c>FASTNMF_BACKEND</c> applied.</summary>
+    public static KernelSet CreateDefault() => Create(Environment.GetEnvironmentVariable(EnvironmentVariable), KernelBackend.Auto);
+
+    /// <summary>The implementations for <paramref name="backend"/> (Auto: <c>FASTNMF_BACKEND</c>, else the fastest
+    /// available) with the named overrides (comma-separated type names) applied.</summary>
+    /// <exception cref="ArgumentException">an override names no known implementation, or FASTNMF_BACKEND is not a backend.</exception>
+    /// <exception cref="InvalidOperationException">a native backend was requested and cannot be loaded (the message carries the load trace).</exception>
+    public static KernelSet Create(string? overrides, KernelBackend backend = KernelBackend.Auto)
+    {
+        if (backend == KernelBackend.Auto && Environment.GetEnvironmentVariable(BackendVariable) is { Length: > 0 } fromEnv)
+        {
+            backend = Enum.TryParse(fromEnv, ignoreCase: true, out KernelBackend parsed)
+                ? parsed
+                : throw new ArgumentException($"{BackendVariable}: '{fromEnv}' is not one of auto, managed, openblas, mkl.");
+        }
+
+        IFactorProducts products = ChooseProducts(backend);
         IMapConvolution convolution = s_convolutions[0]();
         IPolarGather polar = s_polar[0]();
         LaneWidth? laneWidth = null;
@@ -105,8 +134,31 @@ internal sealed class KernelSet
 
     /// <summary>One line naming the backend and every chosen implementation.</summary>
     public string Describe() =>
-        $"backend {Backend}: {Products.Name}, {LaneKernelName(LaneWidth)}, {Convolution.Name}, {Polar.Name}" +
+        $"backend {Backend}: {Products.Name}{(Products is FactorProductsBlas b ? $" ({b.Library.Version})" : string.Empty)}, {LaneKernelName(LaneWidth)}, {Convolution.Name}, {Polar.Name}" +
         (string.IsNullOrWhiteSpace(Forced) ? string.Empty : $" (forced by {EnvironmentVariable}={Forced})");
+
+    private static IFactorProducts ChooseProducts(KernelBackend backend)
+    {
+        switch (backend)
+        {
+            case KernelBackend.Managed:
+                return s_products[0]();
+            case KernelBackend.OpenBlas or KernelBackend.Mkl:
+                return NativeBlas.TryGet(backend, out string trace) is { } blas
+                    ? new FactorProductsBlas(blas)
+                    : throw new InvalidOperationException($"backend {backend.ToString().ToLowerInvariant()} is not available: {trace}");
+            default:
+                foreach (KernelBackend kind in s_autoOrder)
+                {
+                    if (NativeBlas.TryGet(kind, out _) is { } found)
+                    {
+                        return new FactorProductsBlas(found);
+                    }
+                }
+
+                return s_products[0]();
+        }
+    }
 
     /// <summary>The name of the sparse lane kernel at <paramref name="width"/> (its id in FASTNMF_KERNELS).</summary>
     public static string LaneKernelName(LaneWidth width) => $"SparseLanes{width}";

@@ -13,7 +13,7 @@ public sealed class KernelSetTests
     [Test]
     public void Create_ScalarProductsName_PicksScalarImplementation()
     {
-        KernelSet set = KernelSet.Create("FactorProductsScalar");
+        KernelSet set = KernelSet.Create("FactorProductsScalar", KernelBackend.Managed);
 
         Assert.Multiple(() =>
         {
@@ -27,9 +27,9 @@ public sealed class KernelSetTests
     [TestCase(null)]
     [TestCase("")]
     [TestCase("  ")]
-    public void Create_NoOverride_PicksTensorPrimitivesFirst(string? overrides)
+    public void Create_ManagedNoOverride_PicksTensorPrimitivesFirst(string? overrides)
     {
-        KernelSet set = KernelSet.Create(overrides);
+        KernelSet set = KernelSet.Create(overrides, KernelBackend.Managed);
 
         Assert.That(set.Products, Is.InstanceOf<FactorProductsTensorPrimitives>());
     }
@@ -50,7 +50,7 @@ public sealed class KernelSetTests
     [Test]
     public void Describe_ForcedSet_NamesEveryChosenKernelAndManagedBackend()
     {
-        KernelSet set = KernelSet.Create("FactorProductsScalar");
+        KernelSet set = KernelSet.Create("FactorProductsScalar", KernelBackend.Managed);
 
         string text = set.Describe();
 
@@ -66,9 +66,9 @@ public sealed class KernelSetTests
     }
 
     [Test]
-    public void Describe_DefaultSet_NamesTensorPrimitivesAndManagedBackend()
+    public void Describe_ManagedSet_NamesTensorPrimitivesAndManagedBackend()
     {
-        string text = KernelSet.Create(null).Describe();
+        string text = KernelSet.Create(null, KernelBackend.Managed).Describe();
 
         Assert.Multiple(() =>
         {
@@ -76,5 +76,15 @@ public sealed class KernelSetTests
             Assert.That(text, Does.Contain(nameof(FactorProductsTensorPrimitives)));
             Assert.That(text, Does.Not.Contain("forced"));
         });
+    }
+
+    [Test]
+    public void Create_Auto_PicksOpenBlasThenMklThenManaged()
+    {
+        string expected =
+            FastNmf.Blas.NativeBlas.TryGet(KernelBackend.OpenBlas, out _) is not null ? "openblas"
+            : FastNmf.Blas.NativeBlas.TryGet(KernelBackend.Mkl, out _) is not null ? "mkl"
+            : "managed";
+        Assert.That(KernelSet.Create(null, KernelBackend.Auto).Backend, Is.EqualTo(expected));
     }
 }

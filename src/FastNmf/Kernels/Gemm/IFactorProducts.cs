@@ -12,6 +12,10 @@ internal interface IFactorProducts
 {
     string Name { get; }
 
+    /// <summary>True when each call runs multithreaded by itself (a native BLAS): the caller then makes one call per
+    /// product instead of splitting it across its workers — never both at once.</summary>
+    bool ThreadsItself => false;
+
     /// <summary><c>acc += H·X</c> over the given frames: acc is <c>k × m</c>, h is <c>k × n</c>, x is <c>n × m</c>.
     /// This is (X Hᵀ)ᵀ restricted to a block of columns of X — partial sums over blocks add up (explicit reduction).</summary>
     void AccumulateHX(MatrixView h, MatrixView x, MatrixView acc);
