@@ -40,6 +40,9 @@ internal sealed unsafe class NativeBlas
         Trace = trace;
     }
 
+    /// <summary>Set to 1 to make every native BLAS unavailable (CI uses it to run the suite as on a machine without them).</summary>
+    public const string DisableVariable = "FASTNMF_NO_NATIVE_BLAS";
+
     public KernelBackend Kind { get; }
 
     public string Path { get; }
@@ -51,6 +54,12 @@ internal sealed unsafe class NativeBlas
     /// <summary>The library of <paramref name="kind"/> if it can be loaded; otherwise null and why, in <paramref name="trace"/>.</summary>
     public static NativeBlas? TryGet(KernelBackend kind, out string trace)
     {
+        if (Environment.GetEnvironmentVariable(DisableVariable) == "1")
+        {
+            trace = $"disabled by {DisableVariable}=1";
+            return null;
+        }
+
         (NativeBlas? blas, string t) = kind switch
         {
             KernelBackend.OpenBlas => s_openBlas.Value,
