@@ -43,6 +43,10 @@ internal static unsafe class PhaseTimer
             var wv = MatrixView.Over(w, rows, x.NUv, x.Stride);
             var av = MatrixView.Over(a, rows, x.NUv, x.Stride);
             Console.WriteLine($"K = {rows}: {sparse.Description}");
+            int lanes = (rows + 15) & ~15;
+            using var laneBuffer = new AlignedBuffer<float>((long)x.NUv * lanes, "lanes");
+            Time("  transpose W → lanes (1 thread)", () => FastNmf.Kernels.Lanes.LaneTranspose.ToLanes(wv, laneBuffer.Pointer, lanes, 0, x.NUv));
+            Time("  transpose lanes → A (1 thread)", () => FastNmf.Kernels.Lanes.LaneTranspose.FromLanes(laneBuffer.Pointer, lanes, av, 0, x.NUv));
             Time("  sparse H·X", () => sparse.MultiplyHX(hv, av));
             Time("  sparse W·Xᵀ", () => sparse.MultiplyWX(wv, hv));
             Time("  managed H·X", () => dense.MultiplyHX(hv, av));

@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Running;
 
 namespace FastNmf.Benchmarks;
@@ -5,7 +7,7 @@ namespace FastNmf.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet entry point: <c>dotnet run -c Release --project perf/FastNmf.Benchmarks -- --filter '*'</c>;
 /// <c>-- phases</c> prints a per-phase timing of one iteration instead (a profiling aid), <c>-- roofline</c> the read
-/// bandwidth against one pass over X.
+/// bandwidth against one pass over X, <c>-- compare BASE NEW [--threshold 10]</c> two JSON exports (see <see cref="BenchmarkComparer"/>).
 /// </summary>
 public static class Program
 {
@@ -19,8 +21,12 @@ public static class Program
             case ["roofline"]:
                 Roofline.Run();
                 return;
+            case ["compare", ..]:
+                Environment.Exit(BenchmarkComparer.Run(args[1..], Console.Out));
+                return;
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        // Full JSON export on by default: that is what `compare` reads.
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddExporter(JsonExporter.Full));
     }
 }

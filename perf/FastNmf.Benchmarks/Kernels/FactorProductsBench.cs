@@ -27,12 +27,17 @@ public unsafe class FactorProductsBench
     [Params(4, 30)]
     public int K { get; set; }
 
-    public static IEnumerable<string> Implementations => FastNmf.Kernels.KernelSet.AvailableProducts.Select(p => p.Name);
+    public static IEnumerable<string> Implementations => AllProducts().Select(p => p.Name);
 
     [GlobalSetup]
     public void Setup()
     {
-        _products = FastNmf.Kernels.KernelSet.AvailableProducts.Single(p => p.Name == Implementation);
+        _products = AllProducts().Single(p => p.Name == Implementation);
+        if (_products is FactorProductsBlas blas)
+        {
+            // One thread, like the managed kernels measured here: this class compares kernels, not threading.
+            blas.Library.SetThreads(1);
+        }
         var rng = new Random(1);
         _x = Fill(new AlignedBuffer<float>((long)NXy * NUv, "X"), rng);
         _h = Fill(new AlignedBuffer<float>((long)K * NXy, "H"), rng);
@@ -58,6 +63,23 @@ public unsafe class FactorProductsBench
     [Benchmark]
     public void ProjectWX() => _products.ProjectWX(
         MatrixView.Over(_w, K, NUv, NUv), MatrixView.Over(_x, NXy, NUv, NUv), MatrixView.Over(_dst, K, NXy, NXy));
+
+    // The managed implementations plus every native BLAS this machine loads.
+    private static IEnumerable<IFactorProducts> AllProducts()
+    {
+        foreach (IFactorProducts p in FastNmf.Kernels.KernelSet.AvailableProducts)
+        {
+            yield return p;
+        }
+
+        foreach (KernelBackend backend in new[] { KernelBackend.OpenBlas, KernelBackend.Mkl })
+        {
+            if (FastNmf.Blas.NativeBlas.TryGet(backend, out _) is not null)
+            {
+                yield return FastNmf.Kernels.KernelSet.Create(null, backend).Products;
+            }
+        }
+    }
 
     private static AlignedBuffer<float> Fill(AlignedBuffer<float> b, Random rng)
     {

@@ -15,12 +15,19 @@ namespace FastNmf.Constraints;
 /// </summary>
 internal sealed class DarkSpotFill
 {
-    private const double FloatSlack = 4 * 1.2e-7;
+    // A few ulps of slack: a sample reproducing a pixel exactly can round either way in float.
+    private const float FloatSlack = 4 * 1.2e-7f;
+
+    // Baseline of inactive pixels (beyond the largest radius, masked): far below any value, so nothing is raised, and
+    // finite, so t·(hi − lo) stays a number.
+    private const float Sentinel = -1e30f;
     private readonly PolarSamplingMap _map;
     private readonly IPolarGather _gather;
     private readonly double _factor;
     private readonly float[] _polar;
     private readonly double[] _baseline;
+    private readonly float[] _lo;
+    private readonly float[] _hi;
 
     public DarkSpotFill(PolarSamplingMap map, IPolarGather gather, double outlierFactor)
     {
@@ -29,6 +36,8 @@ internal sealed class DarkSpotFill
         _factor = outlierFactor;
         _polar = new float[map.Radii * map.PhiSamples];
         _baseline = new double[map.Radii];
+        _lo = new float[map.Radii + 1];
+        _hi = new float[map.Radii + 1];
     }
 
     public static DarkSpotFill Create(int detRows, int detCols, ReadOnlySpan<bool> masked, PolarConstraintOptions options, IPolarGather gather)
@@ -50,25 +59,21 @@ internal sealed class DarkSpotFill
     {
         _gather.Gather(image, _map, _polar);
         ComputeBaseline();
-        int raised = 0;
-        int[] pixels = _map.Pixels;
-        int[] floors = _map.PixelRadiusFloor;
-        float[] fractions = _map.PixelRadiusFraction;
-        for (int i = 0; i < pixels.Length; i++)
+
+        // The way back: each pixel against the baseline interpolated between its two radii. A radius without usable
+        // samples borrows its neighbour's value (both missing: the sentinel, which raises nothing).
+        int radii = _map.Radii;
+        for (int r = 0; r < radii; r++)
         {
-            double lo = _baseline[floors[i]];
-            double hi = _baseline[floors[i] + 1];
-            double t = fractions[i];
-            double b = double.IsNaN(lo) ? hi : double.IsNaN(hi) ? lo : ((1 - t) * lo) + (t * hi);
-            // A few ulps of slack: a sample reproducing a pixel exactly can round either way in float.
-            if (image[pixels[i]] < b - (FloatSlack * Math.Abs(b)))
-            {
-                image[pixels[i]] = (float)b;
-                raised++;
-            }
+            double lo = _baseline[r];
+            double hi = r + 1 < radii ? _baseline[r + 1] : lo;
+            _lo[r] = (float)(double.IsNaN(lo) ? (double.IsNaN(hi) ? Sentinel : hi) : lo);
+            _hi[r] = (float)(double.IsNaN(hi) ? (double.IsNaN(lo) ? Sentinel : lo) : hi);
         }
 
-        return raised;
+        _lo[radii] = Sentinel;
+        _hi[radii] = Sentinel;
+        return _gather.Raise(image, _map, _lo, _hi, FloatSlack);
     }
 
     private void ComputeBaseline()

@@ -168,7 +168,7 @@ public sealed class PolarGatherTests
     }
 
     [Test]
-    public void Weight_ValidSamples_SumToOne()
+    public void Map_ValidSamples_HaveFractionsInRangeAndTapsInsideTheImage()
     {
         var map = new PolarSamplingMap(Size, Size, 15.5, 17.25, Radii, Phi, ReadOnlySpan<bool>.Empty);
 
@@ -176,9 +176,46 @@ public sealed class PolarGatherTests
         {
             if (map.Valid[s])
             {
-                double sum = map.Weight[4 * s] + map.Weight[(4 * s) + 1] + map.Weight[(4 * s) + 2] + map.Weight[(4 * s) + 3];
-                Assert.That(sum, Is.EqualTo(1.0).Within(1e-6), $"sample {s}");
+                Assert.That(map.Fy[s], Is.InRange(0f, 1f), $"fy of sample {s}");
+                Assert.That(map.Fx[s], Is.InRange(0f, 1f), $"fx of sample {s}");
+                Assert.That(map.Base[s] + Size + 1, Is.LessThan(Size * Size), $"bottom-right tap of sample {s}");
+                Assert.That(map.Base[s] % Size, Is.LessThan(Size - 1), $"right tap of sample {s} stays on its row");
             }
+        }
+    }
+
+    [Test]
+    public void Avx2_GatherAndRaise_AreBitIdenticalToScalar()
+    {
+        if (!PolarGatherAvx2.IsSupported)
+        {
+            Assert.Ignore("AVX2 is not available on this machine (or disabled by DOTNET_EnableAVX2=0).");
+        }
+
+        var rng = new Random(3);
+        foreach ((int size, double cr, double cc) in new[] { (32, 16.0, 16.0), (31, 15.5, 17.25), (64, 30.0, 33.0) })
+        {
+            int radii = (size / 2) + 1;
+            var masked = new bool[size * size];
+            masked[(size / 2 * size) + (size / 2)] = true;
+            var map = new PolarSamplingMap(size, size, cr, cc, radii, 37, masked);
+            float[] image = Enumerable.Range(0, size * size).Select(_ => (float)rng.NextDouble()).ToArray();
+            var a = new float[radii * 37];
+            var b = new float[radii * 37];
+            new PolarGatherScalar().Gather(image, map, a);
+            new PolarGatherAvx2().Gather(image, map, b);
+            Assert.That(b, Is.EqualTo(a).AsCollection, $"gather, {size}×{size}");
+
+            float[] lo = Enumerable.Range(0, radii + 1).Select(r => r == radii ? -1e30f : (float)rng.NextDouble()).ToArray();
+            float[] hi = Enumerable.Range(0, radii + 1).Select(r => r == radii ? -1e30f : (float)rng.NextDouble()).ToArray();
+            float[] scalarImage = (float[])image.Clone();
+            float[] vectorImage = (float[])image.Clone();
+            int raisedScalar = new PolarGatherScalar().Raise(scalarImage, map, lo, hi, 5e-7f);
+            int raisedVector = new PolarGatherAvx2().Raise(vectorImage, map, lo, hi, 5e-7f);
+            Assert.That(raisedVector, Is.EqualTo(raisedScalar), $"raised count, {size}×{size}");
+            Assert.That(raisedScalar, Is.GreaterThan(0), "the case raises something");
+            Assert.That(vectorImage, Is.EqualTo(scalarImage).AsCollection, $"raise, {size}×{size}");
+            Assert.That(vectorImage[(size / 2 * size) + (size / 2)], Is.EqualTo(image[(size / 2 * size) + (size / 2)]), "masked pixel untouched");
         }
     }
 

@@ -1,11 +1,23 @@
 namespace FastNmf.Kernels.Polar;
 
-/// <summary>Resamples a detector image onto the r–φ grid of a <see cref="PolarSamplingMap"/>.</summary>
+/// <summary>
+/// The two per-pixel loops of [·]_W over a <see cref="PolarSamplingMap"/>: resampling a detector image onto the r–φ grid,
+/// and raising every detector pixel below its radius's interpolated baseline. Implementations compute identical bits
+/// (same float operations in the same order, no fused multiply-add).
+/// </summary>
 internal interface IPolarGather
 {
     string Name { get; }
 
-    /// <summary><c>polar[s] = Σ_c weight[4s+c]·image[index[4s+c]]</c> for every sample s (invalid ones included:
-    /// their value is meaningless and the caller skips them).</summary>
+    /// <summary><c>polar[s] = top·(1 − fy) + bottom·fy</c> with <c>top = I[b]·(1 − fx) + I[b+1]·fx</c> and
+    /// <c>bottom = I[b+W]·(1 − fx) + I[b+W+1]·fx</c> for every sample — the weighted form, exact when a fraction is 0 or 1
+    /// (invalid samples read pixel 0 and are skipped by the caller).</summary>
     void Gather(ReadOnlySpan<float> image, PolarSamplingMap map, Span<float> polar);
+
+    /// <summary>
+    /// For every detector pixel i with radius floor r = <c>PixelFloor[i]</c> and fraction t: <c>b = lo[r] + t·(hi[r] − lo[r])</c>;
+    /// where <c>image[i] &lt; b − slack·|b|</c> the pixel becomes b. <paramref name="lo"/>/<paramref name="hi"/> have
+    /// <c>Radii + 1</c> entries (the last is the sentinel). Returns the number of pixels raised.
+    /// </summary>
+    int Raise(Span<float> image, PolarSamplingMap map, ReadOnlySpan<float> lo, ReadOnlySpan<float> hi, float slack);
 }

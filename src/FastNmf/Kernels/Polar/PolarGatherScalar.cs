@@ -1,6 +1,6 @@
 namespace FastNmf.Kernels.Polar;
 
-/// <summary>Reference bilinear gather, one sample at a time (float products, the same summation order for every sample).</summary>
+/// <summary>Reference loops, one sample or pixel at a time, with exactly the float operations of the vector version.</summary>
 internal sealed class PolarGatherScalar : IPolarGather
 {
     public string Name => nameof(PolarGatherScalar);
@@ -8,18 +8,54 @@ internal sealed class PolarGatherScalar : IPolarGather
     public void Gather(ReadOnlySpan<float> image, PolarSamplingMap map, Span<float> polar)
     {
         int n = map.Radii * map.PhiSamples;
-        if (image.Length < map.DetRows * map.DetCols || polar.Length < n)
+        Check(image, map, polar.Length, n);
+        int w = map.DetCols;
+        int[] bases = map.Base;
+        float[] fys = map.Fy;
+        float[] fxs = map.Fx;
+        for (int s = 0; s < n; s++)
+        {
+            int b = bases[s];
+            float fx = fxs[s], gx = 1f - fx, fy = fys[s];
+            float top = (image[b] * gx) + (image[b + 1] * fx);
+            float bottom = (image[b + w] * gx) + (image[b + w + 1] * fx);
+            polar[s] = (top * (1f - fy)) + (bottom * fy);
+        }
+    }
+
+    public int Raise(Span<float> image, PolarSamplingMap map, ReadOnlySpan<float> lo, ReadOnlySpan<float> hi, float slack)
+    {
+        CheckRaise(image, map, lo, hi);
+        int[] floors = map.PixelFloor;
+        float[] fractions = map.PixelFraction;
+        int raised = 0;
+        for (int i = 0; i < image.Length; i++)
+        {
+            int r = floors[i];
+            float b = lo[r] + (fractions[i] * (hi[r] - lo[r]));
+            if (image[i] < b - (slack * MathF.Abs(b)))
+            {
+                image[i] = b;
+                raised++;
+            }
+        }
+
+        return raised;
+    }
+
+    internal static void Check(ReadOnlySpan<float> image, PolarSamplingMap map, int polarLength, int n)
+    {
+        if (image.Length < map.DetRows * map.DetCols || polarLength < n)
         {
             throw new ArgumentException("polar gather: image or output too small.");
         }
+    }
 
-        int[] index = map.Index;
-        float[] weight = map.Weight;
-        for (int s = 0; s < n; s++)
+    internal static void CheckRaise(ReadOnlySpan<float> image, PolarSamplingMap map, ReadOnlySpan<float> lo, ReadOnlySpan<float> hi)
+    {
+        if (image.Length != map.DetRows * map.DetCols || lo.Length < map.Radii + 1 || hi.Length < map.Radii + 1)
         {
-            int b = 4 * s;
-            polar[s] = (weight[b] * image[index[b]]) + (weight[b + 1] * image[index[b + 1]])
-                + (weight[b + 2] * image[index[b + 2]]) + (weight[b + 3] * image[index[b + 3]]);
+            throw new ArgumentException("polar raise: image or baselines of the wrong size.");
         }
     }
 }
