@@ -73,6 +73,10 @@ internal static unsafe class PhaseTimer
 
         var fill = DarkSpotFill.Create(x.DetRows, x.DetCols, [], new PolarConstraintOptions(), kernels.Polar);
         var image = new float[x.NUv];
+        var polar = new float[fill.Map.Radii * fill.Map.PhiSamples];
+        float[] lo = Enumerable.Repeat(0.5f, fill.Map.Radii + 1).ToArray();
+        Time("  polar gather only", () => kernels.Polar.Gather(image, fill.Map, polar));
+        Time("  raise only", () => kernels.Polar.Raise(image, fill.Map, lo, lo, 5e-7f));
         Time("dark-spot fill, one diffraction", () =>
         {
             image.AsSpan().Fill(1f);

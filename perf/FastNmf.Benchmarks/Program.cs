@@ -21,6 +21,12 @@ public static class Program
             case ["roofline"]:
                 Roofline.Run();
                 return;
+            case ["scaling"]:
+                Scaling.RunScaling();
+                return;
+            case ["k30"]:
+                Scaling.RunK30();
+                return;
             case ["compare", ..]:
                 Environment.Exit(BenchmarkComparer.Run(args[1..], Console.Out));
                 return;
