@@ -133,6 +133,38 @@ public sealed unsafe class SparseXOperandTests
     }
 
     [Test]
+    public void SparsePixels_HoldsTheSameNonzerosPixelMajor_FramesAscendingWithinEachBlock()
+    {
+        using UnfoldedData x = SparseData(seed: 8);
+        using SparseFrames frames = SparseFrames.Create(x, 64);
+        using SparsePixels s = SparsePixels.Create(x, 4, frames.NonZeros);
+        Assert.That(s.Blocks, Is.EqualTo((x.NXy + 3) / 4));
+        long seen = 0;
+        for (int b = 0; b < s.Blocks; b++)
+        {
+            for (int u = 0; u < s.Pixels; u++)
+            {
+                long p0 = s.SegmentStart[(b * (s.Pixels + 1)) + u];
+                long p1 = s.SegmentStart[(b * (s.Pixels + 1)) + u + 1];
+                for (long p = p0; p < p1; p++)
+                {
+                    int j = (b * 4) + s.FrameInBlock[p];
+                    Assert.That(j, Is.LessThan(x.NXy));
+                    Assert.That(s.Values[p], Is.EqualTo(x.Column(j)[u]).And.Not.Zero, $"pixel {u}, frame {j}");
+                    if (p > p0)
+                    {
+                        Assert.That(s.FrameInBlock[p], Is.GreaterThan(s.FrameInBlock[p - 1]), "ascending frames");
+                    }
+
+                    seen++;
+                }
+            }
+        }
+
+        Assert.That(seen, Is.EqualTo(frames.NonZeros));
+    }
+
+    [Test]
     public void Create_DetectorTooLargeForUInt16Indices_ThrowsNamingTheLimit()
     {
         var data = new Dataset4D(new float[2 * 1 * 257 * 256], 2, 1, 257, 256);

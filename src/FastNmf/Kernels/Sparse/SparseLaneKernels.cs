@@ -5,7 +5,8 @@ namespace FastNmf.Kernels.Sparse;
 
 /// <summary>
 /// The two products with sparse X, with all K components (every restart's k) as lanes of one row: for each nonzero
-/// x_{u,j}, one broadcast and K/lanes fused multiply-adds. Rows are <c>lanes</c> floats long (K padded with zero lanes
+/// x_{u,j}, one broadcast and K/lanes fused multiply-adds into register accumulators (H·X from the pixel-major copy,
+/// W·Xᵀ from the frame-major one). Rows are <c>lanes</c> floats long (K padded with zero lanes
 /// to a multiple of 16). Up to four vectors of lanes are updated per visit of a nonzero (register blocking), so the
 /// index, value and address work is shared by 64 lanes. Each lane's sum runs over the same nonzeros in the same order
 /// whatever K, the width, the blocking or the thread partition, so batching restarts changes no bit of any restart.
@@ -13,38 +14,43 @@ namespace FastNmf.Kernels.Sparse;
 internal static unsafe class SparseLaneKernels
 {
     /// <summary>
-    /// <c>accU[u, :] += Σ_j x_{u,j} · hJ[j, :]</c> for the pixels of blocks [<paramref name="blockBegin"/>,
-    /// <paramref name="blockEnd"/>): accU is n_uv × lanes, hJ is n_xy × lanes (both row-major).
+    /// <c>accU[u, :] = Σ_j x_{u,j} · hJ[j, :]</c> for pixels [<paramref name="pixelBegin"/>, <paramref name="pixelEnd"/>)
+    /// from the pixel-major copy: frame blocks outer (one block of hJ stays in L1), pixels inner, each pixel's lanes
+    /// accumulated in registers and stored once per block.
     /// </summary>
-    public static void AccumulateHX<TVec, TL>(SparseFrames x, float* hJ, float* accU, int lanes, int blockBegin, int blockEnd)
+    public static void AccumulateHXByPixel<TVec, TL>(SparsePixels x, float* hJ, float* accU, int lanes, int pixelBegin, int pixelEnd)
         where TVec : struct
         where TL : struct, ILanes<TVec>
     {
         long[] starts = x.SegmentStart;
-        int stride = x.Frames + 1;
-        for (int b = blockBegin; b < blockEnd; b++)
+        int stride = x.Pixels + 1;
+        ushort* idx = x.FrameInBlock;
+        float* val = x.Values;
+        new Span<float>(accU + ((long)pixelBegin * lanes), (pixelEnd - pixelBegin) * lanes).Clear();
+        for (int b = 0; b < x.Blocks; b++)
         {
-            for (int j = 0; j < x.Frames; j++)
+            float* hb = hJ + ((long)b * x.BlockSize * lanes);
+            for (int u = pixelBegin; u < pixelEnd; u++)
             {
-                long p0 = starts[((long)b * stride) + j];
-                long p1 = starts[((long)b * stride) + j + 1];
+                long p0 = starts[((long)b * stride) + u];
+                long p1 = starts[((long)b * stride) + u + 1];
                 if (p0 == p1)
                 {
                     continue;
                 }
 
-                float* h = hJ + ((long)j * lanes);
+                float* d = accU + ((long)u * lanes);
                 int l = 0;
                 for (; l + (4 * TL.Count) <= lanes; l += 4 * TL.Count)
                 {
-                    ScatterFrame<TVec, TL, Vectors4>(x, p0, p1, h, accU, lanes, l);
+                    GatherFrame<TVec, TL, Vectors4>(idx, val, p0, p1, hb, d, lanes, l);
                 }
 
                 switch ((lanes - l) / TL.Count)
                 {
-                    case 3: ScatterFrame<TVec, TL, Vectors3>(x, p0, p1, h, accU, lanes, l); break;
-                    case 2: ScatterFrame<TVec, TL, Vectors2>(x, p0, p1, h, accU, lanes, l); break;
-                    case 1: ScatterFrame<TVec, TL, Vectors1>(x, p0, p1, h, accU, lanes, l); break;
+                    case 3: GatherFrame<TVec, TL, Vectors3>(idx, val, p0, p1, hb, d, lanes, l); break;
+                    case 2: GatherFrame<TVec, TL, Vectors2>(idx, val, p0, p1, hb, d, lanes, l); break;
+                    case 1: GatherFrame<TVec, TL, Vectors1>(idx, val, p0, p1, hb, d, lanes, l); break;
                 }
             }
         }
@@ -60,6 +66,8 @@ internal static unsafe class SparseLaneKernels
     {
         long[] starts = x.SegmentStart;
         int stride = x.Frames + 1;
+        ushort* idx = x.Indices;
+        float* val = x.Values;
         new Span<float>(dstJ + ((long)frameBegin * lanes), (frameEnd - frameBegin) * lanes).Clear();
         for (int b = 0; b < x.Blocks; b++)
         {
@@ -76,67 +84,29 @@ internal static unsafe class SparseLaneKernels
                 int l = 0;
                 for (; l + (4 * TL.Count) <= lanes; l += 4 * TL.Count)
                 {
-                    GatherFrame<TVec, TL, Vectors4>(x, p0, p1, wU, d, lanes, l);
+                    GatherFrame<TVec, TL, Vectors4>(idx, val, p0, p1, wU, d, lanes, l);
                 }
 
                 switch ((lanes - l) / TL.Count)
                 {
-                    case 3: GatherFrame<TVec, TL, Vectors3>(x, p0, p1, wU, d, lanes, l); break;
-                    case 2: GatherFrame<TVec, TL, Vectors2>(x, p0, p1, wU, d, lanes, l); break;
-                    case 1: GatherFrame<TVec, TL, Vectors1>(x, p0, p1, wU, d, lanes, l); break;
+                    case 3: GatherFrame<TVec, TL, Vectors3>(idx, val, p0, p1, wU, d, lanes, l); break;
+                    case 2: GatherFrame<TVec, TL, Vectors2>(idx, val, p0, p1, wU, d, lanes, l); break;
+                    case 1: GatherFrame<TVec, TL, Vectors1>(idx, val, p0, p1, wU, d, lanes, l); break;
                 }
             }
         }
     }
 
-    // accU[u, l..l+N·W) += x_{u,j} · h[l..l+N·W) for the nonzeros p0..p1 of one frame.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScatterFrame<TVec, TL, TN>(SparseFrames x, long p0, long p1, float* h, float* accU, int lanes, int l)
-        where TVec : struct
-        where TL : struct, ILanes<TVec>
-        where TN : struct, IVectorCount
-    {
-        ushort* idx = x.Indices;
-        float* val = x.Values;
-        nuint w = (nuint)TL.Count;
-        ref float hr = ref Unsafe.AsRef<float>(h + l);
-        TVec h0 = TL.Load(ref hr, 0);
-        TVec h1 = TN.N > 1 ? TL.Load(ref hr, w) : TL.Zero;
-        TVec h2 = TN.N > 2 ? TL.Load(ref hr, 2 * w) : TL.Zero;
-        TVec h3 = TN.N > 3 ? TL.Load(ref hr, 3 * w) : TL.Zero;
-        for (long p = p0; p < p1; p++)
-        {
-            TVec v = TL.Broadcast(val[p]);
-            ref float a = ref Unsafe.AsRef<float>(accU + ((long)idx[p] * lanes) + l);
-            TL.Store(TL.MultiplyAdd(v, h0, TL.Load(ref a, 0)), ref a, 0);
-            if (TN.N > 1)
-            {
-                TL.Store(TL.MultiplyAdd(v, h1, TL.Load(ref a, w)), ref a, w);
-            }
-
-            if (TN.N > 2)
-            {
-                TL.Store(TL.MultiplyAdd(v, h2, TL.Load(ref a, 2 * w)), ref a, 2 * w);
-            }
-
-            if (TN.N > 3)
-            {
-                TL.Store(TL.MultiplyAdd(v, h3, TL.Load(ref a, 3 * w)), ref a, 3 * w);
-            }
-        }
-    }
-
-    // d[l..l+N·W) += Σ_p x_p · wU[idx_p, l..l+N·W) for the nonzeros p0..p1 of one frame. Two accumulators per vector
+    // d[l..l+N·W) += Σ_p x_p · rows[idx_p, l..l+N·W) for the entries p0..p1 of one segment (a frame for W·Xᵀ, a pixel
+    // for H·X). Two accumulators per vector
     // (even and odd nonzeros, summed at the end) break the FMA latency chain; the split is the same for every N, so a
     // lane's bits never depend on how many lanes share the pass.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GatherFrame<TVec, TL, TN>(SparseFrames x, long p0, long p1, float* wU, float* d, int lanes, int l)
+    private static void GatherFrame<TVec, TL, TN>(ushort* idx, float* val, long p0, long p1, float* wU, float* d, int lanes, int l)
         where TVec : struct
         where TL : struct, ILanes<TVec>
         where TN : struct, IVectorCount
     {
-        ushort* idx = x.Indices;
-        float* val = x.Values;
         nuint w = (nuint)TL.Count;
         TVec e0 = TL.Zero, e1 = TL.Zero, e2 = TL.Zero, e3 = TL.Zero;
         TVec o0 = TL.Zero, o1 = TL.Zero, o2 = TL.Zero, o3 = TL.Zero;

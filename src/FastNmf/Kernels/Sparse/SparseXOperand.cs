@@ -7,9 +7,11 @@ using FastNmf.Memory;
 namespace FastNmf.Kernels.Sparse;
 
 /// <summary>
-/// Sparse X (<see cref="SparseFrames"/>) with the lane kernels: the factors are moved into the lane layout, every nonzero
-/// of X is visited once per product with all K components as vector lanes, and the results are moved back. H·X is split
-/// across threads by detector blocks (each thread owns its accumulator rows, so no reduction), W·Xᵀ by frames.
+/// Sparse X with the lane kernels: the factors are moved into the lane layout, every nonzero of X is visited once per
+/// product with all K components as vector lanes accumulated in registers, and the results are moved back. H·X reads a
+/// pixel-major copy (<see cref="SparsePixels"/>) split across threads by pixels, W·Xᵀ the frame-major one
+/// (<see cref="SparseFrames"/>) split by frames; each thread owns its output rows, so there is no reduction. The two
+/// copies cost 2 × 6 bytes per nonzero.
 /// </summary>
 internal sealed unsafe class SparseXOperand : IXOperand
 {
@@ -19,6 +21,7 @@ internal sealed unsafe class SparseXOperand : IXOperand
     private const int AccumulatorBytes = 32 * 1024;
 
     private readonly SparseFrames _x;
+    private readonly SparsePixels _pixels;
     private readonly WorkerTeam _team;
     private readonly LaneWidth _width;
     private readonly int _lanes;
@@ -46,6 +49,7 @@ internal sealed unsafe class SparseXOperand : IXOperand
         _x = SparseFrames.Create(x, block);
         try
         {
+            _pixels = SparsePixels.Create(x, Math.Max(1, AccumulatorBytes / (_lanes * sizeof(float))), _x.NonZeros);
             _hJ = new AlignedBuffer<float>((long)x.NXy * _lanes, "H in lanes");
             _accU = new AlignedBuffer<float>((long)x.NUv * _lanes, "H·X in lanes");
             _wU = new AlignedBuffer<float>((long)x.NUv * _lanes, "W in lanes");
@@ -63,7 +67,7 @@ internal sealed unsafe class SparseXOperand : IXOperand
         Density = (double)_x.NonZeros / ((double)x.NXy * x.NUv);
     }
 
-    public string Description => $"sparse float32 ({100 * Density:F1} % nonzero, {_x.Blocks} block(s) of {_x.BlockSize} pixels), {KernelSet.LaneKernelName(_width)}";
+    public string Description => $"sparse float32 ({100 * Density:F1} % nonzero; W·Xᵀ in {_x.Blocks} pixel block(s), H·X in {_pixels.Blocks} frame block(s)), {KernelSet.LaneKernelName(_width)}";
 
     public int MaxRows { get; }
 
@@ -75,7 +79,7 @@ internal sealed unsafe class SparseXOperand : IXOperand
         CheckRows(h.Rows);
         LaneTranspose.ToLanes(h, _hJ.Pointer, _lanes, 0, h.Cols);
         _hx.Acc = acc;
-        _team.Run(_hx, _x.Blocks);
+        _team.Run(_hx, _x.Pixels, 256);
     }
 
     public void MultiplyWX(MatrixView w, MatrixView dst)
@@ -90,6 +94,7 @@ internal sealed unsafe class SparseXOperand : IXOperand
     public void Dispose()
     {
         _x.Dispose();
+        _pixels?.Dispose();
         _hJ?.Dispose();
         _accU?.Dispose();
         _wU?.Dispose();
@@ -119,23 +124,20 @@ internal sealed unsafe class SparseXOperand : IXOperand
 
         public void Execute(int part, int start, int end)
         {
-            int u0 = start * o._x.BlockSize;
-            int u1 = Math.Min(o._x.Pixels, end * o._x.BlockSize);
-            new Span<float>(o._accU.Pointer + ((long)u0 * o._lanes), (u1 - u0) * o._lanes).Clear();
             switch (o._width)
             {
                 case LaneWidth.Vector512:
-                    SparseLaneKernels.AccumulateHX<Vector512<float>, Lanes512>(o._x, o._hJ.Pointer, o._accU.Pointer, o._lanes, start, end);
+                    SparseLaneKernels.AccumulateHXByPixel<Vector512<float>, Lanes512>(o._pixels, o._hJ.Pointer, o._accU.Pointer, o._lanes, start, end);
                     break;
                 case LaneWidth.Vector256:
-                    SparseLaneKernels.AccumulateHX<Vector256<float>, Lanes256>(o._x, o._hJ.Pointer, o._accU.Pointer, o._lanes, start, end);
+                    SparseLaneKernels.AccumulateHXByPixel<Vector256<float>, Lanes256>(o._pixels, o._hJ.Pointer, o._accU.Pointer, o._lanes, start, end);
                     break;
                 default:
-                    SparseLaneKernels.AccumulateHX<float, LanesScalar>(o._x, o._hJ.Pointer, o._accU.Pointer, o._lanes, start, end);
+                    SparseLaneKernels.AccumulateHXByPixel<float, LanesScalar>(o._pixels, o._hJ.Pointer, o._accU.Pointer, o._lanes, start, end);
                     break;
             }
 
-            LaneTranspose.FromLanes(o._accU.Pointer, o._lanes, Acc, u0, u1);
+            LaneTranspose.FromLanes(o._accU.Pointer, o._lanes, Acc, start, end);
         }
     }
 
