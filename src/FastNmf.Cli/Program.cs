@@ -18,7 +18,9 @@ internal static class Program
         {
             // Usage errors in the same one-line format as every other failure, exit code 2.
             string verb = parsed.CommandResult.Command is RootCommand ? string.Empty : parsed.CommandResult.Command.Name + " ";
-            Console.Error.WriteLine($"fastnmf: error: {parsed.Errors[0].Message} (see 'fastnmf {verb}--help')");
+            // Some parser messages list the allowed values on several lines; keep the one-line error contract.
+            string message = string.Join(" ", parsed.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(m => m.Trim()));
+            Console.Error.WriteLine($"fastnmf: error: {message} (see 'fastnmf {verb}--help')");
             return 2;
         }
 

@@ -210,4 +210,12 @@ public sealed class CliBadInputTests : CliHarness
             Assert.That(Directory.GetFileSystemEntries(WorkDirectory), Has.Length.EqualTo(1));
         });
     }
+
+    [Test]
+    public void Factorize_UnknownBackend_FailsOnOneLineListingTheChoices()
+    {
+        string input = WriteComponents("X.npy", seed: 31);
+        Result result = Run("factorize", input, "-k", "2", "--backend", "cuda", "--out", PathOf("D"));
+        AssertFailedCleanly(result, "D", "openblas");
+    }
 }
