@@ -25,6 +25,8 @@ internal static unsafe class PhaseTimer
         {
             using var sparse = new SparseXOperand(x, kernels.LaneWidth, team, rows);
             using var dense = new DenseXOperand(x, KernelSet.Create(null, KernelBackend.Managed).Products, team, rows);
+            using var denseTp = new DenseXOperand(x, new FastNmf.Kernels.Gemm.FactorProductsTensorPrimitives(), team, rows);
+            using var uint16 = new FastNmf.Kernels.Dense.UInt16XOperand(x, kernels.LaneWidth, team, rows);
             using var h = new AlignedBuffer<float>((long)rows * x.NXy, "H");
             using var w = new AlignedBuffer<float>(rows * x.Stride, "W");
             using var a = new AlignedBuffer<float>(rows * x.Stride, "A");
@@ -51,6 +53,10 @@ internal static unsafe class PhaseTimer
             Time("  sparse W·Xᵀ", () => sparse.MultiplyWX(wv, hv));
             Time("  managed H·X", () => dense.MultiplyHX(hv, av));
             Time("  managed W·Xᵀ", () => dense.MultiplyWX(wv, hv));
+            Time("  TensorPrimitives H·X", () => denseTp.MultiplyHX(hv, av));
+            Time("  TensorPrimitives W·Xᵀ", () => denseTp.MultiplyWX(wv, hv));
+            Time("  uint16 H·X", () => uint16.MultiplyHX(hv, av));
+            Time("  uint16 W·Xᵀ", () => uint16.MultiplyWX(wv, hv));
             foreach (KernelBackend backend in new[] { KernelBackend.OpenBlas, KernelBackend.Mkl })
             {
                 KernelSet set;

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using FastNmf.Data;
 using FastNmf.Kernels;
+using FastNmf.Kernels.Dense;
+using FastNmf.Kernels.Gemm;
 using FastNmf.Kernels.Sparse;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
@@ -26,6 +28,8 @@ internal static unsafe class Roofline
         using var team = new WorkerTeam(threads);
         double bytes = 4.0 * x.NUv * x.NXy;
         using var dense = new DenseXOperand(x, KernelSet.Create(null, KernelBackend.Managed).Products, team, 4);
+        using var denseTp = new DenseXOperand(x, new FactorProductsTensorPrimitives(), team, 4);
+        using var uint16 = new UInt16XOperand(x, KernelSet.CreateDefault().LaneWidth, team, 4);
         using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().LaneWidth, team, 4);
         using var w = new AlignedBuffer<float>(4 * x.Stride, "W");
         using var h = new AlignedBuffer<float>(4L * x.NXy, "H");
@@ -33,9 +37,16 @@ internal static unsafe class Roofline
         var wv = MatrixView.Over(w, 4, x.NUv, x.Stride);
         var hv = MatrixView.Over(h, 4, x.NXy, x.NXy);
         double denseMs = Time(() => dense.MultiplyWX(wv, hv));
+        double denseTpMs = Time(() => denseTp.MultiplyWX(wv, hv));
+        double uint16Ms = Time(() => uint16.MultiplyWX(wv, hv));
         double sparseMs = Time(() => sparse.MultiplyWX(wv, hv));
+        double denseHxMs = Time(() => dense.MultiplyHX(hv, wv));
+        double uint16HxMs = Time(() => uint16.MultiplyHX(hv, wv));
         Console.WriteLine($"read bandwidth (vector sum over 1 GiB, {threads} threads): {readGbs:F1} GB/s");
         Console.WriteLine($"pass over float32 X (W·Xᵀ, k = 4, managed dense): {denseMs:F2} ms = {bytes / denseMs / 1e6:F1} GB/s = {100 * bytes / denseMs / 1e6 / readGbs:F0} % of read bandwidth");
+        Console.WriteLine($"pass over float32 X (W·Xᵀ, k = 4, TensorPrimitives): {denseTpMs:F2} ms = {bytes / denseTpMs / 1e6:F1} GB/s = {100 * bytes / denseTpMs / 1e6 / readGbs:F0} % of read bandwidth");
+        Console.WriteLine($"pass over uint16 X (W·Xᵀ, k = 4, {uint16.Description}): {uint16Ms:F2} ms = {bytes / 2 / uint16Ms / 1e6:F1} GB/s of uint16 = {100 * bytes / 2 / uint16Ms / 1e6 / readGbs:F0} % of read bandwidth; {denseMs / uint16Ms:F2}× the float32 pass");
+        Console.WriteLine($"H·X pass (k = 4): float32 {denseHxMs:F2} ms = {bytes / denseHxMs / 1e6:F1} GB/s, uint16 {uint16HxMs:F2} ms ({denseHxMs / uint16HxMs:F2}× faster)");
         Console.WriteLine($"pass over sparse X (W·Xᵀ, k = 4, {sparse.Description}): {sparseMs:F2} ms = {bytes / sparseMs / 1e6:F1} GB/s dense-equivalent = {100 * bytes / sparseMs / 1e6 / readGbs:F0} % of read bandwidth");
     }
 

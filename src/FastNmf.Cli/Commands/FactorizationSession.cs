@@ -32,7 +32,7 @@ internal static class FactorizationSession
             }
 
             Console.WriteLine($"kernels: {result.Kernels}");
-            Console.WriteLine($"backend {result.Backend}, X stored {result.Storage.ToString().ToLowerInvariant()}, {result.Batch} restart(s) per pass over X, {result.Threads} thread(s)");
+            Console.WriteLine($"backend {result.Backend}, X stored {SolverOptionSet.StorageName(result.Storage)}, {result.Batch} restart(s) per pass over X, {result.Threads} thread(s)");
             int total = result.Restarts.Sum(r => r.Iterations);
             Console.WriteLine($"wall time {result.Elapsed.TotalSeconds:F2} s ({result.Elapsed.TotalMilliseconds / Math.Max(1, total):F2} ms per restart-iteration)");
             return result;

@@ -108,8 +108,8 @@ internal sealed class SolverOptionSet
     /// <summary>The --storage option (shared with demo).</summary>
     public static Option<string> StorageOption()
     {
-        var o = new Option<string>("--storage") { Description = "How X is held: auto (sparse when ≥ 30 % zeros, unless --backend names a BLAS) | dense | sparse.", DefaultValueFactory = _ => "auto" };
-        o.AcceptOnlyFromAmong("auto", "dense", "sparse");
+        var o = new Option<string>("--storage") { Description = "How X is held: auto (sparse when ≥ 30 % zeros, else uint16 when every value is a count below 65536, else float32; float32 or sparse when --backend names a BLAS) | dense (float32) | uint16 (dense, half the bytes; counts only) | sparse.", DefaultValueFactory = _ => "auto" };
+        o.AcceptOnlyFromAmong("auto", "dense", "uint16", "sparse");
         return o;
     }
 
@@ -121,9 +121,19 @@ internal sealed class SolverOptionSet
         _ => KernelBackend.Auto,
     };
 
+    /// <summary>The --storage spelling of <paramref name="storage"/> (as written to summary.json).</summary>
+    public static string StorageName(XStorage storage) => storage switch
+    {
+        XStorage.Dense => "dense",
+        XStorage.DenseUInt16 => "uint16",
+        XStorage.Sparse => "sparse",
+        _ => "auto",
+    };
+
     public static XStorage ParseStorage(string value) => value switch
     {
         "dense" => XStorage.Dense,
+        "uint16" => XStorage.DenseUInt16,
         "sparse" => XStorage.Sparse,
         _ => XStorage.Auto,
     };

@@ -28,7 +28,7 @@ internal static class SummaryWriter
             json.WriteString("w_normalisation", "each diffraction (column of W) has unit L1 norm over unmasked pixels; H is in counts");
             json.WriteString("backend", result.Backend);
             json.WriteString("kernels", result.Kernels);
-            json.WriteString("storage", result.Storage.ToString().ToLowerInvariant());
+            json.WriteString("storage", SolverOptionSet.StorageName(result.Storage));
             json.WriteNumber("restarts_per_pass", result.Batch);
             json.WriteNumber("threads", result.Threads);
             json.WriteNumber("components", result.Components);

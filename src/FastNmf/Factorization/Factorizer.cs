@@ -3,6 +3,7 @@ using FastNmf.Data;
 using FastNmf.Factorization;
 using FastNmf.Kernels;
 using FastNmf.Kernels.Gemm;
+using FastNmf.Kernels.Dense;
 using FastNmf.Kernels.Sparse;
 using FastNmf.Kernels.Threading;
 using FastNmf.Numerics;
@@ -67,6 +68,16 @@ public static class Factorizer
         XStorage storage = options.Storage == XStorage.Auto && options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl
             ? XStorage.Dense
             : options.Storage;
+        if (storage == XStorage.Auto)
+        {
+            storage = ChooseStorage(x);
+            if (storage == XStorage.DenseUInt16 && kernels.Products is FactorProductsBlas)
+            {
+                // A native BLAS multiplies float32 only.
+                storage = XStorage.Dense;
+            }
+        }
+
         using IXOperand xop = CreateOperand(x, storage, kernels, team, k * batch);
         using var workspace = new SolverWorkspace(x, k, batch);
         var solver = new NmfSolver(x, options, kernels, xop, workspace, team);
@@ -100,31 +111,32 @@ public static class Factorizer
 
         (float[] w, float[] h) = NormaliseAndSort(workspace.BestW, workspace.BestH, k, x.NUv, x.NXy);
         return new NmfResult(options, x.RefoldDiffractions(w, k), h, x.ScanRows, x.ScanCols, x.DetRows, x.DetCols,
-            summaries, best, bestHistory!, xop is SparseXOperand ? "managed" : kernels.Backend, $"{kernels.Describe()}; X: {xop.Description}", options.Threads, clock.Elapsed)
+            summaries, best, bestHistory!, xop is DenseXOperand ? kernels.Backend : "managed", $"{kernels.Describe()}; X: {xop.Description}", options.Threads, clock.Elapsed)
         {
-            Storage = xop is SparseXOperand ? XStorage.Sparse : XStorage.Dense,
+            Storage = storage,
             Batch = batch,
         };
     }
 
-    /// <summary>The storage <see cref="XStorage.Auto"/> picks for <paramref name="x"/>.</summary>
+    /// <summary>The storage <see cref="XStorage.Auto"/> picks for <paramref name="x"/> when the X products run on the
+    /// managed kernels (with a native BLAS backend, dense storage is float32).</summary>
     public static XStorage ChooseStorage(UnfoldedData x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return x.NUv <= SparseFrames.MaxPixels && SparseFrames.ZeroFraction(x) >= NmfOptions.SparseThreshold ? XStorage.Sparse : XStorage.Dense;
-    }
-
-    private static IXOperand CreateOperand(UnfoldedData x, XStorage storage, KernelSet kernels, WorkerTeam team, int rows)
-    {
-        if (storage == XStorage.Auto)
+        if (x.NUv <= SparseFrames.MaxPixels && SparseFrames.ZeroFraction(x) >= NmfOptions.SparseThreshold)
         {
-            storage = ChooseStorage(x);
+            return XStorage.Sparse;
         }
 
-        return storage == XStorage.Sparse
-            ? new SparseXOperand(x, kernels.LaneWidth, team, rows)
-            : new DenseXOperand(x, kernels.Products, team, rows);
+        return UInt16Frames.CanHold(x) ? XStorage.DenseUInt16 : XStorage.Dense;
     }
+
+    private static IXOperand CreateOperand(UnfoldedData x, XStorage storage, KernelSet kernels, WorkerTeam team, int rows) => storage switch
+    {
+        XStorage.Sparse => new SparseXOperand(x, kernels.LaneWidth, team, rows),
+        XStorage.DenseUInt16 => new UInt16XOperand(x, kernels.LaneWidth, team, rows),
+        _ => new DenseXOperand(x, kernels.Products, team, rows),
+    };
 
     private static int BatchSize(UnfoldedData x, NmfOptions options)
     {

@@ -4,7 +4,8 @@ namespace FastNmf;
 public enum XStorage
 {
     /// <summary>Sparse when at least <see cref="NmfOptions.SparseThreshold"/> of X is zero and the detector has at most
-    /// 65 536 unmasked pixels, dense otherwise.</summary>
+    /// 65 536 unmasked pixels; otherwise uint16 when every value is an integer in [0, 65 535] and the X products run on
+    /// the managed kernels; float32 otherwise.</summary>
     Auto,
 
     /// <summary>Every value as float32, frame-major.</summary>
@@ -12,4 +13,9 @@ public enum XStorage
 
     /// <summary>Only the nonzero values with their uint16 detector indices (counted data is mostly zeros).</summary>
     Sparse,
+
+    /// <summary>Every value as uint16, frame-major, converted to float inside the product kernels: half the bytes of
+    /// float32 per pass, exact for counted electrons (integers in [0, 65 535]; anything else is refused). Managed
+    /// kernels only.</summary>
+    DenseUInt16,
 }

@@ -15,9 +15,11 @@ internal sealed class KernelSet
 {
     public const string EnvironmentVariable = "FASTNMF_KERNELS";
 
-    // Preference order. TensorPrimitives first: cache-blocked and vectorised (Vector512/256), measured faster than the
-    // scalar reference on every shape; the scalar reference stays selectable as the oracle.
-    private static readonly Func<IFactorProducts>[] s_products = [() => new FactorProductsTensorPrimitives(), () => new FactorProductsScalar()];
+    // Preference order. The hand-written lane kernels first (two frames × four components per pass, measured against
+    // TensorPrimitives with `perf/FastNmf.Benchmarks -- phases` and `roofline`), TensorPrimitives next (cache-blocked,
+    // one component per pass); the scalar reference stays selectable as the oracle.
+    private static readonly Func<IFactorProducts>[] s_products =
+        [() => new FactorProductsLanes(), () => new FactorProductsTensorPrimitives(), () => new FactorProductsScalar()];
     private static readonly Func<IMapConvolution>[] s_convolutions = [() => new MapConvolutionScalar()];
     // AVX2 gathers first where present (measured faster on the 128×128 detector, `perf/FastNmf.Benchmarks -- phases`);
     // both compute identical bits.
@@ -59,9 +61,15 @@ internal sealed class KernelSet
     /// <summary>The environment variable that picks a backend when the options leave it on Auto.</summary>
     public const string BackendVariable = "FASTNMF_BACKEND";
 
-    // Auto order, measured on the 2-core Zen 5 machines with perf/FastNmf.Benchmarks `phases` at the paper's shapes:
-    // see the README's performance section. A BLAS that fails to load is skipped with its reason in the trace.
+    // Auto order, measured on the 2-core Zen 5 machines with perf/FastNmf.Benchmarks `phases` and `k30` at the paper's
+    // shapes (README, performance): where vector lanes run, the managed lane kernels beat both BLAS on these tall-skinny
+    // products (K = 40 at 36×36: 21.7 ms vs OpenBLAS 24.0, MKL 25.7; k = 30 at 58×58: 49.2 vs 59.0 and 59.7), so they
+    // come first; without vector units a BLAS does, OpenBLAS before MKL. A BLAS that fails to load is skipped with its
+    // reason in the trace.
     private static readonly KernelBackend[] s_autoOrder = [KernelBackend.OpenBlas, KernelBackend.Mkl];
+
+    /// <summary>True when <see cref="KernelBackend.Auto"/> runs the managed kernels even where a BLAS loads.</summary>
+    public static bool AutoPrefersManaged => LaneWidths.Widest != LaneWidth.Scalar;
 
     public static IReadOnlyList<IFactorProducts> AvailableProducts => s_products.Select(f => f()).ToArray();
 
@@ -133,12 +141,18 @@ internal sealed class KernelSet
             }
         }
 
+        if (laneWidth is { } forcedWidth && products is FactorProductsLanes)
+        {
+            // A forced width applies to the dense lane kernels too.
+            products = new FactorProductsLanes(forcedWidth);
+        }
+
         return new KernelSet(products, convolution, polar, overrides, laneWidth);
     }
 
     /// <summary>One line naming the backend and every chosen implementation.</summary>
     public string Describe() =>
-        $"backend {Backend}: {Products.Name}{(Products is FactorProductsBlas b ? $" ({b.Library.Version})" : string.Empty)}, {LaneKernelName(LaneWidth)}, {Convolution.Name}, {Polar.Name}" +
+        $"backend {Backend}: {Products.Name}{Products switch { FactorProductsBlas b => $" ({b.Library.Version})", FactorProductsLanes l => $" ({l.Width})", _ => string.Empty }}, {LaneKernelName(LaneWidth)}, {Convolution.Name}, {Polar.Name}" +
         (string.IsNullOrWhiteSpace(Forced) ? string.Empty : $" (forced by {EnvironmentVariable}={Forced})");
 
     private static IFactorProducts ChooseProducts(KernelBackend backend)
@@ -152,6 +166,11 @@ internal sealed class KernelSet
                     ? new FactorProductsBlas(blas)
                     : throw new InvalidOperationException($"backend {backend.ToString().ToLowerInvariant()} is not available: {trace}");
             default:
+                if (AutoPrefersManaged)
+                {
+                    return s_products[0]();
+                }
+
                 foreach (KernelBackend kind in s_autoOrder)
                 {
                     if (NativeBlas.TryGet(kind, out _) is { } found)
@@ -167,12 +186,7 @@ internal sealed class KernelSet
     /// <summary>The name of the sparse lane kernel at <paramref name="width"/> (its id in FASTNMF_KERNELS).</summary>
     public static string LaneKernelName(LaneWidth width) => $"SparseLanes{width}";
 
-    private static bool IsAccelerated(LaneWidth width) => width switch
-    {
-        LaneWidth.Vector512 => Lanes512.IsSupported,
-        LaneWidth.Vector256 => Lanes256.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported,
-        _ => true,
-    };
+    private static bool IsAccelerated(LaneWidth width) => LaneWidths.IsAccelerated(width);
 
     private static T? Find<T>(Func<T>[] family, string name) where T : class =>
         family.Select(f => f()).FirstOrDefault(i => string.Equals(Name(i!), name, StringComparison.OrdinalIgnoreCase));

@@ -98,6 +98,16 @@ public sealed class CliBadInputTests : CliHarness
     }
 
     [Test]
+    public void Factorize_UInt16StorageOfNonIntegerData_FailsCleanlyNamingTheValue()
+    {
+        string input = WriteComponents("X.npy", seed: 9, edit: d => d[42] = 0.25f);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1", "--storage", "uint16");
+
+        AssertFailedCleanly(result, "D", "uint16 storage holds only integers");
+    }
+
+    [Test]
     public void Factorize_ZeroComponents_FailsCleanly()
     {
         string input = WriteComponents("X.npy", seed: 10);

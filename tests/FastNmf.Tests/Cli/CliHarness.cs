@@ -91,7 +91,7 @@ public abstract partial class CliHarness
             string backend = summary.GetProperty("backend").GetString()!;
             Assert.That(backend, Is.AnyOf("managed", "openblas", "mkl"));
             Assert.That(result.Output, Does.Contain($"backend {backend},"), "stdout names the backend summary.json records");
-            Assert.That(summary.GetProperty("storage").GetString(), Is.AnyOf("dense", "sparse"));
+            Assert.That(summary.GetProperty("storage").GetString(), Is.AnyOf("dense", "uint16", "sparse"));
             Assert.That(summary.GetProperty("restarts_per_pass").GetInt32(), Is.EqualTo(restarts));
             Assert.That(details.GetArrayLength(), Is.EqualTo(restarts));
             Assert.That(summary.GetProperty("history").GetProperty("mse").GetArrayLength(), Is.EqualTo(iterations));

@@ -18,7 +18,7 @@ public sealed class BatchingTests
     [Test]
     public void Batched_EqualsOneByOne_BitForBit(
         [Values(NmfMethod.Constrained, NmfMethod.Als, NmfMethod.Mu)] NmfMethod method,
-        [Values(XStorage.Dense, XStorage.Sparse)] XStorage storage)
+        [Values(XStorage.Dense, XStorage.DenseUInt16, XStorage.Sparse)] XStorage storage)
     {
         using UnfoldedData x = UnfoldedData.Create(s_sim.Data);
         var o = new NmfOptions { Components = 4, Method = method, Iterations = 25, Restarts = 5, Seed = 9, Storage = storage, Backend = KernelBackend.Managed };
@@ -94,13 +94,59 @@ public sealed class BatchingTests
         });
     }
 
-    [TestCase(1)]
-    [TestCase(2)]
-    public void SparseBatched_IterationLoop_AllocatesNothing(int threads)
+    [Test]
+    public void UInt16Storage_GivesTheBitsOfFloat32Storage([Values(NmfMethod.Constrained, NmfMethod.Als, NmfMethod.Mu)] NmfMethod method)
+    {
+        // The convert is exact and the kernels are shared, so holding counts as uint16 changes no bit of the result.
+        using UnfoldedData x = UnfoldedData.Create(s_sim.Data);
+        var o = new NmfOptions { Components = 4, Method = method, Iterations = 20, Restarts = 3, Seed = 4, Backend = KernelBackend.Managed };
+        NmfResult f32 = Factorizer.Run(x, o with { Storage = XStorage.Dense });
+        NmfResult u16 = Factorizer.Run(x, o with { Storage = XStorage.DenseUInt16 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(u16.Storage, Is.EqualTo(XStorage.DenseUInt16));
+            Assert.That(u16.Kernels, Does.Contain("dense uint16"));
+            Assert.That(u16.W, Is.EqualTo(f32.W).AsCollection);
+            Assert.That(u16.H, Is.EqualTo(f32.H).AsCollection);
+        });
+    }
+
+    [Test]
+    public void UInt16Storage_NonIntegerData_IsRefusedNamingTheValue()
+    {
+        using UnfoldedData x = UnfoldedData.Create(RandomData.LowRank(6, 6, 10, 10, rank: 2, noise: 0.5, seed: 1));
+        Assert.That(() => Factorizer.Run(x, new NmfOptions { Components = 2, Iterations = 2, Restarts = 1, Storage = XStorage.DenseUInt16 }),
+            Throws.ArgumentException.With.Message.Contains("uint16 storage holds only integers"));
+    }
+
+    [Test]
+    public void Storage_Auto_PicksUInt16ForDenseCounts_AndFloat32WithABlas()
+    {
+        // Dose 100 000 on 32×32 pixels leaves few zeros: dense, but still counts.
+        (Dataset4D bright, _) = Simulator.Generate(new SimulationOptions { ScanRows = 8, ScanCols = 8, DetRows = 32, DetCols = 32, Dose = 100_000, Seed = 3 });
+        using UnfoldedData x = UnfoldedData.Create(bright);
+        Assert.That(Factorizer.ChooseStorage(x), Is.EqualTo(XStorage.DenseUInt16));
+        NmfResult managed = Factorizer.Run(x, new NmfOptions { Components = 3, Iterations = 2, Restarts = 1, Backend = KernelBackend.Managed });
+        Assert.That(managed.Storage, Is.EqualTo(XStorage.DenseUInt16));
+        foreach (KernelBackend blas in new[] { KernelBackend.OpenBlas, KernelBackend.Mkl })
+        {
+            if (FastNmf.Blas.NativeBlas.TryGet(blas, out _) is not null)
+            {
+                NmfResult r = Factorizer.Run(x, new NmfOptions { Components = 3, Iterations = 2, Restarts = 1, Backend = blas });
+                Assert.That(r.Storage, Is.EqualTo(XStorage.Dense), $"{blas} multiplies float32");
+            }
+        }
+    }
+
+    [TestCase(1, XStorage.Sparse)]
+    [TestCase(2, XStorage.Sparse)]
+    [TestCase(1, XStorage.DenseUInt16)]
+    [TestCase(2, XStorage.DenseUInt16)]
+    public void Batched_IterationLoop_AllocatesNothing(int threads, XStorage storage)
     {
         using UnfoldedData x = UnfoldedData.Create(s_sim.Data);
         var allocated = new long[40];
-        Factorizer.Run(x, new NmfOptions { Components = 4, Iterations = 40, Restarts = 3, Threads = threads, Storage = XStorage.Sparse },
+        Factorizer.Run(x, new NmfOptions { Components = 4, Iterations = 40, Restarts = 3, Threads = threads, Storage = storage },
             s => allocated[s.Iteration] = GC.GetAllocatedBytesForCurrentThread());
         Assert.That(allocated[39] - allocated[10], Is.EqualTo(0L));
     }

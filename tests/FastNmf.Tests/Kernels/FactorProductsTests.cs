@@ -1,4 +1,5 @@
 using FastNmf.Kernels.Gemm;
+using FastNmf.Kernels.Lanes;
 using FastNmf.Memory;
 using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
@@ -6,7 +7,8 @@ using NUnit.Framework;
 namespace FastNmf.Tests.Kernels;
 
 /// <summary>
-/// Holds the accelerated <see cref="FactorProductsTensorPrimitives"/> to the scalar reference <see cref="FactorProductsScalar"/>
+/// Holds the accelerated <see cref="FactorProductsTensorPrimitives"/> and <see cref="FactorProductsLanes"/> (every lane
+/// width this machine runs) to the scalar reference <see cref="FactorProductsScalar"/>
 /// on shapes that exercise every vector remainder and the 2048-column blocking, over strided views whose padding is NaN
 /// in the inputs (an over-read poisons the result) and a sentinel in the outputs (an over-write changes it).
 /// </summary>
@@ -22,6 +24,33 @@ public sealed class FactorProductsTests
     private static readonly int[] s_components = [1, 3, 4, 7];
     private static readonly int[] s_frames = [1, 5, 33];
     private static readonly int[] s_columns = [1, 15, 16, 17, 100, 2049, 4100];
+
+    // The X products at every accelerated implementation; k up to 9 crosses the lane kernels' groups of four components,
+    // n = 2 and odd n their frame pairs.
+    private static IEnumerable<TestCaseData> XShapes()
+    {
+        string[] kernels = ["TensorPrimitives", .. LaneWidths.Available.Select(w => $"Lanes{w}")];
+        foreach (string kernel in kernels)
+        {
+            foreach (int k in (int[])[1, 3, 4, 7, 9])
+            {
+                foreach (int n in (int[])[1, 2, 5, 33])
+                {
+                    foreach (int m in s_columns)
+                    {
+                        foreach (StrideKind stride in Enum.GetValues<StrideKind>())
+                        {
+                            yield return new TestCaseData(kernel, k, n, m, stride).SetArgDisplayNames(kernel, $"k{k}", $"n{n}", $"m{m}", stride.ToString());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static IFactorProducts Fast(string kernel) => kernel == "TensorPrimitives"
+        ? new FactorProductsTensorPrimitives()
+        : new FactorProductsLanes(Enum.Parse<LaneWidth>(kernel["Lanes".Length..]));
 
     private static IEnumerable<TestCaseData> Shapes()
     {
@@ -40,8 +69,8 @@ public sealed class FactorProductsTests
         }
     }
 
-    [TestCaseSource(nameof(Shapes))]
-    public void AccumulateHX_AnyShape_MatchesScalarReference(int k, int n, int m, StrideKind strideKind)
+    [TestCaseSource(nameof(XShapes))]
+    public void AccumulateHX_AnyShape_MatchesScalarReference(string kernel, int k, int n, int m, StrideKind strideKind)
     {
         long before = AlignedBuffer<float>.Outstanding;
         using (var pool = new StridedMatrixPool())
@@ -60,7 +89,7 @@ public sealed class FactorProductsTests
             }
 
             new FactorProductsScalar().AccumulateHX(h.View, x.View, accScalar.View);
-            new FactorProductsTensorPrimitives().AccumulateHX(h.View, x.View, accFast.View);
+            Fast(kernel).AccumulateHX(h.View, x.View, accFast.View);
 
             var expected = new double[k * m];
             var scale = new double[k * m];
@@ -90,8 +119,8 @@ public sealed class FactorProductsTests
         Assert.That(AlignedBuffer<float>.Outstanding, Is.EqualTo(before));
     }
 
-    [TestCaseSource(nameof(Shapes))]
-    public void ProjectWX_AnyShape_MatchesScalarReference(int k, int n, int m, StrideKind strideKind)
+    [TestCaseSource(nameof(XShapes))]
+    public void ProjectWX_AnyShape_MatchesScalarReference(string kernel, int k, int n, int m, StrideKind strideKind)
     {
         long before = AlignedBuffer<float>.Outstanding;
         using (var pool = new StridedMatrixPool())
@@ -103,7 +132,7 @@ public sealed class FactorProductsTests
             StridedMatrix dstFast = pool.Matrix(k, n, strideKind, random, 100, 200, OutputPadding);
 
             new FactorProductsScalar().ProjectWX(w.View, x.View, dstScalar.View);
-            new FactorProductsTensorPrimitives().ProjectWX(w.View, x.View, dstFast.View);
+            Fast(kernel).ProjectWX(w.View, x.View, dstFast.View);
 
             var expected = new double[k * n];
             var scale = new double[k * n];
@@ -220,7 +249,7 @@ public sealed class FactorProductsTests
         long before = AlignedBuffer<float>.Outstanding;
         using (var pool = new StridedMatrixPool())
         {
-            foreach (IFactorProducts products in new IFactorProducts[] { new FactorProductsScalar(), new FactorProductsTensorPrimitives() })
+            foreach (IFactorProducts products in new IFactorProducts[] { new FactorProductsScalar(), new FactorProductsTensorPrimitives(), new FactorProductsLanes() })
             {
                 StridedMatrix h = pool.From(2, 2, [1, 2, 3, 4]);
                 StridedMatrix x = pool.From(2, 3, [5, 6, 7, 8, 9, 10]);

@@ -1,6 +1,7 @@
 using FastNmf.Kernels;
 using FastNmf.Kernels.Convolution;
 using FastNmf.Kernels.Gemm;
+using FastNmf.Kernels.Lanes;
 using FastNmf.Kernels.Polar;
 using NUnit.Framework;
 
@@ -27,11 +28,12 @@ public sealed class KernelSetTests
     [TestCase(null)]
     [TestCase("")]
     [TestCase("  ")]
-    public void Create_ManagedNoOverride_PicksTensorPrimitivesFirst(string? overrides)
+    public void Create_ManagedNoOverride_PicksTheLaneKernelsFirst(string? overrides)
     {
         KernelSet set = KernelSet.Create(overrides, KernelBackend.Managed);
 
-        Assert.That(set.Products, Is.InstanceOf<FactorProductsTensorPrimitives>());
+        Assert.That(set.Products, Is.InstanceOf<FactorProductsLanes>());
+        Assert.That(((FactorProductsLanes)set.Products).Width, Is.EqualTo(LaneWidths.Widest));
     }
 
     [Test]
@@ -66,25 +68,43 @@ public sealed class KernelSetTests
     }
 
     [Test]
-    public void Describe_ManagedSet_NamesTensorPrimitivesAndManagedBackend()
+    public void Describe_ManagedSet_NamesTheLaneKernelsWithTheirWidthAndManagedBackend()
     {
         string text = KernelSet.Create(null, KernelBackend.Managed).Describe();
 
         Assert.Multiple(() =>
         {
             Assert.That(text, Does.StartWith("backend managed"));
-            Assert.That(text, Does.Contain(nameof(FactorProductsTensorPrimitives)));
+            Assert.That(text, Does.Contain($"{nameof(FactorProductsLanes)} ({LaneWidths.Widest})"));
             Assert.That(text, Does.Not.Contain("forced"));
         });
     }
 
     [Test]
-    public void Create_Auto_PicksOpenBlasThenMklThenManaged()
+    public void Create_Auto_PicksManagedWhereVectorLanesRun_ElseOpenBlasThenMklThenManaged()
     {
         string expected =
-            FastNmf.Blas.NativeBlas.TryGet(KernelBackend.OpenBlas, out _) is not null ? "openblas"
+            LaneWidths.Widest != LaneWidth.Scalar ? "managed"
+            : FastNmf.Blas.NativeBlas.TryGet(KernelBackend.OpenBlas, out _) is not null ? "openblas"
             : FastNmf.Blas.NativeBlas.TryGet(KernelBackend.Mkl, out _) is not null ? "mkl"
             : "managed";
         Assert.That(KernelSet.Create(null, KernelBackend.Auto).Backend, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Create_ForcedLaneWidth_AppliesToTheDenseLaneKernelsToo()
+    {
+        KernelSet set = KernelSet.Create("SparseLanesScalar", KernelBackend.Managed);
+        Assert.Multiple(() =>
+        {
+            Assert.That(set.LaneWidth, Is.EqualTo(LaneWidth.Scalar));
+            Assert.That(((FactorProductsLanes)set.Products).Width, Is.EqualTo(LaneWidth.Scalar));
+        });
+    }
+
+    [Test]
+    public void Create_TensorPrimitivesByName_IsStillSelectable()
+    {
+        Assert.That(KernelSet.Create("FactorProductsTensorPrimitives", KernelBackend.Managed).Products, Is.InstanceOf<FactorProductsTensorPrimitives>());
     }
 }

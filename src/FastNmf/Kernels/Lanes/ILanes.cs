@@ -23,4 +23,11 @@ internal interface ILanes<TVec> where TVec : struct
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
 
     static abstract TVec Add(TVec a, TVec b);
+
+    /// <summary>Loads <see cref="Count"/> uint16 values and converts them to float (exact: every uint16 is a float).
+    /// This is the fused convert of the uint16 storage: half the bytes of float32 per pass over X.</summary>
+    static abstract TVec LoadWidened(ref ushort source, nuint offset);
+
+    /// <summary>The sum of the lanes (a fixed tree per width).</summary>
+    static abstract float Sum(TVec value);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FastNmf.Kernels.Lanes;
 
@@ -26,4 +27,20 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadWidened(ref ushort source, nuint offset)
+    {
+        Vector128<ushort> raw = Vector128.LoadUnsafe(ref source, offset);
+        if (Avx2.IsSupported)
+        {
+            // vpmovzxwd + vcvtdq2ps: the values are below 2^16, so the signed conversion is exact.
+            return Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(raw));
+        }
+
+        return Vector256.ConvertToSingle(Vector256.Create(Vector128.WidenLower(raw), Vector128.WidenUpper(raw)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> value) => Vector256.Sum(value);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FastNmf.Kernels.Lanes;
 
@@ -26,4 +27,20 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadWidened(ref ushort source, nuint offset)
+    {
+        Vector256<ushort> raw = Vector256.LoadUnsafe(ref source, offset);
+        if (Avx512F.IsSupported)
+        {
+            // vpmovzxwd + vcvtdq2ps: the values are below 2^16, so the signed conversion is exact.
+            return Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(raw));
+        }
+
+        return Vector512.ConvertToSingle(Vector512.Create(Vector256.WidenLower(raw), Vector256.WidenUpper(raw)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
 }

@@ -1,0 +1,83 @@
+using FastNmf.Data;
+using FastNmf.Memory;
+
+namespace FastNmf.Kernels.Dense;
+
+/// <summary>
+/// X as uint16, frame-major like <see cref="UnfoldedData"/> (masked pixels already dropped), each frame padded to 32
+/// values so every frame starts on a 64-byte line: half the bytes of float32 per pass, exact for counted electrons.
+/// </summary>
+internal sealed unsafe class UInt16Frames : IDisposable
+{
+    private readonly AlignedBuffer<ushort> _values;
+
+    private UInt16Frames(AlignedBuffer<ushort> values, int frames, int pixels, long stride)
+    {
+        _values = values;
+        Frames = frames;
+        Pixels = pixels;
+        Stride = stride;
+    }
+
+    public int Frames { get; }
+
+    public int Pixels { get; }
+
+    /// <summary>Elements from one frame to the next.</summary>
+    public long Stride { get; }
+
+    public ushort* Pointer => _values.Pointer;
+
+    public ushort* Frame(int j) => _values.Pointer + (j * Stride);
+
+    /// <summary>True when every value of <paramref name="x"/> is an integer in [0, 65 535], so uint16 holds X exactly.</summary>
+    public static bool CanHold(UnfoldedData x) => FirstUnrepresentable(x) is null;
+
+    /// <summary>The first value uint16 cannot hold exactly, as (frame, pixel, value), or null.</summary>
+    public static (int Frame, int Pixel, float Value)? FirstUnrepresentable(UnfoldedData x)
+    {
+        for (int j = 0; j < x.NXy; j++)
+        {
+            ReadOnlySpan<float> frame = x.Column(j);
+            for (int u = 0; u < frame.Length; u++)
+            {
+                float v = frame[u];
+                if (!(v >= 0f && v <= ushort.MaxValue && v == MathF.Floor(v)))
+                {
+                    return (j, u, v);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The uint16 copy of <paramref name="x"/>.</summary>
+    /// <exception cref="ArgumentException">a value is not an integer in [0, 65 535] (named with its frame and pixel).</exception>
+    public static UInt16Frames Create(UnfoldedData x)
+    {
+        if (FirstUnrepresentable(x) is { } bad)
+        {
+            throw new ArgumentException(
+                $"uint16 storage holds only integers in [0, 65535]; X has {bad.Value} at frame {bad.Frame}, unmasked pixel {bad.Pixel}. Use float32 storage.");
+        }
+
+        long stride = (x.NUv + 31L) & ~31L;
+        var values = new AlignedBuffer<ushort>(Math.Max(1, stride * x.NXy), "X as uint16");
+        for (int j = 0; j < x.NXy; j++)
+        {
+            ReadOnlySpan<float> frame = x.Column(j);
+            ushort* d = values.Pointer + (j * stride);
+            for (int u = 0; u < frame.Length; u++)
+            {
+                d[u] = (ushort)frame[u];
+            }
+
+            new Span<ushort>(d + frame.Length, (int)(stride - frame.Length)).Clear();
+        }
+
+        return new UInt16Frames(values, x.NXy, x.NUv, stride);
+    }
+
+    public void Dispose() => _values.Dispose();
+}

@@ -1,0 +1,63 @@
+using System.Runtime.Intrinsics;
+using FastNmf.Kernels.Dense;
+using FastNmf.Kernels.Lanes;
+using FastNmf.Memory;
+
+namespace FastNmf.Kernels.Gemm;
+
+/// <summary>
+/// The X products with the hand-written <see cref="DenseLaneKernels"/> at one vector width (Vector512, Vector256 or the
+/// scalar twin); the small k×k products and the Gram matrix, which never touch X, come from
+/// <see cref="FactorProductsTensorPrimitives"/>.
+/// </summary>
+internal sealed unsafe class FactorProductsLanes(LaneWidth width) : IFactorProducts
+{
+    private readonly FactorProductsTensorPrimitives _small = new();
+
+    public FactorProductsLanes()
+        : this(LaneWidths.Widest)
+    {
+    }
+
+    public LaneWidth Width => width;
+
+    public string Name => nameof(FactorProductsLanes);
+
+    public void AccumulateHX(MatrixView h, MatrixView x, MatrixView acc)
+    {
+        Check.HX(h, x, acc);
+        switch (width)
+        {
+            case LaneWidth.Vector512:
+                DenseLaneKernels.AccumulateHX<Vector512<float>, Lanes512, float, Float32Element>(h, x.Data, x.Stride, x.Rows, acc);
+                break;
+            case LaneWidth.Vector256:
+                DenseLaneKernels.AccumulateHX<Vector256<float>, Lanes256, float, Float32Element>(h, x.Data, x.Stride, x.Rows, acc);
+                break;
+            default:
+                DenseLaneKernels.AccumulateHX<float, LanesScalar, float, Float32Element>(h, x.Data, x.Stride, x.Rows, acc);
+                break;
+        }
+    }
+
+    public void ProjectWX(MatrixView w, MatrixView x, MatrixView dst)
+    {
+        Check.WX(w, x, dst);
+        switch (width)
+        {
+            case LaneWidth.Vector512:
+                DenseLaneKernels.ProjectWX<Vector512<float>, Lanes512, float, Float32Element>(w, x.Data, x.Stride, x.Rows, dst);
+                break;
+            case LaneWidth.Vector256:
+                DenseLaneKernels.ProjectWX<Vector256<float>, Lanes256, float, Float32Element>(w, x.Data, x.Stride, x.Rows, dst);
+                break;
+            default:
+                DenseLaneKernels.ProjectWX<float, LanesScalar, float, Float32Element>(w, x.Data, x.Stride, x.Rows, dst);
+                break;
+        }
+    }
+
+    public void MultiplySmall(ReadOnlySpan<double> m, MatrixView src, MatrixView dst) => _small.MultiplySmall(m, src, dst);
+
+    public void Gram(MatrixView a, Span<double> g) => _small.Gram(a, g);
+}
