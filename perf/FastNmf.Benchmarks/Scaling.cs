@@ -30,7 +30,7 @@ internal static unsafe class Scaling
             double size = (double)x.NXy * x.NUv;
             xs.Add(Math.Log(size));
             ys.Add(Math.Log(ms));
-            Console.WriteLine($"{scan}×{scan}×{det}×{det}: n_xy·n_uv = {size:E2}, {ms:F2} ms per restart-iteration ({Factorizer.ChooseStorage(x).ToString().ToLowerInvariant()})");
+            Console.WriteLine($"{scan}×{scan}×{det}×{det}: n_xy·n_uv = {size:E2}, {ms:F2} ms per restart-iteration ({Factorizer.ChooseStorage(x, 4).ToString().ToLowerInvariant()})");
         }
 
         double mx = xs.Average(), my = ys.Average();

@@ -70,7 +70,7 @@ public static class Factorizer
             : options.Storage;
         if (storage == XStorage.Auto)
         {
-            storage = ChooseStorage(x);
+            storage = ChooseStorage(x, k * batch);
             if (storage == XStorage.DenseUInt16 && kernels.Products is FactorProductsBlas)
             {
                 // A native BLAS multiplies float32 only.
@@ -118,18 +118,29 @@ public static class Factorizer
         };
     }
 
-    /// <summary>The storage <see cref="XStorage.Auto"/> picks for <paramref name="x"/> when the X products run on the
-    /// managed kernels (with a native BLAS backend, dense storage is float32).</summary>
-    public static XStorage ChooseStorage(UnfoldedData x)
+    /// <summary>
+    /// The storage <see cref="XStorage.Auto"/> picks for <paramref name="x"/> when <paramref name="stackedComponents"/>
+    /// rows (k × restarts per pass) are multiplied with it on the managed kernels (a native BLAS takes float32).
+    /// Measured with `perf/FastNmf.Benchmarks -- phases` on the paper's set (37 % nonzero): the uint16 pass costs about
+    /// 0.36 ms per row and the sparse one 4.2 ms + 0.13 ms per row, so uint16 wins below ~18 rows (k = 4 alone: 1.5 vs
+    /// 4.8 ms) and sparse above (K = 40: 9.4 vs 14.4 ms). Sparse also needs ≥ 30 % zeros and ≤ 65 536 pixels.
+    /// </summary>
+    public static XStorage ChooseStorage(UnfoldedData x, int stackedComponents)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.NUv <= SparseFrames.MaxPixels && SparseFrames.ZeroFraction(x) >= NmfOptions.SparseThreshold)
+        ArgumentOutOfRangeException.ThrowIfLessThan(stackedComponents, 1);
+        bool sparseAllowed = x.NUv <= SparseFrames.MaxPixels && SparseFrames.ZeroFraction(x) >= NmfOptions.SparseThreshold;
+        bool counts = UInt16Frames.CanHold(x);
+        if (sparseAllowed && (!counts || stackedComponents >= SparseMinimumRowsOverUInt16))
         {
             return XStorage.Sparse;
         }
 
-        return UInt16Frames.CanHold(x) ? XStorage.DenseUInt16 : XStorage.Dense;
+        return counts ? XStorage.DenseUInt16 : XStorage.Dense;
     }
+
+    /// <summary>From this many stacked rows on, sparse storage beats uint16 on counted data (see <see cref="ChooseStorage"/>).</summary>
+    public const int SparseMinimumRowsOverUInt16 = 18;
 
     private static IXOperand CreateOperand(UnfoldedData x, XStorage storage, KernelSet kernels, WorkerTeam team, int rows) => storage switch
     {

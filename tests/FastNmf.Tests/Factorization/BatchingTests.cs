@@ -80,17 +80,20 @@ public sealed class BatchingTests
     }
 
     [Test]
-    public void Storage_Auto_PicksSparseForCountedDataAndDenseForDenseData()
+    public void Storage_Auto_PicksSparseForBatchedCounts_UInt16ForOneRestart_AndFloat32ForRealValues()
     {
         using UnfoldedData counted = UnfoldedData.Create(s_sim.Data);
         using UnfoldedData dense = UnfoldedData.Create(RandomData.LowRank(6, 6, 10, 10, rank: 2, noise: 0.5, seed: 1));
         Assert.Multiple(() =>
         {
-            Assert.That(Factorizer.ChooseStorage(counted), Is.EqualTo(XStorage.Sparse));
-            Assert.That(Factorizer.ChooseStorage(dense), Is.EqualTo(XStorage.Dense));
-            NmfResult r = Factorizer.Run(counted, new NmfOptions { Components = 4, Iterations = 2, Restarts = 1 });
-            Assert.That(r.Storage, Is.EqualTo(XStorage.Sparse));
-            Assert.That(r.Kernels, Does.Contain("sparse float32"));
+            Assert.That(Factorizer.ChooseStorage(counted, 40), Is.EqualTo(XStorage.Sparse), "counts, batched: sparse");
+            Assert.That(Factorizer.ChooseStorage(counted, 4), Is.EqualTo(XStorage.DenseUInt16), "counts, one restart: uint16");
+            Assert.That(Factorizer.ChooseStorage(dense, 40), Is.EqualTo(XStorage.Dense));
+            NmfResult batched = Factorizer.Run(counted, new NmfOptions { Components = 4, Iterations = 2, Restarts = 10, Backend = KernelBackend.Managed });
+            Assert.That(batched.Storage, Is.EqualTo(XStorage.Sparse));
+            Assert.That(batched.Kernels, Does.Contain("sparse float32"));
+            NmfResult single = Factorizer.Run(counted, new NmfOptions { Components = 4, Iterations = 2, Restarts = 1, Backend = KernelBackend.Managed });
+            Assert.That(single.Storage, Is.EqualTo(XStorage.DenseUInt16));
         });
     }
 
@@ -125,7 +128,7 @@ public sealed class BatchingTests
         // Dose 100 000 on 32×32 pixels leaves few zeros: dense, but still counts.
         (Dataset4D bright, _) = Simulator.Generate(new SimulationOptions { ScanRows = 8, ScanCols = 8, DetRows = 32, DetCols = 32, Dose = 100_000, Seed = 3 });
         using UnfoldedData x = UnfoldedData.Create(bright);
-        Assert.That(Factorizer.ChooseStorage(x), Is.EqualTo(XStorage.DenseUInt16));
+        Assert.That(Factorizer.ChooseStorage(x, 40), Is.EqualTo(XStorage.DenseUInt16));
         NmfResult managed = Factorizer.Run(x, new NmfOptions { Components = 3, Iterations = 2, Restarts = 1, Backend = KernelBackend.Managed });
         Assert.That(managed.Storage, Is.EqualTo(XStorage.DenseUInt16));
         foreach (KernelBackend blas in new[] { KernelBackend.OpenBlas, KernelBackend.Mkl })
