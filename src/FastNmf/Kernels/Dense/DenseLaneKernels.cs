@@ -24,6 +24,7 @@ internal static unsafe class DenseLaneKernels
 
     /// <summary><c>dst[:, j] = W·x_j</c> for the <paramref name="frames"/> frames at <paramref name="x"/> (row stride
     /// <paramref name="xStride"/> elements); w is K × n_uv, dst K × frames.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
     public static void ProjectWX<TVec, TL, T, TE>(MatrixView w, T* x, long xStride, int frames, MatrixView dst)
         where TVec : struct
         where TL : struct, ILanes<TVec>
@@ -52,6 +53,7 @@ internal static unsafe class DenseLaneKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
     private static void ProjectFrames<TVec, TL, T, TE, TF>(MatrixView w, T* x0, long xStride, MatrixView dst, int j)
         where TVec : struct
         where TL : struct, ILanes<TVec>
@@ -73,6 +75,7 @@ internal static unsafe class DenseLaneKernels
 
     /// <summary><c>acc += H·X</c> for the <paramref name="frames"/> frames at <paramref name="x"/> restricted to
     /// acc's columns (x already offset to acc's first column); h is K × frames, acc K × columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
     public static void AccumulateHX<TVec, TL, T, TE>(MatrixView h, T* x, long xStride, int frames, MatrixView acc)
         where TVec : struct
         where TL : struct, ILanes<TVec>
@@ -105,6 +108,7 @@ internal static unsafe class DenseLaneKernels
     // Rows r..r+N of dst, columns j..j+count: sixteen independent FMA chains over the pixels (four frames × four
     // components), so each vector of W read from cache feeds four frames; then each chain's lanes are summed and the
     // tail pixels added in order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
     private static void ProjectRows<TVec, TL, T, TE, TN, TF>(MatrixView w, int r, T* x0, long xStride, MatrixView dst, int j)
         where TVec : struct
         where TL : struct, ILanes<TVec>
@@ -242,6 +246,7 @@ internal static unsafe class DenseLaneKernels
     }
 
     // acc[r..r+N, c0..c0+width) += h[·, j]·x_j (+ h[·, j+1]·x_{j+1}), frame j first: a fixed order whatever the split.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
     private static void AccumulateRows<TVec, TL, T, TE, TN>(MatrixView h, int r, int j, int frames, long xStride, T* xa, T* xb, MatrixView acc, int c0, int width)
         where TVec : struct
         where TL : struct, ILanes<TVec>

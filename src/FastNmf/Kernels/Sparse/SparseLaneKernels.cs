@@ -18,6 +18,7 @@ internal static unsafe class SparseLaneKernels
     /// from the pixel-major copy: frame blocks outer (one block of hJ stays in L1), pixels inner, each pixel's lanes
     /// accumulated in registers and stored once per block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
     public static void AccumulateHXByPixel<TVec, TL>(SparsePixels x, float* hJ, float* accU, int lanes, int pixelBegin, int pixelEnd)
         where TVec : struct
         where TL : struct, ILanes<TVec>
@@ -60,6 +61,7 @@ internal static unsafe class SparseLaneKernels
     /// <c>dstJ[j, :] = Σ_u x_{u,j} · wU[u, :]</c> for frames [<paramref name="frameBegin"/>, <paramref name="frameEnd"/>):
     /// wU is n_uv × lanes, dstJ is n_xy × lanes. Blocks are the outer loop so a block of wU stays cached across frames.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
     public static void ProjectWX<TVec, TL>(SparseFrames x, float* wU, float* dstJ, int lanes, int frameBegin, int frameEnd)
         where TVec : struct
         where TL : struct, ILanes<TVec>
@@ -111,6 +113,16 @@ internal static unsafe class SparseLaneKernels
         TVec e0 = TL.Zero, e1 = TL.Zero, e2 = TL.Zero, e3 = TL.Zero;
         TVec o0 = TL.Zero, o1 = TL.Zero, o2 = TL.Zero, o3 = TL.Zero;
         long p = p0;
+        for (; p + 7 < p1; p += 8)
+        {
+            // Four pairs per trip (the same order as the pair loop below, so the bits are unchanged): a quarter of the
+            // loop overhead per nonzero.
+            Pair<TVec, TL, TN>(idx, val, p, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
+            Pair<TVec, TL, TN>(idx, val, p + 2, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
+            Pair<TVec, TL, TN>(idx, val, p + 4, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
+            Pair<TVec, TL, TN>(idx, val, p + 6, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
+        }
+
         for (; p + 1 < p1; p += 2)
         {
             TVec ve = TL.Broadcast(val[p]);
@@ -174,6 +186,38 @@ internal static unsafe class SparseLaneKernels
         if (TN.N > 3)
         {
             TL.Store(TL.Add(TL.Load(ref dr, 3 * w), TL.Add(e3, o3)), ref dr, 3 * w);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pair<TVec, TL, TN>(ushort* idx, float* val, long p, float* wU, int lanes, int l, nuint w,
+        ref TVec e0, ref TVec e1, ref TVec e2, ref TVec e3, ref TVec o0, ref TVec o1, ref TVec o2, ref TVec o3)
+        where TVec : struct
+        where TL : struct, ILanes<TVec>
+        where TN : struct, IVectorCount
+    {
+        TVec ve = TL.Broadcast(val[p]);
+        TVec vo = TL.Broadcast(val[p + 1]);
+        ref float re = ref Unsafe.AsRef<float>(wU + ((long)idx[p] * lanes) + l);
+        ref float ro = ref Unsafe.AsRef<float>(wU + ((long)idx[p + 1] * lanes) + l);
+        e0 = TL.MultiplyAdd(ve, TL.Load(ref re, 0), e0);
+        o0 = TL.MultiplyAdd(vo, TL.Load(ref ro, 0), o0);
+        if (TN.N > 1)
+        {
+            e1 = TL.MultiplyAdd(ve, TL.Load(ref re, w), e1);
+            o1 = TL.MultiplyAdd(vo, TL.Load(ref ro, w), o1);
+        }
+
+        if (TN.N > 2)
+        {
+            e2 = TL.MultiplyAdd(ve, TL.Load(ref re, 2 * w), e2);
+            o2 = TL.MultiplyAdd(vo, TL.Load(ref ro, 2 * w), o2);
+        }
+
+        if (TN.N > 3)
+        {
+            e3 = TL.MultiplyAdd(ve, TL.Load(ref re, 3 * w), e3);
+            o3 = TL.MultiplyAdd(vo, TL.Load(ref ro, 3 * w), o3);
         }
     }
 }
