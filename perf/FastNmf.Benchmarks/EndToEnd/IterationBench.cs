@@ -21,7 +21,7 @@ public class IterationBench
     [Params(KernelBackend.Managed, KernelBackend.OpenBlas, KernelBackend.Mkl)]
     public KernelBackend Backend { get; set; }
 
-    [Params(XStorage.Dense, XStorage.Sparse)]
+    [Params(XStorage.Dense, XStorage.DenseUInt16, XStorage.Sparse)]
     public XStorage Storage { get; set; }
 
     [GlobalSetup]
