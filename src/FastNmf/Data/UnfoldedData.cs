@@ -21,8 +21,8 @@ public sealed class UnfoldedData : IDisposable
         DetRows = detRows;
         DetCols = detCols;
         Stride = stride;
-        SumOfSquares = ComputeSumOfSquares();
-        Mean = ComputeSum() / ((double)NUv * NXy);
+        (double sum, SumOfSquares, NonZeros, IsCounts) = Scan();
+        Mean = sum / ((double)NUv * NXy);
     }
 
     /// <summary>Scan rows of the source data set.</summary>
@@ -51,6 +51,12 @@ public sealed class UnfoldedData : IDisposable
 
     /// <summary>Mean of X.</summary>
     public double Mean { get; }
+
+    /// <summary>How many values of X are nonzero (for the choice of sparse storage).</summary>
+    internal long NonZeros { get; }
+
+    /// <summary>True when every value is an integer in [0, 65 535] — counted electrons, which uint16 holds exactly.</summary>
+    internal bool IsCounts { get; }
 
     /// <summary>Row stride of the frame-major storage, a multiple of 16 floats (64 bytes) so every frame starts aligned.</summary>
     internal long Stride { get; }
@@ -170,35 +176,31 @@ public sealed class UnfoldedData : IDisposable
         return masked;
     }
 
-    private double ComputeSumOfSquares()
+    // One pass over X for everything the solver and the storage choice need to know about it: the sum in one double
+    // running total, the squares per frame in double and then over frames in order.
+    private (double Sum, double SumOfSquares, long NonZeros, bool IsCounts) Scan()
     {
-        double total = 0;
+        double sum = 0, squares = 0;
+        long nonZeros = 0;
+        bool counts = true;
         for (int j = 0; j < NXy; j++)
         {
-            double s = 0;
+            double q = 0;
             foreach (float v in Column(j))
             {
-                s += (double)v * v;
+                sum += v;
+                q += (double)v * v;
+                if (v != 0f)
+                {
+                    nonZeros++;
+                    counts &= v > 0f && v <= ushort.MaxValue && v == MathF.Floor(v);
+                }
             }
 
-            total += s;
+            squares += q;
         }
 
-        return total;
-    }
-
-    private double ComputeSum()
-    {
-        double total = 0;
-        for (int j = 0; j < NXy; j++)
-        {
-            foreach (float v in Column(j))
-            {
-                total += v;
-            }
-        }
-
-        return total;
+        return (sum, squares, nonZeros, counts);
     }
 
     /// <summary>Frees X.</summary>

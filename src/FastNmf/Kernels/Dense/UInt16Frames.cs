@@ -31,7 +31,7 @@ internal sealed unsafe class UInt16Frames : IDisposable
     public ushort* Frame(int j) => _values.Pointer + (j * Stride);
 
     /// <summary>True when every value of <paramref name="x"/> is an integer in [0, 65 535], so uint16 holds X exactly.</summary>
-    public static bool CanHold(UnfoldedData x) => FirstUnrepresentable(x) is null;
+    public static bool CanHold(UnfoldedData x) => x.IsCounts;
 
     /// <summary>The first value uint16 cannot hold exactly, as (frame, pixel, value), or null.</summary>
     public static (int Frame, int Pixel, float Value)? FirstUnrepresentable(UnfoldedData x)
@@ -56,7 +56,7 @@ internal sealed unsafe class UInt16Frames : IDisposable
     /// <exception cref="ArgumentException">a value is not an integer in [0, 65 535] (named with its frame and pixel).</exception>
     public static UInt16Frames Create(UnfoldedData x)
     {
-        if (FirstUnrepresentable(x) is { } bad)
+        if (!x.IsCounts && FirstUnrepresentable(x) is { } bad)
         {
             throw new ArgumentException(
                 $"uint16 storage holds only integers in [0, 65535]; X has {bad.Value} at frame {bad.Frame}, unmasked pixel {bad.Pixel}. Use float32 storage.");

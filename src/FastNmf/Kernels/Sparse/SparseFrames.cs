@@ -51,9 +51,11 @@ internal sealed unsafe class SparseFrames : IDisposable
     public const int MaxPixels = ushort.MaxValue + 1;
 
     /// <summary>Fraction of zero values in <paramref name="x"/> (over unmasked pixels).</summary>
-    public static double ZeroFraction(UnfoldedData x) => 1.0 - ((double)CountNonZeros(x) / ((double)x.NXy * x.NUv));
+    public static double ZeroFraction(UnfoldedData x) => 1.0 - ((double)x.NonZeros / ((double)x.NXy * x.NUv));
 
-    /// <summary>Builds the sparse copy of <paramref name="x"/> with blocks of <paramref name="blockSize"/> pixels.</summary>
+    /// <summary>Builds the sparse copy of <paramref name="x"/> with blocks of <paramref name="blockSize"/> pixels: the
+    /// entries per (block, frame) are counted in parallel over frames, offset, then placed in parallel over frames
+    /// (every frame writes its own segments).</summary>
     public static SparseFrames Create(UnfoldedData x, int blockSize)
     {
         if (x.NUv > MaxPixels)
@@ -62,58 +64,86 @@ internal sealed unsafe class SparseFrames : IDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
-        long nonZeros = CountNonZeros(x);
+        long nonZeros = x.NonZeros;
         int blocks = (x.NUv + blockSize - 1) / blockSize;
+        int frames = x.NXy;
         var indices = new AlignedBuffer<ushort>(Math.Max(1, nonZeros), "sparse X indices");
         var values = new AlignedBuffer<float>(Math.Max(1, nonZeros), "sparse X values");
-        var segmentStart = new long[(long)blocks * (x.NXy + 1)];
-        long p = 0;
-        for (int b = 0; b < blocks; b++)
+        try
         {
-            long row = (long)b * (x.NXy + 1);
-            int u0 = b * blockSize;
-            int u1 = Math.Min(x.NUv, u0 + blockSize);
-            for (int j = 0; j < x.NXy; j++)
+            // segmentStart[b·(F+1) + j] first holds the count of frame j in block b, then its offset.
+            var segmentStart = new long[(long)blocks * (frames + 1)];
+            Parallel.For(0, frames, j =>
             {
-                segmentStart[row + j] = p;
                 ReadOnlySpan<float> frame = x.Column(j);
-                for (int u = u0; u < u1; u++)
+                for (int b = 0; b < blocks; b++)
                 {
-                    if (frame[u] != 0f)
+                    int u0 = b * blockSize;
+                    int u1 = Math.Min(frame.Length, u0 + blockSize);
+                    int n = 0;
+                    for (int u = u0; u < u1; u++)
                     {
-                        indices.Pointer[p] = (ushort)u;
-                        values.Pointer[p] = frame[u];
-                        p++;
+                        n += frame[u] != 0f ? 1 : 0;
                     }
+
+                    segmentStart[((long)b * (frames + 1)) + j] = n;
                 }
+            });
+
+            long p = 0;
+            for (int b = 0; b < blocks; b++)
+            {
+                long row = (long)b * (frames + 1);
+                for (int j = 0; j < frames; j++)
+                {
+                    long n = segmentStart[row + j];
+                    segmentStart[row + j] = p;
+                    p += n;
+                }
+
+                segmentStart[row + frames] = p;
             }
 
-            segmentStart[row + x.NXy] = p;
-        }
+            if (p != nonZeros)
+            {
+                throw new InvalidOperationException($"sparse copy counted {p} nonzeros, the data scan {nonZeros}.");
+            }
 
-        return new SparseFrames(indices, values, segmentStart, x.NXy, x.NUv, blockSize, nonZeros);
+            ushort* idx = indices.Pointer;
+            float* val = values.Pointer;
+            Parallel.For(0, frames, j =>
+            {
+                ReadOnlySpan<float> frame = x.Column(j);
+                for (int b = 0; b < blocks; b++)
+                {
+                    long at = segmentStart[((long)b * (frames + 1)) + j];
+                    int u0 = b * blockSize;
+                    int u1 = Math.Min(frame.Length, u0 + blockSize);
+                    for (int u = u0; u < u1; u++)
+                    {
+                        if (frame[u] != 0f)
+                        {
+                            idx[at] = (ushort)u;
+                            val[at] = frame[u];
+                            at++;
+                        }
+                    }
+                }
+            });
+
+            return new SparseFrames(indices, values, segmentStart, frames, x.NUv, blockSize, nonZeros);
+        }
+        catch
+        {
+            indices.Dispose();
+            values.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()
     {
         _indices.Dispose();
         _values.Dispose();
-    }
-
-    private static long CountNonZeros(UnfoldedData x)
-    {
-        long n = 0;
-        for (int j = 0; j < x.NXy; j++)
-        {
-            foreach (float v in x.Column(j))
-            {
-                if (v != 0f)
-                {
-                    n++;
-                }
-            }
-        }
-
-        return n;
     }
 }

@@ -52,15 +52,48 @@ internal sealed unsafe class SparsePixels : IDisposable
         var segmentStart = new long[(long)blocks * (x.NUv + 1)];
         try
         {
-            var counts = new int[x.NUv];
+            int pixels = x.NUv;
+
+            // Count per (frame block, pixel) in parallel over blocks, offset in order, then place in parallel over
+            // blocks: each block writes its own segments, and a pixel's entries stay in ascending frame order.
+            Parallel.For(0, blocks, b =>
+            {
+                long row = (long)b * (pixels + 1);
+                int j0 = b * blockSize;
+                int j1 = Math.Min(x.NXy, j0 + blockSize);
+                for (int j = j0; j < j1; j++)
+                {
+                    ReadOnlySpan<float> frame = x.Column(j);
+                    for (int u = 0; u < frame.Length; u++)
+                    {
+                        segmentStart[row + u] += frame[u] != 0f ? 1 : 0;
+                    }
+                }
+            });
+
             long p = 0;
             for (int b = 0; b < blocks; b++)
             {
+                long row = (long)b * (pixels + 1);
+                for (int u = 0; u < pixels; u++)
+                {
+                    long n = segmentStart[row + u];
+                    segmentStart[row + u] = p;
+                    p += n;
+                }
+
+                segmentStart[row + pixels] = p;
+            }
+
+            ushort* frameIndex = frames.Pointer;
+            float* val = values.Pointer;
+            Parallel.For(0, blocks, b =>
+            {
+                long row = (long)b * (pixels + 1);
+                var cursor = new long[pixels];
+                Array.Copy(segmentStart, row, cursor, 0, pixels);
                 int j0 = b * blockSize;
                 int j1 = Math.Min(x.NXy, j0 + blockSize);
-
-                // Count per pixel, then place: entries of a pixel stay in ascending frame order.
-                Array.Clear(counts);
                 for (int j = j0; j < j1; j++)
                 {
                     ReadOnlySpan<float> frame = x.Column(j);
@@ -68,38 +101,13 @@ internal sealed unsafe class SparsePixels : IDisposable
                     {
                         if (frame[u] != 0f)
                         {
-                            counts[u]++;
+                            long at = cursor[u]++;
+                            frameIndex[at] = (ushort)(j - j0);
+                            val[at] = frame[u];
                         }
                     }
                 }
-
-                long row = (long)b * (x.NUv + 1);
-                for (int u = 0; u < x.NUv; u++)
-                {
-                    segmentStart[row + u] = p;
-                    p += counts[u];
-                }
-
-                segmentStart[row + x.NUv] = p;
-                for (int u = 0; u < x.NUv; u++)
-                {
-                    counts[u] = 0;
-                }
-
-                for (int j = j0; j < j1; j++)
-                {
-                    ReadOnlySpan<float> frame = x.Column(j);
-                    for (int u = 0; u < frame.Length; u++)
-                    {
-                        if (frame[u] != 0f)
-                        {
-                            long at = segmentStart[row + u] + counts[u]++;
-                            frames.Pointer[at] = (ushort)(j - j0);
-                            values.Pointer[at] = frame[u];
-                        }
-                    }
-                }
-            }
+            });
 
             if (p != nonZeros)
             {
