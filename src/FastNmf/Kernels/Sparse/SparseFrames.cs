@@ -90,20 +90,7 @@ internal sealed unsafe class SparseFrames : IDisposable
                 }
             });
 
-            long p = 0;
-            for (int b = 0; b < blocks; b++)
-            {
-                long row = (long)b * (frames + 1);
-                for (int j = 0; j < frames; j++)
-                {
-                    long n = segmentStart[row + j];
-                    segmentStart[row + j] = p;
-                    p += n;
-                }
-
-                segmentStart[row + frames] = p;
-            }
-
+            long p = SegmentOffsets.FromCounts(segmentStart, blocks, frames);
             if (p != nonZeros)
             {
                 throw new InvalidOperationException($"sparse copy counted {p} nonzeros, the data scan {nonZeros}.");

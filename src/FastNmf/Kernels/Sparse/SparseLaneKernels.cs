@@ -125,29 +125,7 @@ internal static unsafe class SparseLaneKernels
 
         for (; p + 1 < p1; p += 2)
         {
-            TVec ve = TL.Broadcast(val[p]);
-            TVec vo = TL.Broadcast(val[p + 1]);
-            ref float re = ref Unsafe.AsRef<float>(wU + ((long)idx[p] * lanes) + l);
-            ref float ro = ref Unsafe.AsRef<float>(wU + ((long)idx[p + 1] * lanes) + l);
-            e0 = TL.MultiplyAdd(ve, TL.Load(ref re, 0), e0);
-            o0 = TL.MultiplyAdd(vo, TL.Load(ref ro, 0), o0);
-            if (TN.N > 1)
-            {
-                e1 = TL.MultiplyAdd(ve, TL.Load(ref re, w), e1);
-                o1 = TL.MultiplyAdd(vo, TL.Load(ref ro, w), o1);
-            }
-
-            if (TN.N > 2)
-            {
-                e2 = TL.MultiplyAdd(ve, TL.Load(ref re, 2 * w), e2);
-                o2 = TL.MultiplyAdd(vo, TL.Load(ref ro, 2 * w), o2);
-            }
-
-            if (TN.N > 3)
-            {
-                e3 = TL.MultiplyAdd(ve, TL.Load(ref re, 3 * w), e3);
-                o3 = TL.MultiplyAdd(vo, TL.Load(ref ro, 3 * w), o3);
-            }
+            Pair<TVec, TL, TN>(idx, val, p, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
         }
 
         if (p < p1)

@@ -71,19 +71,7 @@ internal sealed unsafe class SparsePixels : IDisposable
                 }
             });
 
-            long p = 0;
-            for (int b = 0; b < blocks; b++)
-            {
-                long row = (long)b * (pixels + 1);
-                for (int u = 0; u < pixels; u++)
-                {
-                    long n = segmentStart[row + u];
-                    segmentStart[row + u] = p;
-                    p += n;
-                }
-
-                segmentStart[row + pixels] = p;
-            }
+            long p = SegmentOffsets.FromCounts(segmentStart, blocks, pixels);
 
             ushort* frameIndex = frames.Pointer;
             float* val = values.Pointer;
