@@ -27,9 +27,12 @@ public static class Factorizer
     /// <summary>One line per backend and lane width this machine offers, with why a native library did or did not load.</summary>
     public static IReadOnlyList<string> BackendReport()
     {
-        var lines = new List<string> { "managed: available (System.Runtime.Intrinsics / TensorPrimitives)" };
+        var lines = new List<string> { "managed: available (System.Runtime.Intrinsics lane kernels, dense float32/uint16 and sparse)" };
         lines.AddRange(KernelSet.BackendTraces());
-        lines.Add($"sparse lane kernels: {string.Join(", ", KernelSet.AvailableLaneWidths.Select(KernelSet.LaneKernelName))}");
+        lines.Add($"lane widths (dense and sparse kernels): {string.Join(", ", KernelSet.AvailableLaneWidths)}");
+        lines.Add(KernelSet.AutoPrefersManaged
+            ? "auto prefers managed: vector lanes run here, and the lane kernels beat both BLAS at the measured shapes"
+            : "auto prefers a native BLAS: no vector lanes here");
         lines.Add($"auto: {DescribeBackend()}");
         return lines;
     }

@@ -105,6 +105,22 @@ public sealed class CliSuccessTests : CliHarness
         });
     }
 
+    [Test]
+    public void Backends_ListsEveryBackendTheLaneWidthsAndWhatAutoPicks()
+    {
+        Result result = Run("backends");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Code, Is.Zero, result.ToString());
+            Assert.That(result.Output, Does.Contain("managed: available"));
+            Assert.That(result.Output, Does.Contain("OpenBlas:").And.Contain("Mkl:"));
+            Assert.That(result.Output, Does.Contain($"lane widths (dense and sparse kernels): {string.Join(", ", FastNmf.Kernels.KernelSet.AvailableLaneWidths)}"));
+            Assert.That(result.Output, Does.Match(@"auto prefers (managed|a native BLAS)"));
+            Assert.That(result.Output, Does.Contain("auto: backend "));
+        });
+    }
+
     [TestCase("simulate")]
     [TestCase("factorize")]
     [TestCase("demo")]
