@@ -34,17 +34,17 @@ public sealed unsafe class UInt16XOperandTests
         using var scalar = new DenseXOperand(x, new FactorProductsScalar(), team, rows);
         using var w = Random(rows, x.NUv, x.Stride, seed: 1);
         using var h = Random(rows, x.NXy, x.NXy, seed: 2);
-        float[] Run(IXOperandAccess op, bool hx)
+        float[] Run(IXOperand op, bool hx)
         {
             using var dst = new AlignedBuffer<float>(rows * (hx ? x.Stride : x.NXy), "dst");
             var view = MatrixView.Over(dst, rows, hx ? x.NUv : x.NXy, hx ? x.Stride : x.NXy);
             if (hx)
             {
-                op.HX(h.View(rows, x.NXy, x.NXy), view);
+                op.MultiplyHX(h.View(rows, x.NXy, x.NXy), view);
             }
             else
             {
-                op.WX(w.View(rows, x.NUv, x.Stride), view);
+                op.MultiplyWX(w.View(rows, x.NUv, x.Stride), view);
             }
 
             return Enumerable.Range(0, rows).SelectMany(r => view.Row(r).ToArray()).ToArray();
@@ -52,9 +52,9 @@ public sealed unsafe class UInt16XOperandTests
 
         foreach (bool hx in new[] { true, false })
         {
-            float[] a = Run(new(u16), hx);
-            float[] b = Run(new(f32), hx);
-            float[] c = Run(new(scalar), hx);
+            float[] a = Run(u16, hx);
+            float[] b = Run(f32, hx);
+            float[] c = Run(scalar, hx);
             string what = hx ? "H·X" : "W·Xᵀ";
             Assert.That(a, Is.EqualTo(b).AsCollection, $"{what}: uint16 vs float32 bits");
             double scale = c.Max(Math.Abs);
@@ -162,12 +162,5 @@ public sealed unsafe class UInt16XOperandTests
         public MatrixView View(int rows, int cols, long stride) => MatrixView.Over(Buffer, rows, cols, stride);
 
         public void Dispose() => Buffer.Dispose();
-    }
-
-    private readonly struct IXOperandAccess(FastNmf.Kernels.IXOperand op)
-    {
-        public void HX(MatrixView h, MatrixView acc) => op.MultiplyHX(h, acc);
-
-        public void WX(MatrixView w, MatrixView dst) => op.MultiplyWX(w, dst);
     }
 }

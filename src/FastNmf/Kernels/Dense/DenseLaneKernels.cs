@@ -7,10 +7,10 @@ namespace FastNmf.Kernels.Dense;
 
 /// <summary>
 /// The two tall-skinny products with dense X, hand-written over <see cref="ILanes{TVec}"/> for float32 or uint16 X
-/// (<see cref="IXElement{T}"/>). Both take two frames and up to four components per pass, so each vector of X feeds
-/// eight fused multiply-adds held in registers: W·Xᵀ keeps the eight dot products in registers and reads each frame
-/// once per group of four components; H·X updates a block of accumulator rows that stays in L1 while the frames stream
-/// through. Single-threaded over the views they get; the callers split H·X by detector columns and W·Xᵀ by frames,
+/// (<see cref="IXElement{T}"/>). W·Xᵀ keeps four components × four frames of dot products in registers (two frames
+/// where only 16 vector registers exist), so each vector of W read from cache feeds four frames; H·X takes two frames ×
+/// four components per pass into a block of accumulator rows that stays in L1 while the frames stream through. The
+/// streamed frames are prefetched ahead of their loads. Single-threaded over the views they get; the callers split H·X by detector columns and W·Xᵀ by frames,
 /// and neither split changes a bit of the result (each output's sum runs in a fixed order over frames or pixels).
 /// The scalar reference is <see cref="Gemm.FactorProductsScalar"/>.
 /// </summary>
@@ -20,7 +20,6 @@ internal static unsafe class DenseLaneKernels
     private const int BlockColumns = 1024;
 
     private const int PrefetchBytes = 1024;
-
 
     /// <summary><c>dst[:, j] = W·x_j</c> for the <paramref name="frames"/> frames at <paramref name="x"/> (row stride
     /// <paramref name="xStride"/> elements); w is K × n_uv, dst K × frames.</summary>

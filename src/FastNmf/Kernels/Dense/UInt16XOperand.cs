@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using FastNmf.Data;
 using FastNmf.Factorization;
 using FastNmf.Kernels.Lanes;
@@ -68,19 +67,7 @@ internal sealed unsafe class UInt16XOperand : IXOperand
             int u1 = Math.Min(end * ProductWork.ColumnChunk, Acc.Cols);
             MatrixView acc = Acc.ColumnSlice(u0, u1 - u0);
             UInt16Frames x = owner._x;
-            ushort* x0 = x.Pointer + u0;
-            switch (owner._width)
-            {
-                case LaneWidth.Vector512:
-                    DenseLaneKernels.AccumulateHX<Vector512<float>, Lanes512, ushort, UInt16Element>(H, x0, x.Stride, x.Frames, acc);
-                    break;
-                case LaneWidth.Vector256:
-                    DenseLaneKernels.AccumulateHX<Vector256<float>, Lanes256, ushort, UInt16Element>(H, x0, x.Stride, x.Frames, acc);
-                    break;
-                default:
-                    DenseLaneKernels.AccumulateHX<float, LanesScalar, ushort, UInt16Element>(H, x0, x.Stride, x.Frames, acc);
-                    break;
-            }
+            DenseLanes.AccumulateHX<ushort, UInt16Element>(owner._width, H, x.Pointer + u0, x.Stride, x.Frames, acc);
         }
     }
 
@@ -93,19 +80,7 @@ internal sealed unsafe class UInt16XOperand : IXOperand
         {
             MatrixView dst = Dst.ColumnSlice(start, end - start);
             UInt16Frames x = owner._x;
-            ushort* x0 = x.Frame(start);
-            switch (owner._width)
-            {
-                case LaneWidth.Vector512:
-                    DenseLaneKernels.ProjectWX<Vector512<float>, Lanes512, ushort, UInt16Element>(W, x0, x.Stride, end - start, dst);
-                    break;
-                case LaneWidth.Vector256:
-                    DenseLaneKernels.ProjectWX<Vector256<float>, Lanes256, ushort, UInt16Element>(W, x0, x.Stride, end - start, dst);
-                    break;
-                default:
-                    DenseLaneKernels.ProjectWX<float, LanesScalar, ushort, UInt16Element>(W, x0, x.Stride, end - start, dst);
-                    break;
-            }
+            DenseLanes.ProjectWX<ushort, UInt16Element>(owner._width, W, x.Frame(start), x.Stride, end - start, dst);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using FastNmf.Kernels.Dense;
 using FastNmf.Kernels.Lanes;
 using FastNmf.Memory;
@@ -26,35 +25,13 @@ internal sealed unsafe class FactorProductsLanes(LaneWidth width) : IFactorProdu
     public void AccumulateHX(MatrixView h, MatrixView x, MatrixView acc)
     {
         Check.HX(h, x, acc);
-        switch (width)
-        {
-            case LaneWidth.Vector512:
-                DenseLaneKernels.AccumulateHX<Vector512<float>, Lanes512, float, Float32Element>(h, x.Data, x.Stride, x.Rows, acc);
-                break;
-            case LaneWidth.Vector256:
-                DenseLaneKernels.AccumulateHX<Vector256<float>, Lanes256, float, Float32Element>(h, x.Data, x.Stride, x.Rows, acc);
-                break;
-            default:
-                DenseLaneKernels.AccumulateHX<float, LanesScalar, float, Float32Element>(h, x.Data, x.Stride, x.Rows, acc);
-                break;
-        }
+        DenseLanes.AccumulateHX<float, Float32Element>(width, h, x.Data, x.Stride, x.Rows, acc);
     }
 
     public void ProjectWX(MatrixView w, MatrixView x, MatrixView dst)
     {
         Check.WX(w, x, dst);
-        switch (width)
-        {
-            case LaneWidth.Vector512:
-                DenseLaneKernels.ProjectWX<Vector512<float>, Lanes512, float, Float32Element>(w, x.Data, x.Stride, x.Rows, dst);
-                break;
-            case LaneWidth.Vector256:
-                DenseLaneKernels.ProjectWX<Vector256<float>, Lanes256, float, Float32Element>(w, x.Data, x.Stride, x.Rows, dst);
-                break;
-            default:
-                DenseLaneKernels.ProjectWX<float, LanesScalar, float, Float32Element>(w, x.Data, x.Stride, x.Rows, dst);
-                break;
-        }
+        DenseLanes.ProjectWX<float, Float32Element>(width, w, x.Data, x.Stride, x.Rows, dst);
     }
 
     public void MultiplySmall(ReadOnlySpan<double> m, MatrixView src, MatrixView dst) => _small.MultiplySmall(m, src, dst);
