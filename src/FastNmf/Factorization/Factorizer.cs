@@ -60,6 +60,8 @@ public static class Factorizer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(x.NUv, x.NXy);
         var clock = Stopwatch.StartNew();
+        var times = new PhaseTimes();
+        long setup = Stopwatch.GetTimestamp();
         int k = options.Components;
         int batch = BatchSize(x, options);
         using var team = new WorkerTeam(options.Threads);
@@ -83,7 +85,8 @@ public static class Factorizer
 
         using IXOperand xop = CreateOperand(x, storage, kernels, team, k * batch);
         using var workspace = new SolverWorkspace(x, k, batch);
-        var solver = new NmfSolver(x, options, kernels, xop, workspace, team);
+        var solver = new NmfSolver(x, options, kernels, xop, workspace, team, times);
+        times.Add(PhaseTimes.Phase.Setup, setup);
         var summaries = new List<RestartSummary>(options.Restarts);
         IterationHistory? bestHistory = null;
         int best = -1;
@@ -118,6 +121,7 @@ public static class Factorizer
         {
             Storage = storage,
             Batch = batch,
+            Phases = times,
         };
     }
 
