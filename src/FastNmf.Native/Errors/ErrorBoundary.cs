@@ -1,3 +1,4 @@
+using FastNmf.IO;
 using FastNmf.Native.Abi;
 
 namespace FastNmf.Native.Errors;
@@ -39,7 +40,7 @@ internal static class ErrorBoundary
             CApiException c => c.Status,
             OperationCanceledException => Status.Cancelled,
             OutOfMemoryException => Status.OutOfMemory,
-            InvalidDataException => Status.BadData,
+            InvalidDataException or DataFormatException => Status.BadData,
             BackendUnavailableException => Status.BackendUnavailable,
             // Checked size arithmetic that overflowed: the inputs were too large, not the iteration degenerate.
             OverflowException => Status.InvalidArgument,

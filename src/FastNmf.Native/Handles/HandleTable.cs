@@ -105,5 +105,5 @@ internal sealed class HandleTable<T> where T : class
         return _used++;
     }
 
-    private static nint Encode(int slot, uint generation) => (nint)(Tag | ((ulong)generation << SlotBits) | (ulong)(slot + 1));
+    private static nint Encode(int slot, uint generation) => (nint)(Tag | ((ulong)generation << SlotBits) | (uint)(slot + 1));
 }

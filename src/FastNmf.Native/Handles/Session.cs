@@ -1,5 +1,6 @@
 using FastNmf.Constraints;
 using FastNmf.Data;
+using FastNmf.IO;
 using FastNmf.Native.Abi;
 using FastNmf.Native.Errors;
 
@@ -53,10 +54,15 @@ internal sealed unsafe class Session
     public NmfResult RequireResult() =>
         Result ?? throw new CApiException(Status.NoResult, "no result: run fastnmf_factorizer_run_f32/_u16 successfully first.");
 
-    /// <summary>Factorizes <paramref name="x"/> with this session's options, kernel and callback; keeps the result.</summary>
-    public void Run(UnfoldedData x)
+    /// <summary>Drops the last result (a run replaces it, and a failed run leaves none).</summary>
+    public void ClearResult() => Result = null;
+
+    /// <summary>Unfolds <paramref name="source"/> (with this session's mask) and factorizes it with this session's
+    /// options, kernel and callback; keeps the result.</summary>
+    public void Run(FrameSource source)
     {
         Result = null;
+        using UnfoldedData x = UnfoldedData.Create(source, Mask);
         NmfOptions options = MapKernel is null ? Options : Options with { MapKernel = MapKernel };
         using var cancel = new CancellationTokenSource();
         Action<IterationStats>? progress = _callback == null ? null : s => Report(s, options.Iterations, cancel);
