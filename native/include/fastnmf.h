@@ -241,6 +241,51 @@ FASTNMF_API fastnmf_status fastnmf_factorizer_get_h(fastnmf_factorizer* factoriz
 FASTNMF_API fastnmf_status fastnmf_factorizer_get_history(fastnmf_factorizer* factorizer, double* mse, double* delta_w,
                                                           double* delta_h, size_t capacity, size_t* required);
 
+/* ---- analysis of the last result (the paper's Fig. 9) ----------------------------------------------------- */
+
+/* Similarity the clustering uses (fastnmf_analysis_params.cluster_by); distance = 1 - similarity. */
+enum { FASTNMF_SIMILARITY_DIFFRACTION = 0, FASTNMF_SIMILARITY_COSINE = 1 };
+/* Linkage of the hierarchical clustering (SciPy's methods). */
+enum { FASTNMF_LINKAGE_SINGLE = 0, FASTNMF_LINKAGE_COMPLETE = 1, FASTNMF_LINKAGE_AVERAGE = 2, FASTNMF_LINKAGE_WARD = 3 };
+
+typedef struct fastnmf_analysis_params {
+    uint32_t struct_size;           /* sizeof(fastnmf_analysis_params) */
+    int32_t cluster_by;             /* FASTNMF_SIMILARITY_*; default DIFFRACTION (rotation-invariant, Eqs. 10-11) */
+    int32_t linkage;                /* FASTNMF_LINKAGE_*; default AVERAGE */
+    int32_t cluster_count;          /* 0 (default): cut the tree at distance_threshold; n: at most n clusters */
+    double distance_threshold;      /* >= 0; default 0.5 */
+    double amorphous_isotropy;      /* a cluster average this isotropic (0..1) counts as amorphous; default 0.8 */
+} fastnmf_analysis_params;
+
+FASTNMF_API fastnmf_status fastnmf_analysis_params_init(fastnmf_analysis_params* params, uint32_t struct_size);
+
+/* Analyses the last result (k >= 2): cosine similarity of the diffractions (Eq. 9), the rotation-invariant
+ * diffraction similarity and the rotation between each pair (Eqs. 10-11, polar centre and phi samples of the
+ * factorization, its mask left out), hierarchical clustering and flat clusters with rotation-corrected averages.
+ * Replaces the previous analysis; a new run drops it. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_analyze(fastnmf_factorizer* factorizer, const fastnmf_analysis_params* params);
+
+/* Three k x k row-major matrices, each `capacity` doubles: cosine (Eq. 9), diffraction similarity (Eq. 10, symmetric,
+ * 1 on the diagonal) and rotation in degrees (Eq. 11: [i*k + j] = angle by which j is rotated relative to i,
+ * counter-clockwise as displayed, in (-180, 180]). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_similarities(fastnmf_factorizer* factorizer, double* cosine,
+                                                               double* diffraction_similarity, double* rotation,
+                                                               size_t capacity, size_t* required);
+
+/* (k - 1) x 4 linkage matrix in SciPy's format, row-major: [id1, id2, distance, size]; components are 0..k-1 and the
+ * cluster formed in row i has id k + i (ready for scipy.cluster.hierarchy.dendrogram). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_linkage(fastnmf_factorizer* factorizer, double* out, size_t capacity,
+                                                          size_t* required);
+
+/* Per component, its flat cluster's label, 1-based (SciPy fcluster numbering). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_cluster_labels(fastnmf_factorizer* factorizer, int32_t* out,
+                                                                 size_t capacity, size_t* required);
+
+/* det_rows x det_cols: the members of cluster `label` rotated onto its representative and averaged (weighted by the
+ * counts each explains). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_cluster_average(fastnmf_factorizer* factorizer, int32_t label,
+                                                                  float* out, size_t capacity, size_t* required);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,4 @@
+using FastNmf.Analysis;
 using FastNmf.Constraints;
 using FastNmf.Data;
 using FastNmf.IO;
@@ -17,6 +18,9 @@ internal sealed unsafe class Session
     private delegate* unmanaged[Cdecl]<void*, NativeProgress*, int> _callback;
     private void* _userData;
 
+    // The mask Result was computed with: the analysis leaves the same pixels out.
+    private DetectorMask? _resultMask;
+
     public Session(NmfOptions options) => Options = options;
 
     /// <summary>Options of the next run (the map kernel is applied at run time).</summary>
@@ -30,6 +34,9 @@ internal sealed unsafe class Session
     /// <summary>The last successful run's result; null before one and after a failed or cancelled run.</summary>
     public NmfResult? Result { get; private set; }
 
+    /// <summary>The analysis of <see cref="Result"/>; dropped with it.</summary>
+    public AnalysisResult? Analysis { get; private set; }
+
     public bool IsDestroyed => _destroyed;
 
     public bool TryEnter() => Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
@@ -40,7 +47,7 @@ internal sealed unsafe class Session
     public void MarkDestroyed()
     {
         _destroyed = true;
-        Result = null;
+        ClearResult();
         _callback = null;
     }
 
@@ -54,14 +61,31 @@ internal sealed unsafe class Session
     public NmfResult RequireResult() =>
         Result ?? throw new CApiException(Status.NoResult, "no result: run fastnmf_factorizer_run_f32/_u16 successfully first.");
 
+    /// <summary>The analysis of the last result, or <see cref="Status.NoResult"/>.</summary>
+    public AnalysisResult RequireAnalysis() =>
+        Analysis ?? throw new CApiException(Status.NoResult, "no analysis: call fastnmf_factorizer_analyze after a successful run first.");
+
+    /// <summary>Analyses the last result with the factorization's polar settings and mask.</summary>
+    public void Analyze(AnalysisOptions options)
+    {
+        NmfResult result = RequireResult();
+        Analysis = null;
+        Analysis = ComponentAnalysis.Run(result, options with { Mask = _resultMask });
+    }
+
     /// <summary>Drops the last result (a run replaces it, and a failed run leaves none).</summary>
-    public void ClearResult() => Result = null;
+    public void ClearResult()
+    {
+        Result = null;
+        _resultMask = null;
+        Analysis = null;
+    }
 
     /// <summary>Unfolds <paramref name="source"/> (with this session's mask) and factorizes it with this session's
     /// options, kernel and callback; keeps the result.</summary>
     public void Run(FrameSource source)
     {
-        Result = null;
+        ClearResult();
         using UnfoldedData x = UnfoldedData.Create(source, Mask);
         NmfOptions options = MapKernel is null ? Options : Options with { MapKernel = MapKernel };
         using var cancel = new CancellationTokenSource();
@@ -71,6 +95,7 @@ internal sealed unsafe class Session
         // nonzero return always means CANCELLED.
         cancel.Token.ThrowIfCancellationRequested();
         Result = result;
+        _resultMask = Mask;
     }
 
     private void Report(IterationStats s, int iterations, CancellationTokenSource cancel)
