@@ -5,32 +5,16 @@
 
 #include "test_support.h"
 
-/* Three components (amorphous + two crystals) of the small set, 80 iterations x 2 restarts. */
+/* k components of a 12 x 12 scan, 32 x 32 detector set with two crystals + amorphous, 80 iterations x 2 restarts. */
 static fastnmf_factorizer* factorized(int components)
 {
-    fastnmf_simulation sim;
-    EXPECT_OK(fastnmf_simulation_init(&sim, sizeof sim));
-    sim.scan_rows = 12;
-    sim.scan_cols = 12;
-    sim.det_rows = 32;
-    sim.det_cols = 32;
-    sim.crystals = 2;
-    sim.dose = 5000;
-    sim.seed = 4;
-    size_t n = 0;
-    EXPECT_STATUS(FASTNMF_STATUS_BUFFER_TOO_SMALL, fastnmf_simulate(&sim, NULL, 0, &n));
-    float* data = malloc(n * sizeof *data);
-    CHECK(data != NULL);
-    EXPECT_OK(fastnmf_simulate(&sim, data, n, NULL));
-    fastnmf_layout layout;
-    EXPECT_OK(fastnmf_layout_init(&layout, sizeof layout, 12, 12, 32, 32));
+    small_set set = simulated_set(12, 32, 2, 5000, 4);
     fastnmf_params p = small_params();
     p.components = components;
     p.iterations = 80;
-    fastnmf_factorizer* f = NULL;
-    EXPECT_OK(fastnmf_factorizer_create(&p, &f));
-    EXPECT_OK(fastnmf_factorizer_run_f32(f, data, n, &layout));
-    free(data);
+    fastnmf_factorizer* f = factorizer_with(&p);
+    EXPECT_OK(fastnmf_factorizer_run_f32(f, set.data, set.length, &set.layout));
+    small_set_free(&set);
     return f;
 }
 

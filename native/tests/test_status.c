@@ -271,8 +271,7 @@ static void numerical_failure(void)
     }
     fastnmf_params p = small_params();
     p.method = FASTNMF_METHOD_MU;
-    fastnmf_factorizer* f = NULL;
-    EXPECT_OK(fastnmf_factorizer_create(&p, &f));
+    fastnmf_factorizer* f = factorizer_with(&p);
     EXPECT_STATUS(FASTNMF_STATUS_NUMERICAL_FAILURE, fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
     EXPECT_ERROR_MENTIONS("fastnmf_factorizer_run_f32");
     EXPECT_OK(fastnmf_factorizer_destroy(f));
@@ -323,8 +322,7 @@ static void backend_unavailable(void)
     small_set s = small_set_make();
     fastnmf_params p = small_params();
     p.backend = FASTNMF_BACKEND_MKL;
-    fastnmf_factorizer* f = NULL;
-    EXPECT_OK(fastnmf_factorizer_create(&p, &f));
+    fastnmf_factorizer* f = factorizer_with(&p);
     EXPECT_STATUS(FASTNMF_STATUS_BACKEND_UNAVAILABLE, fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
     EXPECT_ERROR_MENTIONS("mkl is not available");
     p.backend = FASTNMF_BACKEND_MANAGED;

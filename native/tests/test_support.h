@@ -3,6 +3,7 @@
 #ifndef FASTNMF_TEST_SUPPORT_H
 #define FASTNMF_TEST_SUPPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,32 +66,36 @@ static inline int run_cases(const test_case* cases, size_t count, int argc, char
     return 0;
 }
 
-/* A small simulated set: 12 x 12 scan, 16 x 16 detector, one crystal + amorphous (k = 2), C order. */
+/* A simulated set in C order: scan x scan positions, det x det pixels, `crystals` + amorphous components. */
 typedef struct small_set {
     float* data;
     size_t length;
     fastnmf_layout layout;
 } small_set;
 
-static inline small_set small_set_make(void)
+static inline small_set simulated_set(int32_t scan, int32_t det, int32_t crystals, double dose, uint64_t seed)
 {
     small_set s;
     fastnmf_simulation sim;
     EXPECT_OK(fastnmf_simulation_init(&sim, sizeof sim));
-    sim.scan_rows = 12;
-    sim.scan_cols = 12;
-    sim.det_rows = 16;
-    sim.det_cols = 16;
-    sim.crystals = 1;
-    sim.dose = 2000;
-    sim.seed = 7;
+    sim.scan_rows = sim.scan_cols = scan;
+    sim.det_rows = sim.det_cols = det;
+    sim.crystals = crystals;
+    sim.dose = dose;
+    sim.seed = seed;
     EXPECT_STATUS(FASTNMF_STATUS_BUFFER_TOO_SMALL, fastnmf_simulate(&sim, NULL, 0, &s.length));
-    CHECK(s.length == 12u * 12u * 16u * 16u);
+    CHECK(s.length == (size_t)scan * (size_t)scan * (size_t)det * (size_t)det);
     s.data = malloc(s.length * sizeof *s.data);
     CHECK(s.data != NULL);
     EXPECT_OK(fastnmf_simulate(&sim, s.data, s.length, NULL));
-    EXPECT_OK(fastnmf_layout_init(&s.layout, sizeof s.layout, 12, 12, 16, 16));
+    EXPECT_OK(fastnmf_layout_init(&s.layout, sizeof s.layout, scan, scan, det, det));
     return s;
+}
+
+/* The set most tests use: 12 x 12 scan, 16 x 16 detector, one crystal + amorphous (k = 2). */
+static inline small_set small_set_make(void)
+{
+    return simulated_set(12, 16, 1, 2000, 7);
 }
 
 static inline void small_set_free(small_set* s)
@@ -112,13 +117,18 @@ static inline fastnmf_params small_params(void)
     return p;
 }
 
+static inline fastnmf_factorizer* factorizer_with(const fastnmf_params* p)
+{
+    fastnmf_factorizer* f = NULL;
+    EXPECT_OK(fastnmf_factorizer_create(p, &f));
+    CHECK(f != NULL);
+    return f;
+}
+
 static inline fastnmf_factorizer* small_factorizer(void)
 {
     fastnmf_params p = small_params();
-    fastnmf_factorizer* f = NULL;
-    EXPECT_OK(fastnmf_factorizer_create(&p, &f));
-    CHECK(f != NULL);
-    return f;
+    return factorizer_with(&p);
 }
 
 #endif
