@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using FastNmf.IO;
 
 namespace FastNmf.Native.Data;
@@ -39,6 +40,12 @@ internal sealed unsafe class CallerFrameSource<T> : FrameSource where T : unmana
 
     private static void ReadRow(T* row, long stride, Span<float> target)
     {
+        if (stride == 1 && typeof(T) == typeof(float))
+        {
+            new ReadOnlySpan<float>(row, target.Length).CopyTo(target);
+            return;
+        }
+
         if (stride == 1)
         {
             var source = new ReadOnlySpan<T>(row, target.Length);
@@ -56,10 +63,11 @@ internal sealed unsafe class CallerFrameSource<T> : FrameSource where T : unmana
         }
     }
 
-    // uint16 counts are always valid; float32 values must be finite and non-negative (-0 is fine).
+    // uint16 counts are always valid; float32 values must be finite and non-negative (-0 is fine). Min and Max are
+    // vectorized and propagate NaN, so a valid frame costs two fast passes; only a bad one is searched element by element.
     private void Check(ReadOnlySpan<float> frame, long index)
     {
-        if (typeof(T) == typeof(ushort))
+        if (typeof(T) == typeof(ushort) || (TensorPrimitives.Min(frame) >= 0 && float.IsFinite(TensorPrimitives.Max(frame))))
         {
             return;
         }
