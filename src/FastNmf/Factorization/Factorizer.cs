@@ -47,7 +47,7 @@ public static class Factorizer
     /// <exception cref="ArgumentException">sparse storage was requested for a detector of more than 65 536 unmasked pixels.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     /// <exception cref="ArithmeticException">the iteration produced a non-finite value (degenerate data).</exception>
-    /// <exception cref="InvalidOperationException">a native backend was requested and cannot be loaded (the message says why).</exception>
+    /// <exception cref="BackendUnavailableException">a native backend was requested and cannot be loaded (the message says why).</exception>
     public static NmfResult Run(UnfoldedData x, NmfOptions options, Action<IterationStats>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
