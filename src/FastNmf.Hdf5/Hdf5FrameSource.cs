@@ -19,6 +19,10 @@ public sealed class Hdf5FrameSource : FrameSource
     // Bytes converted per PureHDF call: large enough that per-call overhead is noise, small enough to stay in L2/L3.
     private const int ReadBytes = 4 << 20;
 
+    // A frame cut into more chunks than this is a corrupt header (or a layout no detector writes): PureHDF would walk
+    // every chunk of it, which a flipped dimension turns into minutes per frame (found by the fuzz tests).
+    private const ulong MaxChunksPerFrame = 4096;
+
     private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
 
     private readonly NativeFile _file;
@@ -37,6 +41,18 @@ public sealed class Hdf5FrameSource : FrameSource
         DatasetPath = info.Path;
         ulong[]? chunks = Hdf5Guard.Run(path, $"dataset {info.Path}: layout", () =>
             info.Dataset.Layout.Class == H5DataLayoutClass.Chunked ? info.Dataset.Layout.Chunks : null);
+        if (chunks is not null && (chunks.Length < info.Rank || chunks.Take(info.Rank).Any(c => c == 0)))
+        {
+            throw new DataFormatException(path, null, $"dataset {info.Describe()} has chunk dimensions ({string.Join(", ", chunks)}) that do not fit its rank.");
+        }
+
+        ulong perFrame = chunks is null ? 1 : Tiles(_dims[^2], chunks[_dims.Length - 2]) * Tiles(_dims[^1], chunks[_dims.Length - 1]);
+        if (perFrame > MaxChunksPerFrame)
+        {
+            throw new DataFormatException(path, null,
+                $"dataset {info.Describe()} is chunked {string.Join("x", chunks!.Take(info.Rank))}: {perFrame} chunks per frame (at most {MaxChunksPerFrame} are read); the header is corrupt or the layout unusable.");
+        }
+
         _access = new H5DatasetAccess { ChunkCache = new SimpleReadingChunkCache(521, CacheBytes(chunks, info.Dimensions, type.Size)) };
         SetMetadata("hdf5_dataset", info.Path);
         SetMetadata("hdf5_found_as", info.Layout);
