@@ -1,3 +1,4 @@
+using FastNmf.IO.Mib;
 using FastNmf.IO.Npz;
 
 namespace FastNmf.IO;
@@ -20,6 +21,7 @@ public static class FrameFormats
     [
         new("npy", "NumPy .npy, 4-D (scan_rows, scan_cols, det_rows, det_cols) or 3-D (frames, det_rows, det_cols) with --scan-shape; C or Fortran order; any integer or float dtype", [".npy"], NpyFrameSource.Sniff, NpyFrameSource.Open),
         new("npz", "NumPy .npz (zip of .npy, stored or deflated): the member given as FILE.npz:NAME, or the only 4-D/3-D one", [".npz"], NpzFrameSource.Sniff, NpzFrameSource.Open),
+        new("mib", "Quantum Detectors Merlin .mib (U08/U16/U32, RAW 1/6/12-bit, single chip or quad): a file, a directory or glob of files, or the .hdr; scan shape from the .hdr or --scan-shape", [".mib", ".hdr"], MibFrameSource.Sniff, MibFrameSource.Open),
     ];
 
     /// <summary>The names of <see cref="All"/>, for help texts and option validation.</summary>
