@@ -9,7 +9,13 @@ internal sealed record InputInfo(string Path, long[] Shape, string Dtype, bool F
 /// <summary>Opens a 4-D input file as a frame source and unfolds it into X (converted to float32 once, values checked).</summary>
 internal static class InputLoader
 {
-    public static FrameSource Open(string path) => NpyFrameSource.Open(path);
+    /// <summary>Opens <paramref name="path"/> in whatever format it is (or <see cref="FrameSourceOptions.Format"/> says), reporting what was found.</summary>
+    public static FrameSource Open(string path, FrameSourceOptions options)
+    {
+        FrameSource source = FrameFormats.Open(path, options);
+        Console.WriteLine($"input: {source.Path} ({source.Format}, {source.SourceDtype}): {source.ScanRows}×{source.ScanCols} scan, {source.DetRows}×{source.DetCols} detector");
+        return source;
+    }
 
     /// <summary>Reads <paramref name="source"/> into X, reporting clipped values on the console.</summary>
     public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative)
