@@ -12,7 +12,7 @@ namespace FastNmf.Hdf5;
 /// or partial scan rows), so neither the file nor the dataset is ever held in memory. Reads 4-D datasets
 /// <c>(scan_rows, scan_cols, det_rows, det_cols)</c> and 3-D stacks <c>(frames, det_rows, det_cols)</c> (DECTRIS
 /// files) with a scan shape; contiguous or chunked; deflate, shuffle, Fletcher-32, scale-offset and bitshuffle(+LZ4);
-/// every integer and float width in either byte order. Which dataset is read: see <see cref="Open"/>.
+/// every integer and float width in either byte order. Which dataset is read: see <see cref="Open(string, string?, ScanShape?)"/>.
 /// </summary>
 public sealed class Hdf5FrameSource : FrameSource
 {
@@ -88,12 +88,21 @@ public sealed class Hdf5FrameSource : FrameSource
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="datasetPath">Dataset path inside the file (as in <c>file.h5:/entry/data/data</c>), or null to search.</param>
-    /// <param name="scanShape">The scan grid <c>(rows, cols)</c>: required for a 3-D stack; for a 4-D dataset it must hold
-    /// the same number of frames and re-grids them (frame order is kept).</param>
+    /// <param name="scanShape">The scan grid: required for a 3-D stack; for a 4-D dataset it must hold the same number of
+    /// frames and re-grids them (frame order is kept).</param>
     /// <exception cref="DataFormatException">missing or malformed file, a path that does not exist (the message lists what
     /// exists at its parent), no or several candidate datasets (listed), an unsupported element type, a wrong scan shape.</exception>
-    public static Hdf5FrameSource Open(string path, string? datasetPath = null, (int Rows, int Cols)? scanShape = null)
+    public static Hdf5FrameSource Open(string path, string? datasetPath = null, ScanShape? scanShape = null) =>
+        Open(path, new FrameSourceOptions { Member = datasetPath, ScanShape = scanShape });
+
+    /// <summary>Opens <paramref name="path"/> with the registry's options: <see cref="FrameSourceOptions.Member"/> is the
+    /// dataset path (<c>file.h5:/entry/data/data</c> on the command line), <see cref="FrameSourceOptions.ScanShape"/> the
+    /// scan grid (see <see cref="Open(string, string?, ScanShape?)"/>).</summary>
+    /// <exception cref="DataFormatException">as for <see cref="Open(string, string?, ScanShape?)"/>.</exception>
+    public static Hdf5FrameSource Open(string path, FrameSourceOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        string? datasetPath = options.Member;
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
@@ -105,7 +114,7 @@ public sealed class Hdf5FrameSource : FrameSource
         NativeFile file = Hdf5Guard.Run(path, "superblock", () => H5File.OpenRead(path));
         try
         {
-            Hdf5DatasetInfo info = Hdf5DatasetFinder.Find(path, file, datasetPath, stackAllowed: scanShape is not null);
+            Hdf5DatasetInfo info = Hdf5DatasetFinder.Find(path, file, datasetPath, stackAllowed: options.ScanShape is not null);
             if (info.Rank is not (3 or 4) || info.Dimensions.Any(d => d is 0 or > int.MaxValue))
             {
                 throw new DataFormatException(path, null,
@@ -113,8 +122,10 @@ public sealed class Hdf5FrameSource : FrameSource
             }
 
             Hdf5ElementType type = Hdf5ElementType.Of(path, info.Path, info.Dataset);
-            (int rows, int cols) = ResolveScan(path, info, scanShape);
-            return new Hdf5FrameSource(path, file, info, type, rows, cols);
+            long frames = info.Rank == 4 ? (long)info.Dimensions[0] * (long)info.Dimensions[1] : (long)info.Dimensions[0];
+            ScanShape? stored = info.Rank == 4 ? new ScanShape((int)info.Dimensions[0], (int)info.Dimensions[1]) : null;
+            ScanShape scan = ScanShape.Resolve(path, frames, stored, options);
+            return new Hdf5FrameSource(path, file, info, type, scan.Rows, scan.Cols);
         }
         catch
         {
@@ -203,27 +214,6 @@ public sealed class Hdf5FrameSource : FrameSource
         {
             throw new DataFormatException(Path, null, $"dataset {DatasetPath}: reading frames [{frame}, {frame + frames}): {Hdf5Guard.Describe(e)}", e);
         }
-    }
-
-    private static (int Rows, int Cols) ResolveScan(string path, Hdf5DatasetInfo info, (int Rows, int Cols)? scanShape)
-    {
-        long frames = info.Rank == 4 ? (long)info.Dimensions[0] * (long)info.Dimensions[1] : (long)info.Dimensions[0];
-        if (scanShape is { } s)
-        {
-            if (s.Rows < 1 || s.Cols < 1 || (long)s.Rows * s.Cols != frames)
-            {
-                throw new DataFormatException(path, null, $"--scan-shape {s.Rows}x{s.Cols} needs {(long)s.Rows * s.Cols} frames but dataset {info.Describe()} holds {frames}.");
-            }
-
-            return s;
-        }
-
-        if (info.Rank == 3)
-        {
-            throw new DataFormatException(path, null, $"dataset {info.Describe()} is a stack of {frames} frames with no scan shape; give it with --scan-shape ROWSxCOLS.");
-        }
-
-        return ((int)info.Dimensions[0], (int)info.Dimensions[1]);
     }
 
     // Before PureHDF parses anything: a file without the signature is reported as such, not as a parser failure.

@@ -72,7 +72,7 @@ public sealed class Hdf5FrameSourceTests
     public void Open_StackWithScanShape_ReadsFramesInScanOrder()
     {
         NpyArray expected = Hdf5Samples.Expected("stack");
-        using Hdf5FrameSource source = Hdf5FrameSource.Open(Hdf5Samples.File("stack"), scanShape: (3, 4));
+        using Hdf5FrameSource source = Hdf5FrameSource.Open(Hdf5Samples.File("stack"), scanShape: new ScanShape(3, 4));
 
         Assert.That(source.Shape, Is.EqualTo(new long[] { 3, 4, 5, 6 }));
         Assert.That(ReadAll(source, block: 5), Is.EqualTo(expected.Data));
@@ -90,7 +90,7 @@ public sealed class Hdf5FrameSourceTests
     public void Open_ScanShapeWithTheWrongFrameCount_NamesBothCounts()
     {
         string path = Hdf5Samples.File("stack");
-        var e = Assert.Throws<DataFormatException>(() => Hdf5FrameSource.Open(path, scanShape: (5, 5)));
+        var e = Assert.Throws<DataFormatException>(() => Hdf5FrameSource.Open(path, scanShape: new ScanShape(5, 5)));
         Assert.That(e!.Message, Does.Contain("5x5").And.Contain("25 frames").And.Contain("holds 12"));
     }
 
@@ -98,7 +98,7 @@ public sealed class Hdf5FrameSourceTests
     public void Open_FourDWithScanShape_RegridsKeepingFrameOrder()
     {
         NpyArray expected = Hdf5Samples.Expected("contiguous");
-        using Hdf5FrameSource source = Hdf5FrameSource.Open(Hdf5Samples.File("contiguous"), scanShape: (2, 6));
+        using Hdf5FrameSource source = Hdf5FrameSource.Open(Hdf5Samples.File("contiguous"), scanShape: new ScanShape(2, 6));
 
         Assert.That(source.Shape, Is.EqualTo(new long[] { 2, 6, 5, 6 }));
         Assert.That(ReadAll(source, block: 5), Is.EqualTo(expected.Data));
