@@ -33,7 +33,7 @@ internal static class FactorizeCommand
             NmfResult result = FactorizationSession.Run(x, options);
             ResultWriter.Write(dir, result, info, maskInfo, truth: null);
             dir.Commit();
-            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, summary.json, diffractions.png, maps.png");
+            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, results.h5, summary.json, diffractions.png, maps.png");
             return 0;
         }));
         return command;
