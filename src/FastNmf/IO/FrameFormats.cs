@@ -1,3 +1,6 @@
+using FastNmf.IO.Blo;
+using FastNmf.IO.Dm;
+using FastNmf.IO.Empad;
 using FastNmf.IO.Mib;
 using FastNmf.IO.Npz;
 
@@ -38,6 +41,9 @@ public static class FrameFormats
         new("npy", "NumPy .npy, 4-D (scan_rows, scan_cols, det_rows, det_cols) or 3-D (frames, det_rows, det_cols) with --scan-shape; C or Fortran order; any integer or float dtype", [".npy"], NpyFrameSource.Sniff, NpyFrameSource.Open),
         new("npz", "NumPy .npz (zip of .npy, stored or deflated): the member given as FILE.npz:NAME, or the only 4-D/3-D one", [".npz"], NpzFrameSource.Sniff, NpzFrameSource.Open),
         new("mib", "Quantum Detectors Merlin .mib (U08/U16/U32, RAW 1/6/12-bit, single chip or quad): a file, a directory or glob of files, or the .hdr; scan shape from the .hdr or --scan-shape", [".mib", ".hdr"], MibFrameSource.Sniff, MibFrameSource.Open),
+        new("dm", "Gatan DigitalMicrograph .dm4/.dm3: a 4-D stack (C or hybrid order), or a 3-D stack with --scan-shape; FILE:INDEX picks an image", [".dm4", ".dm3"], DmFrameSource.Sniff, DmFrameSource.Open),
+        new("blo", "NanoMegas ASTAR block file .blo: 8-bit square patterns on the scan grid of its header", [".blo"], BloFrameSource.Sniff, BloFrameSource.Open),
+        new("empad", "EMPAD: the acquisition .xml, or the .raw (130×128 float32 frames, two metadata rows dropped) with its .xml or --scan-shape", [".raw", ".xml"], EmpadFrameSource.Sniff, EmpadFrameSource.Open),
     ];
 
     /// <summary>
