@@ -58,7 +58,7 @@ internal static class DemoCommand
             ResultWriter.Write(dir, result, input: null, MaskInfo.None, matches);
             TruthFiles.Write(Path.Combine(dir.Staging, "truth"), truth);
             dir.Commit();
-            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, summary.json, diffractions.png, maps.png, truth/");
+            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, results.h5, summary.json, diffractions.png, maps.png, truth/");
             return 0;
         }));
         return command;
