@@ -85,6 +85,7 @@ public static class Factorizer
         using var workspace = new SolverWorkspace(x, k, batch);
         var solver = new NmfSolver(x, options, kernels, xop, workspace, team);
         var summaries = new List<RestartSummary>(options.Restarts);
+        var allHistories = new List<IterationHistory>(options.Restarts);
         IterationHistory? bestHistory = null;
         int best = -1;
         var seeds = new ulong[batch];
@@ -103,6 +104,7 @@ public static class Factorizer
             {
                 histories[r].Truncate(done[r].Iterations);
                 summaries.Add(done[r]);
+                allHistories.Add(histories[r]);
                 if (best < 0 || done[r].FinalMse < summaries[best].FinalMse)
                 {
                     best = first + r;
@@ -118,6 +120,7 @@ public static class Factorizer
         {
             Storage = storage,
             Batch = batch,
+            RestartHistories = allHistories,
         };
     }
 
