@@ -29,7 +29,7 @@ internal sealed class HtmlPage
         """;
 
     private readonly StringBuilder _body = new();
-    private readonly StringBuilder _css = new(Style);
+    private readonly StringBuilder _css = new();
     private readonly List<(string Id, string Title)> _sections = [];
 
     /// <summary>Number of &lt;img&gt; elements written.</summary>
@@ -122,6 +122,15 @@ internal sealed class HtmlPage
         _body.AppendLine("</figure>");
     }
 
+    /// <summary>Appends another page's sections (body, table-of-contents entries and style rules) to this one.</summary>
+    public void Append(HtmlPage other)
+    {
+        _body.Append(other._body);
+        _css.Append(other._css);
+        _sections.AddRange(other._sections);
+        Images += other.Images;
+    }
+
     /// <summary>The whole document.</summary>
     public string Render(string title, string lead)
     {
@@ -129,7 +138,7 @@ internal sealed class HtmlPage
         html.AppendLine("<!DOCTYPE html>").AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(Encode(title)).AppendLine("</title>")
-            .Append("<style>").Append(_css).AppendLine("</style></head><body>")
+            .Append("<style>").Append(Style).Append(_css).AppendLine("</style></head><body>")
             .Append("<h1>").Append(Encode(title)).AppendLine("</h1>")
             .Append("<p class=\"lead\">").Append(Encode(lead)).AppendLine("</p><nav>");
         foreach ((string id, string t) in _sections)

@@ -72,9 +72,14 @@ internal static class PlotPanels
         canvas.Clear(SKColors.White);
         for (int i = 0; i < plots.Count; i++)
         {
-            float left = i % columns * panelWidth;
-            float top = i / columns * panelHeight;
-            plots[i].Render(canvas, new PixelRect(left, left + panelWidth, top + panelHeight, top));
+            // Each panel on its own bitmap: ScottPlot clears the whole canvas it renders into, not just its rectangle.
+            using var panel = new SKBitmap(new SKImageInfo(panelWidth, panelHeight, SKColorType.Rgba8888, SKAlphaType.Premul));
+            using (var panelCanvas = new SKCanvas(panel))
+            {
+                plots[i].Render(panelCanvas, panelWidth, panelHeight);
+            }
+
+            canvas.DrawBitmap(panel, i % columns * panelWidth, i / columns * panelHeight);
         }
 
         canvas.Flush();

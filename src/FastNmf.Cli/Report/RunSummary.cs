@@ -23,6 +23,19 @@ internal sealed class RunSummary
     /// <summary>The map kernel (odd square) [·]_H used, when summary.json records its weights.</summary>
     public (float[] Weights, int Size)? MapKernel { get; private init; }
 
+    /// <summary>The direct-beam disc the factorization masked (radius, centre row, centre column), or null.</summary>
+    public (double Radius, double Row, double Col)? MaskDisc =>
+        _root.TryGetProperty("mask", out JsonElement m) && m.ValueKind == JsonValueKind.Object
+            && m.TryGetProperty("radius", out JsonElement r) && r.ValueKind == JsonValueKind.Number
+            && m.TryGetProperty("centre_row", out JsonElement cr) && cr.ValueKind == JsonValueKind.Number
+            && m.TryGetProperty("centre_col", out JsonElement cc) && cc.ValueKind == JsonValueKind.Number
+            ? (r.GetDouble(), cr.GetDouble(), cc.GetDouble())
+            : null;
+
+    /// <summary>φ samples of [·]_W the factorization used, or null.</summary>
+    public int? PhiSamples =>
+        _root.TryGetProperty("constraints", out JsonElement c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("phi_samples", out JsonElement n) && n.TryGetInt32(out int v) ? v : null;
+
     /// <summary>The truth comparison demo (or factorize --truth) recorded: name, matched index, cosine, cleared cosine, Pearson.</summary>
     public IReadOnlyList<(string Name, int Found, double Cosine, double? Cleared, double Pearson)> Truth { get; private init; } = [];
 
