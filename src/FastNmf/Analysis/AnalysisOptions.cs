@@ -31,9 +31,10 @@ public sealed record AnalysisOptions
     /// <see cref="DistanceThreshold"/>.</summary>
     public int? ClusterCount { get; init; }
 
-    /// <summary>A cluster whose average diffraction has at least this isotropy (share of polar energy in the
-    /// φ-average) is called amorphous.</summary>
-    public double AmorphousIsotropy { get; init; } = 0.8;
+    /// <summary>Isotropy (share of polar energy in the radial profile) from which a pattern counts as amorphous: such
+    /// components are compared by their radial profiles (<see cref="DiffractionSimilarity"/>), and a cluster whose
+    /// average reaches it is flagged <see cref="ComponentCluster.IsAmorphous"/>.</summary>
+    public double AmorphousIsotropy { get; init; } = DiffractionSimilarity.DefaultIsotropyThreshold;
 
     internal void Validate()
     {

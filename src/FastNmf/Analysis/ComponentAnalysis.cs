@@ -56,7 +56,7 @@ public static class ComponentAnalysis
         options.Validate();
         options = options with { Polar = options.Polar ?? new PolarConstraintOptions() };
         AnalysisInput.CheckDiffractions(w, k, detRows, detCols);
-        DiffractionSimilarityResult ds = DiffractionSimilarity.Compute(w, k, detRows, detCols, options.Polar, options.Mask);
+        DiffractionSimilarityResult ds = DiffractionSimilarity.Compute(w, k, detRows, detCols, options.Polar, options.Mask, options.AmorphousIsotropy);
         double[,] cosine = Similarity.CosineMatrix(w, k, detRows * detCols);
         bool rotate = options.ClusterBy == SimilarityMeasure.Diffraction;
         double[,] distances = Distances(rotate ? ds.Similarity : cosine);

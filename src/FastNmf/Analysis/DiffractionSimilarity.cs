@@ -5,23 +5,33 @@ namespace FastNmf.Analysis;
 
 /// <summary>
 /// The rotation-invariant "diffraction similarity" of Eqs. 10–11. Each diffraction is r–φ transformed about the
-/// pattern centre with the sampling of [·]_W (see <see cref="PolarConstraintOptions"/>: centre, φ samples) and every
-/// sample weighted by √r, so that the polar dot product is the detector-space one. For every pair the circular
-/// cross-correlation along φ only (radial shift 0) is
-/// <c>c_ij(Δ) = Σ_r Σ_φ r·w′_i(r, φ)·w′_j(r, φ + Δ)</c>, and
+/// pattern centre with the sampling of [·]_W (<see cref="PolarConstraintOptions"/>: centre, φ samples), every sample
+/// weighted by √r (so polar dot products are detector-space ones), and split into its radial profile (the φ-mean of
+/// each radius) and its anisotropic rest (the Bragg spots). The isotropy of a pattern is the share of its energy in
+/// the radial profile.
 /// <list type="bullet">
-/// <item>similarity(i, j) = max_Δ c_ij(Δ) / √(c_ii(0)·c_jj(0)) — a cosine (Eq. 9) maximised over rotations, so a
-/// diffraction compared with any rotated copy of itself scores ≈ 1 (exactly 1 for a rotation by whole φ bins, slightly
-/// less in between through interpolation), and two patterns score at least about their plain cosine;</item>
-/// <item>rotation(i, j) = arg max_Δ, refined below one bin by a parabola through the peak and its two neighbours, in
-/// degrees counter-clockwise as displayed, wrapped to (−180, 180].</item>
+/// <item>Two patterns that are not both isotropic are compared by the normalised circular cross-correlation along φ
+/// only (radial shift 0) of their anisotropic parts a, b:
+/// <c>similarity = max_Δ Σ_r Σ_φ r·a(r, φ)·b(r, φ + Δ) / √(Σ r·a² · Σ r·b²)</c> — a Pearson-like correlation along φ
+/// (the mean along φ removed, per radius) maximised over rotations, in [−1, 1]; a diffraction compared with any rotated
+/// copy of itself scores ≈ 1 (exactly 1 for whole φ bins, slightly less in between through interpolation).
+/// <c>rotation = arg max_Δ</c>, refined below one bin by a parabola through the peak and its neighbours, in degrees
+/// counter-clockwise as displayed, wrapped to (−180, 180]. The radial profile is left out on purpose: NMF spreads the
+/// amorphous rings over the crystalline components (on the simulated sets ~90 % of a crystalline component's energy), so
+/// with it every pair would score ≥ 0.9 and rotated copies would barely stand out.</item>
+/// <item>Two isotropic patterns (isotropy ≥ the threshold, e.g. amorphous rings) have no orientation: their similarity
+/// is the cosine of their radial profiles and their rotation 0.</item>
 /// </list>
-/// Diffraction patterns are (nearly) centrosymmetric, so a rotation θ and θ + 180° score alike; patterns with n-fold
-/// symmetry likewise repeat every 360°/n. The reported angle is the highest peak, one of those equivalent angles.
-/// Values are uncentred like Eq. 9 (no mean is subtracted), so two positive patterns never score below 0.
+/// Rotations involving an isotropic pattern are reported as 0. Diffraction patterns are (nearly) centrosymmetric, so a
+/// rotation θ and θ + 180° score alike, and patterns with n-fold symmetry repeat every 360°/n: the reported angle is the
+/// highest peak, one of those equivalent angles.
 /// </summary>
 public static class DiffractionSimilarity
 {
+    /// <summary>Default isotropy from which a pattern counts as isotropic (amorphous): 0.99, between the ≥ 0.999 of
+    /// the amorphous components on the simulated sets and the ≤ 0.95 of crystalline components carrying ring intensity.</summary>
+    public const double DefaultIsotropyThreshold = 0.99;
+
     /// <summary>All pairwise similarities and rotations of <paramref name="count"/> diffractions
     /// (<c>count × detRows × detCols</c>, row-major).</summary>
     /// <param name="diffractions">The diffractions, one detector image after another.</param>
@@ -29,17 +39,19 @@ public static class DiffractionSimilarity
     /// <param name="detRows">Detector rows.</param>
     /// <param name="detCols">Detector columns.</param>
     /// <param name="polar">Centre and φ samples of the polar transform (default: detector centre, 360).</param>
-    /// <param name="mask">Pixels to leave out (samples touching them count as 0), or null.</param>
+    /// <param name="mask">Pixels to leave out (samples touching them are dropped), or null.</param>
+    /// <param name="isotropicAbove">Isotropy from which a pattern counts as isotropic (compared by radial profile).</param>
     /// <exception cref="ArgumentException">the lengths do not match, a value is NaN or infinite, or a diffraction has no
     /// intensity inside the polar transform (all zero).</exception>
     /// <exception cref="ArgumentOutOfRangeException">a size or polar option is out of range.</exception>
     public static DiffractionSimilarityResult Compute(ReadOnlySpan<float> diffractions, int count, int detRows, int detCols,
-        PolarConstraintOptions? polar = null, DetectorMask? mask = null) =>
-        Compute(diffractions, count, detRows, detCols, polar, mask, new PhiCorrelationDirect());
+        PolarConstraintOptions? polar = null, DetectorMask? mask = null, double isotropicAbove = DefaultIsotropyThreshold) =>
+        Compute(diffractions, count, detRows, detCols, polar, mask, isotropicAbove, new PhiCorrelationDirect());
 
-    /// <summary>Similarity and rotation of one pair: <c>(Similarity[0, 1], Rotation[0, 1])</c> of <see cref="Compute(ReadOnlySpan{float}, int, int, int, PolarConstraintOptions?, DetectorMask?)"/>.</summary>
-    /// <exception cref="ArgumentException">see <see cref="Compute(ReadOnlySpan{float}, int, int, int, PolarConstraintOptions?, DetectorMask?)"/>.</exception>
-    public static (double Similarity, double Degrees) Compare(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int detRows, int detCols, PolarConstraintOptions? polar = null)
+    /// <summary>Similarity and rotation of one pair: <c>(Similarity[0, 1], Rotation[0, 1])</c> of <see cref="Compute(ReadOnlySpan{float}, int, int, int, PolarConstraintOptions?, DetectorMask?, double)"/>.</summary>
+    /// <exception cref="ArgumentException">see <see cref="Compute(ReadOnlySpan{float}, int, int, int, PolarConstraintOptions?, DetectorMask?, double)"/>.</exception>
+    public static (double Similarity, double Degrees) Compare(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int detRows, int detCols,
+        PolarConstraintOptions? polar = null, double isotropicAbove = DefaultIsotropyThreshold)
     {
         if (a.Length != b.Length)
         {
@@ -49,13 +61,18 @@ public static class DiffractionSimilarity
         var both = new float[a.Length * 2];
         a.CopyTo(both);
         b.CopyTo(both.AsSpan(a.Length));
-        DiffractionSimilarityResult r = Compute(both, 2, detRows, detCols, polar);
+        DiffractionSimilarityResult r = Compute(both, 2, detRows, detCols, polar, null, isotropicAbove);
         return (r.Similarity[0, 1], r.Rotation[0, 1]);
     }
 
     internal static DiffractionSimilarityResult Compute(ReadOnlySpan<float> diffractions, int count, int detRows, int detCols,
-        PolarConstraintOptions? polar, DetectorMask? mask, IPhiCorrelation correlation)
+        PolarConstraintOptions? polar, DetectorMask? mask, double isotropicAbove, IPhiCorrelation correlation)
     {
+        if (!(isotropicAbove >= 0 && isotropicAbove <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(isotropicAbove), isotropicAbove, "the isotropy threshold must be in [0, 1].");
+        }
+
         AnalysisInput.CheckDiffractions(diffractions, count, detRows, detCols);
         polar ??= new PolarConstraintOptions();
         polar.Validate();
@@ -65,9 +82,11 @@ public static class DiffractionSimilarity
         }
 
         var images = new PolarImages(diffractions, count, detRows, detCols, polar, mask is null ? default : mask.Masked);
+        var isotropy = new double[count];
         for (int c = 0; c < count; c++)
         {
-            if (!(images.SquaredNorm(c) > 0))
+            isotropy[c] = images.Isotropy(c);
+            if (!(images.AnisotropicEnergy(c) > 0) && !(isotropy[c] > 0))
             {
                 throw new ArgumentException($"diffraction {c} has no intensity inside the polar transform (all zero there).", nameof(diffractions));
             }
@@ -77,22 +96,32 @@ public static class DiffractionSimilarity
         int n = images.PhiSamples;
         var similarity = new double[count, count];
         var rotation = new double[count, count];
-        var isotropy = new double[count];
         for (int c = 0; c < count; c++)
         {
             similarity[c, c] = 1;
-            isotropy[c] = images.Isotropy(c);
         }
 
         int pairs = count * (count - 1) / 2;
         Parallel.For(0, pairs, () => new double[n], (pair, _, c) =>
         {
             (int i, int j) = PairOf(pair, count);
-            correlation.Correlate(i, j, c);
-            (double peak, double shift) = Peak(c);
-            double s = Math.Clamp(peak / Math.Sqrt(images.SquaredNorm(i) * images.SquaredNorm(j)), -1, 1);
-            double degrees = Wrap(shift * 360.0 / n);
-            similarity[i, j] = similarity[j, i] = s;
+            bool isoI = isotropy[i] >= isotropicAbove;
+            bool isoJ = isotropy[j] >= isotropicAbove;
+            double s = 0;
+            double degrees = 0;
+            if (isoI && isoJ)
+            {
+                s = images.ProfileCosine(i, j);
+            }
+            else if (images.AnisotropicEnergy(i) > 0 && images.AnisotropicEnergy(j) > 0)
+            {
+                correlation.Correlate(i, j, c);
+                (double peak, double shift) = Peak(c);
+                s = peak / Math.Sqrt(images.AnisotropicEnergy(i) * images.AnisotropicEnergy(j));
+                degrees = isoI || isoJ ? 0 : Wrap(shift * 360.0 / n);
+            }
+
+            similarity[i, j] = similarity[j, i] = Math.Clamp(s, -1, 1);
             rotation[i, j] = degrees;
             rotation[j, i] = degrees == 180 ? 180 : -degrees;
             return c;

@@ -12,7 +12,8 @@ public sealed class DiffractionSimilarityResult
         Radii = radii;
     }
 
-    /// <summary>k × k, symmetric, 1 on the diagonal: the peak of the normalised φ cross-correlation (Eq. 10).</summary>
+    /// <summary>k × k, symmetric, 1 on the diagonal, in [−1, 1]: the peak of the normalised φ cross-correlation of the
+    /// anisotropic parts (Eq. 10), or the radial-profile cosine for two isotropic patterns.</summary>
     public double[,] Similarity { get; }
 
     /// <summary>
@@ -22,8 +23,8 @@ public sealed class DiffractionSimilarityResult
     /// </summary>
     public double[,] Rotation { get; }
 
-    /// <summary>Per diffraction, the share of its (r-weighted) polar energy in the φ-average: ≈ 1 for rotationally
-    /// symmetric (amorphous) patterns, small for Bragg spots.</summary>
+    /// <summary>Per diffraction, the share of its (r-weighted) polar energy in its radial profile (the φ-average):
+    /// ≈ 1 for rotationally symmetric (amorphous) patterns, lower the more Bragg spots.</summary>
     public IReadOnlyList<double> Isotropy { get; }
 
     /// <summary>φ samples per radius (one φ bin is 360 / PhiSamples degrees).</summary>

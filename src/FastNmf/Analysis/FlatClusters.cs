@@ -3,7 +3,7 @@ namespace FastNmf.Analysis;
 /// <summary>
 /// SciPy's <c>fcluster</c> on a linkage matrix: a node whose largest merge distance inside it (the cophenetic
 /// "max dist", monotone even for non-monotone linkages) is within the threshold becomes one flat cluster; labels
-/// 1..m are given depth-first from the root, first child first.
+/// 1..m are numbered in SciPy's traversal order.
 /// </summary>
 internal static class FlatClusters
 {
@@ -64,31 +64,57 @@ internal static class FlatClusters
         return maxDist;
     }
 
+    // SciPy's traversal: depth-first from the root, into the first then the second child when they are clusters; a
+    // node's leaf children are labelled only after its cluster children are done. The first node on the way down whose
+    // max distance is within the threshold leads a flat cluster: every leaf below it takes its label.
     private static int[] Label(double[,] z, int n, double[] maxDist, double threshold)
     {
         var labels = new int[n];
+        var visited = new bool[(2 * n) - 1];
+        var stack = new int[n];
+        int top = 0;
+        stack[0] = (2 * n) - 2;
         int next = 0;
-        var stack = new Stack<(int Node, bool Whole)>();
-        stack.Push(((2 * n) - 2, false));
-        while (stack.Count > 0)
+        int leader = -1;
+        while (top >= 0)
         {
-            (int node, bool whole) = stack.Pop();
-            if (node < n)
+            int row = stack[top] - n;
+            int left = (int)z[row, 0];
+            int right = (int)z[row, 1];
+            if (leader < 0 && maxDist[row] <= threshold)
             {
-                labels[node] = whole ? next : ++next;
-                continue;
-            }
-
-            int row = node - n;
-            bool forms = whole || maxDist[row] <= threshold;
-            if (forms && !whole)
-            {
+                leader = row;
                 next++;
             }
 
-            // Right child pushed first so the left (first) child is visited first.
-            stack.Push(((int)z[row, 1], forms));
-            stack.Push(((int)z[row, 0], forms));
+            if (left >= n && !visited[left])
+            {
+                visited[left] = true;
+                stack[++top] = left;
+                continue;
+            }
+
+            if (right >= n && !visited[right])
+            {
+                visited[right] = true;
+                stack[++top] = right;
+                continue;
+            }
+
+            foreach (int child in (ReadOnlySpan<int>)[left, right])
+            {
+                if (child < n)
+                {
+                    labels[child] = leader < 0 ? ++next : next;
+                }
+            }
+
+            if (leader == row)
+            {
+                leader = -1;
+            }
+
+            top--;
         }
 
         return labels;

@@ -30,7 +30,7 @@ public static class HierarchicalClustering
     /// <summary>
     /// Flat clusters such that no two observations in one cluster are farther apart than <paramref name="threshold"/>
     /// in the tree (cophenetic distance): SciPy's <c>fcluster(Z, t, criterion='distance')</c>. Labels are 1..m, numbered
-    /// as SciPy numbers them (depth-first from the root, first child first).
+    /// in SciPy's order (depth-first from the root; a node's single observations after its subclusters).
     /// </summary>
     /// <exception cref="ArgumentException">the linkage matrix is not a valid (n−1) × 4 linkage.</exception>
     /// <exception cref="ArgumentOutOfRangeException">the threshold is NaN.</exception>

@@ -24,7 +24,7 @@ internal sealed class PhiCorrelationDirect : IPhiCorrelation
         _nonZeroRow = new bool[images.Count * images.Radii];
         for (int c = 0; c < images.Count; c++)
         {
-            ReadOnlySpan<float> image = images.Image(c);
+            ReadOnlySpan<float> image = images.Anisotropic(c);
             for (int r = 0; r < images.Radii; r++)
             {
                 ReadOnlySpan<float> row = image.Slice(r * n, n);
@@ -41,7 +41,7 @@ internal sealed class PhiCorrelationDirect : IPhiCorrelation
         PolarImages images = _images ?? throw new InvalidOperationException("Prepare first.");
         int n = images.PhiSamples;
         c[..n].Clear();
-        ReadOnlySpan<float> a = images.Image(i);
+        ReadOnlySpan<float> a = images.Anisotropic(i);
         for (int r = 0; r < images.Radii; r++)
         {
             if (!_nonZeroRow[(i * images.Radii) + r] || !_nonZeroRow[(j * images.Radii) + r])

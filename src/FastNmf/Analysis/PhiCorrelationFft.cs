@@ -26,7 +26,7 @@ internal sealed class PhiCorrelationFft : IPhiCorrelation
         var z = new Complex[n];
         for (int c = 0; c < images.Count; c++)
         {
-            ReadOnlySpan<float> image = images.Image(c);
+            ReadOnlySpan<float> image = images.Anisotropic(c);
             for (int r = 0; r < images.Radii; r += 2)
             {
                 bool pair = r + 1 < images.Radii;

@@ -13,8 +13,8 @@ internal sealed class PhiCorrelationScalar : IPhiCorrelation
     {
         PolarImages images = _images ?? throw new InvalidOperationException("Prepare first.");
         int n = images.PhiSamples;
-        ReadOnlySpan<float> a = images.Image(i);
-        ReadOnlySpan<float> b = images.Image(j);
+        ReadOnlySpan<float> a = images.Anisotropic(i);
+        ReadOnlySpan<float> b = images.Anisotropic(j);
         for (int shift = 0; shift < n; shift++)
         {
             double sum = 0;

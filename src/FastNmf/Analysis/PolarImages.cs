@@ -4,17 +4,24 @@ using FastNmf.Kernels.Polar;
 namespace FastNmf.Analysis;
 
 /// <summary>
-/// The r–φ images the diffraction similarity compares: each diffraction resampled with the sampling map of [·]_W
+/// The r–φ images the diffraction similarity compares. Each diffraction is resampled with the sampling map of [·]_W
 /// (<see cref="PolarSamplingMap"/>: bilinear, radii 0..⌊min(rows, cols)/2⌋ at 1-pixel steps, φ counter-clockwise as
-/// displayed), samples outside the detector or touching masked pixels set to 0, and every sample multiplied by √r.
-/// The √r makes the plain dot product of two polar images Σ_r r Σ_φ a·b — the polar form of the detector-space
-/// ⟨a, b⟩ (area element r dr dφ), so at zero rotation the diffraction similarity is the cosine of Eq. 9 up to
-/// interpolation, and the oversampled centre does not outweigh the outer rings.
+/// displayed; samples outside the detector or touching masked pixels are left out) and every sample multiplied by √r,
+/// so that dot products of polar images are the detector-space ones (area element r dr dφ) and the oversampled centre
+/// does not outweigh the outer rings. The image is then split into its two orthogonal parts:
+/// <list type="bullet">
+/// <item>the radial profile: per radius, the mean over the valid samples (times √(valid samples), so that its squared
+/// norm is the energy of the rotation-invariant part) — what an amorphous pattern consists of;</item>
+/// <item>the anisotropic part: every valid sample minus its radius's mean (invalid samples 0) — the Bragg spots, which
+/// the φ correlation compares (a 1-D normalised cross-correlation along φ removes the mean along φ).</item>
+/// </list>
 /// </summary>
 internal sealed class PolarImages
 {
-    private readonly float[] _data;
-    private readonly double[] _squaredNorms;
+    private readonly float[] _anisotropic;
+    private readonly double[] _profiles;
+    private readonly double[] _anisotropicEnergy;
+    private readonly double[] _isotropicEnergy;
 
     public PolarImages(ReadOnlySpan<float> diffractions, int count, int detRows, int detCols, PolarConstraintOptions polar, ReadOnlySpan<bool> masked)
     {
@@ -24,31 +31,28 @@ internal sealed class PolarImages
         Map = new PolarSamplingMap(detRows, detCols, polar.CentreRow ?? detRows / 2, polar.CentreCol ?? detCols / 2, Radii, PhiSamples, masked);
         int n = Radii * PhiSamples;
         int nUv = detRows * detCols;
-        _data = new float[(long)count * n <= Array.MaxLength ? count * n : throw new InsufficientMemoryException("too many polar samples.")];
-        _squaredNorms = new double[count];
+        if ((long)count * n > Array.MaxLength)
+        {
+            throw new InsufficientMemoryException($"{count} polar images of {n} samples exceed one array.");
+        }
+
+        _anisotropic = new float[count * n];
+        _profiles = new double[count * Radii];
+        _anisotropicEnergy = new double[count];
+        _isotropicEnergy = new double[count];
         var gather = new PolarGatherScalar();
         for (int c = 0; c < count; c++)
         {
-            Span<float> image = _data.AsSpan(c * n, n);
+            Span<float> image = _anisotropic.AsSpan(c * n, n);
             gather.Gather(diffractions.Slice(c * nUv, nUv), Map, image);
-            double norm = 0;
             for (int r = 0; r < Radii; r++)
             {
-                float weight = MathF.Sqrt(r);
-                for (int p = 0; p < PhiSamples; p++)
-                {
-                    int s = (r * PhiSamples) + p;
-                    float v = Map.Valid[s] ? image[s] * weight : 0f;
-                    image[s] = v;
-                    norm += (double)v * v;
-                }
+                Split(c, r, image.Slice(r * PhiSamples, PhiSamples));
             }
-
-            _squaredNorms[c] = norm;
         }
     }
 
-    /// <summary>The sampling map (shared with [·]_W's kind of transform).</summary>
+    /// <summary>The sampling map (the same kind of transform as [·]_W).</summary>
     public PolarSamplingMap Map { get; }
 
     public int Count { get; }
@@ -60,37 +64,61 @@ internal sealed class PolarImages
     /// <summary>Samples per image: <c>Radii × PhiSamples</c>, radius-major.</summary>
     public int Length => Radii * PhiSamples;
 
-    /// <summary>The √r-weighted polar image of diffraction <paramref name="c"/>.</summary>
-    public ReadOnlySpan<float> Image(int c) => _data.AsSpan(c * Length, Length);
+    /// <summary>The √r-weighted anisotropic part of image <paramref name="c"/>.</summary>
+    public ReadOnlySpan<float> Anisotropic(int c) => _anisotropic.AsSpan(c * Length, Length);
 
-    /// <summary>Σ of the squared weighted samples of image <paramref name="c"/>, in double.</summary>
-    public double SquaredNorm(int c) => _squaredNorms[c];
+    /// <summary>Squared norm of <see cref="Anisotropic"/>, in double.</summary>
+    public double AnisotropicEnergy(int c) => _anisotropicEnergy[c];
 
-    /// <summary>
-    /// Share of image <paramref name="c"/>'s energy in its φ-average: Σ_r n_φ·mean_r² / Σ_r Σ_φ a². 1 for a rotationally
-    /// symmetric pattern (amorphous rings), near 0 for isolated Bragg spots.
-    /// </summary>
+    /// <summary>Share of image <paramref name="c"/>'s polar energy in its radial profile: 1 for a rotationally
+    /// symmetric pattern (amorphous rings), lower the more Bragg spots it has; 0 for an empty image.</summary>
     public double Isotropy(int c)
     {
-        if (_squaredNorms[c] <= 0)
-        {
-            return 0;
-        }
+        double total = _isotropicEnergy[c] + _anisotropicEnergy[c];
+        return total > 0 ? _isotropicEnergy[c] / total : 0;
+    }
 
-        ReadOnlySpan<float> image = Image(c);
-        double symmetric = 0;
+    /// <summary>Cosine of the radial profiles of two images (0 when either is zero).</summary>
+    public double ProfileCosine(int i, int j)
+    {
+        ReadOnlySpan<double> a = _profiles.AsSpan(i * Radii, Radii);
+        ReadOnlySpan<double> b = _profiles.AsSpan(j * Radii, Radii);
+        double ab = 0;
         for (int r = 0; r < Radii; r++)
         {
-            double mean = 0;
-            foreach (float v in image.Slice(r * PhiSamples, PhiSamples))
-            {
-                mean += v;
-            }
-
-            mean /= PhiSamples;
-            symmetric += PhiSamples * mean * mean;
+            ab += a[r] * b[r];
         }
 
-        return symmetric / _squaredNorms[c];
+        double norm = Math.Sqrt(_isotropicEnergy[i] * _isotropicEnergy[j]);
+        return norm > 0 ? ab / norm : 0;
+    }
+
+    private void Split(int c, int r, Span<float> row)
+    {
+        int start = r * PhiSamples;
+        double weight = Math.Sqrt(r);
+        double sum = 0;
+        int valid = 0;
+        for (int p = 0; p < PhiSamples; p++)
+        {
+            if (Map.Valid[start + p])
+            {
+                sum += row[p] * weight;
+                valid++;
+            }
+        }
+
+        double mean = valid > 0 ? sum / valid : 0;
+        double energy = 0;
+        for (int p = 0; p < PhiSamples; p++)
+        {
+            float v = Map.Valid[start + p] ? (float)((row[p] * weight) - mean) : 0f;
+            row[p] = v;
+            energy += (double)v * v;
+        }
+
+        _profiles[(c * Radii) + r] = mean * Math.Sqrt(valid);
+        _isotropicEnergy[c] += mean * mean * valid;
+        _anisotropicEnergy[c] += energy;
     }
 }

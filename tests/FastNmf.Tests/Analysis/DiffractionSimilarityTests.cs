@@ -78,10 +78,10 @@ public sealed class DiffractionSimilarityTests
         var spots = SyntheticPatterns.Spots(seed: 5, count: 8, minRadius: 6, maxRadius: 20);
         float[] all = [.. SyntheticPatterns.Render(48, spots, 0), .. SyntheticPatterns.Render(48, spots, 77), .. SyntheticPatterns.Render(48, spots, -5)];
         var polar = new PolarConstraintOptions(PhiSamples: 90);
-        DiffractionSimilarityResult reference = DiffractionSimilarity.Compute(all, 3, 48, 48, polar, null, new PhiCorrelationScalar());
+        DiffractionSimilarityResult reference = DiffractionSimilarity.Compute(all, 3, 48, 48, polar, null, DiffractionSimilarity.DefaultIsotropyThreshold, new PhiCorrelationScalar());
         foreach (IPhiCorrelation impl in new IPhiCorrelation[] { new PhiCorrelationDirect(), new PhiCorrelationFft() })
         {
-            DiffractionSimilarityResult r = DiffractionSimilarity.Compute(all, 3, 48, 48, polar, null, impl);
+            DiffractionSimilarityResult r = DiffractionSimilarity.Compute(all, 3, 48, 48, polar, null, DiffractionSimilarity.DefaultIsotropyThreshold, impl);
             for (int i = 0; i < 3; i++)
             {
                 for (int j = 0; j < 3; j++)
