@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FastNmf.Cli.Output;
 using FastNmf.Data;
+using FastNmf.IO;
 
 namespace FastNmf.Cli.Commands;
 
@@ -33,14 +34,10 @@ internal static class FactorizeCommand
             }
 
             using OutputDirectory dir = OutputDirectory.Begin(outDir);
-            (Dataset4D data, InputInfo info) = InputLoader.Load(p.GetValue(input)!, p.GetValue(clip));
-            if (info.Clipped > 0)
-            {
-                Console.WriteLine($"clipped {info.Clipped} negative value(s) to 0");
-            }
-
-            (DetectorMask? mask, MaskInfo maskInfo) = solver.BuildMask(p, data.DetRows, data.DetCols);
-            using UnfoldedData x = UnfoldedData.Create(data, mask);
+            using FrameSource source = InputLoader.Open(p.GetValue(input)!);
+            (DetectorMask? mask, MaskInfo maskInfo) = solver.BuildMask(p, source.DetRows, source.DetCols);
+            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip));
+            using UnfoldedData unfolded = x;
             NmfResult result = FactorizationSession.Run(x, options);
             ResultWriter.Write(dir, result, info, maskInfo, truth: null);
             bool withReport = p.GetValue(report);

@@ -6,35 +6,21 @@ namespace FastNmf.Cli.Commands;
 /// <summary>Where the data came from, for summary.json.</summary>
 internal sealed record InputInfo(string Path, long[] Shape, string Dtype, bool FortranOrder, long Clipped);
 
-/// <summary>Loads a 4-D .npy file as float32 (converted once), checks its values, and reports what it did.</summary>
+/// <summary>Opens a 4-D input file as a frame source and unfolds it into X (converted to float32 once, values checked).</summary>
 internal static class InputLoader
 {
-    public static (Dataset4D Data, InputInfo Info) Load(string path, bool clipNegative)
+    public static FrameSource Open(string path) => NpyFrameSource.Open(path);
+
+    /// <summary>Reads <paramref name="source"/> into X, reporting clipped values on the console.</summary>
+    public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative)
     {
-        NpyArray array = NpyReader.ReadFloat32(path);
-        long[] s = array.Shape;
-        if (s.Length != 4)
+        UnfoldedData x = UnfoldedData.Create(source, mask, clipNegative);
+        if (x.ClippedValues > 0)
         {
-            throw new DataFormatException(path, null,
-                $"array has {s.Length} dimension(s) ({string.Join(", ", s)}); expected 4: (scan_rows, scan_cols, det_rows, det_cols).");
+            Console.WriteLine($"clipped {x.ClippedValues} negative value(s) to 0");
         }
 
-        if (s.Any(d => d < 1 || d > int.MaxValue))
-        {
-            throw new DataFormatException(path, null, $"shape ({string.Join(", ", s)}) has an empty or oversized dimension.");
-        }
-
-        var data = new Dataset4D(array.Data, (int)s[0], (int)s[1], (int)s[2], (int)s[3]);
-        long clipped;
-        try
-        {
-            clipped = data.ValidateValues(clipNegative);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new DataFormatException(path, null, e.Message, e);
-        }
-
-        return (data, new InputInfo(Path.GetFullPath(path), s, array.SourceDtype.ToString().ToLowerInvariant(), array.WasFortranOrder, clipped));
+        bool fortran = source.Metadata.TryGetValue("fortran_order", out string? f) && f == "true";
+        return (x, new InputInfo(System.IO.Path.GetFullPath(source.Path), source.Shape, source.SourceDtype, fortran, x.ClippedValues));
     }
 }

@@ -1,3 +1,4 @@
+using FastNmf.IO;
 using FastNmf.Memory;
 
 namespace FastNmf.Data;
@@ -65,41 +66,62 @@ public sealed class UnfoldedData : IDisposable
     internal MatrixView Frames => MatrixView.Over(_frames, NXy, NUv, Stride);
 
     /// <summary>Unfolds <paramref name="data"/> into X, dropping the pixels <paramref name="mask"/> excludes.</summary>
+    /// <remarks>Values are taken as they are (no finiteness check); use the <see cref="FrameSource"/> overload to check them.</remarks>
     /// <exception cref="ArgumentException">the mask does not match the detector.</exception>
     public static UnfoldedData Create(Dataset4D data, DetectorMask? mask = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (mask is not null && (mask.DetRows != data.DetRows || mask.DetCols != data.DetCols))
+        using var source = new ArrayFrameSource(data);
+        return Create(source, mask, check: false, clipNegative: false, progress: null);
+    }
+
+    /// <summary>
+    /// Reads every frame of <paramref name="source"/> once, in blocks, converting to float32 straight into X and dropping
+    /// the pixels <paramref name="mask"/> excludes, so the file is never held twice. Every value must be finite and
+    /// non-negative (counted electrons cannot be negative); with <paramref name="clipNegative"/>, negative values are set
+    /// to 0 and counted in <see cref="ClippedValues"/> instead.
+    /// </summary>
+    /// <param name="source">The frames; read from first to last, once.</param>
+    /// <param name="mask">Detector pixels to leave out, or null.</param>
+    /// <param name="clipNegative">Clip negative values to 0 instead of rejecting them.</param>
+    /// <param name="progress">Receives the number of frames read so far after each block.</param>
+    /// <exception cref="ArgumentException">the mask does not match the detector.</exception>
+    /// <exception cref="DataFormatException">a NaN or infinity, or a negative value without clipping (the message names the
+    /// file and the element as (scan row, scan col, det row, det col)); or the reader found the file malformed.</exception>
+    public static UnfoldedData Create(FrameSource source, DetectorMask? mask = null, bool clipNegative = false, IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return Create(source, mask, check: true, clipNegative, progress);
+    }
+
+    private static UnfoldedData Create(FrameSource source, DetectorMask? mask, bool check, bool clipNegative, IProgress<long>? progress)
+    {
+        if (source.FrameCount > int.MaxValue)
         {
-            throw new ArgumentException($"mask is {mask.DetRows}×{mask.DetCols} but the detector is {data.DetRows}×{data.DetCols}.", nameof(mask));
+            throw new DataFormatException(source.Path, null, $"{source.FrameCount} frames are more than X can hold as columns.");
         }
 
+        if (mask is not null && (mask.DetRows != source.DetRows || mask.DetCols != source.DetCols))
+        {
+            throw new ArgumentException($"mask is {mask.DetRows}×{mask.DetCols} but the detector is {source.DetRows}×{source.DetCols}.", nameof(mask));
+        }
+
+        int nDet = source.FrameLength;
+        int nXy = (int)source.FrameCount;
         int[] kept = mask is null
-            ? Enumerable.Range(0, data.NUv).ToArray()
-            : Enumerable.Range(0, data.NUv).Where(i => !mask.Masked[i]).ToArray();
+            ? Enumerable.Range(0, nDet).ToArray()
+            : Enumerable.Range(0, nDet).Where(i => !mask.Masked[i]).ToArray();
         long stride = (kept.Length + 15L) & ~15L;
-        var frames = new AlignedBuffer<float>(checked(stride * data.NXy), "X");
+        var frames = new AlignedBuffer<float>(checked(stride * nXy), "X");
         try
         {
-            var x = MatrixView.Over(frames, data.NXy, kept.Length, stride);
-            for (int j = 0; j < data.NXy; j++)
+            var x = MatrixView.Over(frames, nXy, kept.Length, stride);
+            var reader = new FrameBlockReader(source, check, clipNegative);
+            reader.ReadInto(x, mask is null ? null : kept, progress);
+            return new UnfoldedData(frames, kept, source.ScanRows, source.ScanCols, source.DetRows, source.DetCols, stride)
             {
-                ReadOnlySpan<float> frame = data.Data.AsSpan(j * data.NUv, data.NUv);
-                Span<float> row = x.Row(j);
-                if (mask is null)
-                {
-                    frame.CopyTo(row);
-                }
-                else
-                {
-                    for (int u = 0; u < kept.Length; u++)
-                    {
-                        row[u] = frame[kept[u]];
-                    }
-                }
-            }
-
-            return new UnfoldedData(frames, kept, data.ScanRows, data.ScanCols, data.DetRows, data.DetCols, stride);
+                ClippedValues = reader.Clipped,
+            };
         }
         catch
         {
@@ -107,6 +129,9 @@ public sealed class UnfoldedData : IDisposable
             throw;
         }
     }
+
+    /// <summary>How many negative values were set to 0 while reading (see <see cref="Create(FrameSource, DetectorMask?, bool, IProgress{long}?)"/>).</summary>
+    public long ClippedValues { get; private init; }
 
     /// <summary>X's column j (the diffraction at scan position j), masked pixels absent.</summary>
     public ReadOnlySpan<float> Column(int j)

@@ -1,7 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace FastNmf.IO;
 
@@ -64,7 +61,7 @@ public static class NpyReader
         return new NpyArray(header.Shape, header.Dtype, header.FortranOrder, data);
     }
 
-    private static FileStream Open(string path)
+    internal static FileStream Open(string path)
     {
         try
         {
@@ -111,11 +108,11 @@ public static class NpyReader
 
                 if (swap)
                 {
-                    ReverseEndianness(chunk, itemSize);
+                    ElementConversion.ReverseEndianness(chunk, itemSize);
                 }
 
                 Span<float> target = staging is null ? data.AsSpan((int)done, count) : staging.AsSpan(0, count);
-                Convert(chunk, target, header.Dtype);
+                ElementConversion.ToFloat32(chunk, target, header.Dtype);
                 scatter?.Scatter(target, data);
                 done += count;
             }
@@ -127,78 +124,6 @@ public static class NpyReader
             {
                 ArrayPool<float>.Shared.Return(staging);
             }
-        }
-    }
-
-    private static void ReverseEndianness(Span<byte> chunk, int itemSize)
-    {
-        switch (itemSize)
-        {
-            case 2:
-                Span<ushort> halves = MemoryMarshal.Cast<byte, ushort>(chunk);
-                BinaryPrimitives.ReverseEndianness(halves, halves);
-                break;
-            case 4:
-                Span<uint> words = MemoryMarshal.Cast<byte, uint>(chunk);
-                BinaryPrimitives.ReverseEndianness(words, words);
-                break;
-            case 8:
-                Span<ulong> longs = MemoryMarshal.Cast<byte, ulong>(chunk);
-                BinaryPrimitives.ReverseEndianness(longs, longs);
-                break;
-        }
-    }
-
-    /// <summary>Converts native-endian elements of <paramref name="dtype"/> to <see cref="float"/>.</summary>
-    private static void Convert(ReadOnlySpan<byte> chunk, Span<float> target, NpyDtype dtype)
-    {
-        switch (dtype)
-        {
-            case NpyDtype.Float32:
-                MemoryMarshal.Cast<byte, float>(chunk).CopyTo(target);
-                break;
-            case NpyDtype.Float64:
-                Widen(MemoryMarshal.Cast<byte, double>(chunk), target);
-                break;
-            case NpyDtype.Float16:
-                Widen(MemoryMarshal.Cast<byte, Half>(chunk), target);
-                break;
-            case NpyDtype.Int8:
-                Widen(MemoryMarshal.Cast<byte, sbyte>(chunk), target);
-                break;
-            case NpyDtype.UInt8:
-                Widen(chunk, target);
-                break;
-            case NpyDtype.Int16:
-                Widen(MemoryMarshal.Cast<byte, short>(chunk), target);
-                break;
-            case NpyDtype.UInt16:
-                Widen(MemoryMarshal.Cast<byte, ushort>(chunk), target);
-                break;
-            case NpyDtype.Int32:
-                Widen(MemoryMarshal.Cast<byte, int>(chunk), target);
-                break;
-            case NpyDtype.UInt32:
-                Widen(MemoryMarshal.Cast<byte, uint>(chunk), target);
-                break;
-            case NpyDtype.Int64:
-                Widen(MemoryMarshal.Cast<byte, long>(chunk), target);
-                break;
-            case NpyDtype.UInt64:
-                Widen(MemoryMarshal.Cast<byte, ulong>(chunk), target);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype");
-        }
-    }
-
-    // CreateTruncating is the plain C# conversion for every source type here: round-to-nearest for wide integers
-    // and doubles, exact for the rest.
-    private static void Widen<T>(ReadOnlySpan<T> source, Span<float> target) where T : unmanaged, INumberBase<T>
-    {
-        for (int i = 0; i < source.Length; i++)
-        {
-            target[i] = float.CreateTruncating(source[i]);
         }
     }
 

@@ -1,0 +1,111 @@
+using System.Buffers;
+using FastNmf.IO;
+using FastNmf.Memory;
+
+namespace FastNmf.Data;
+
+/// <summary>
+/// Streams a <see cref="FrameSource"/> into the frame-major rows of X in blocks of a few MiB: read, check every value
+/// (finite; non-negative or clipped), gather the kept pixels. The block is the only copy besides X itself.
+/// </summary>
+internal sealed class FrameBlockReader
+{
+    // A few MiB per read: large sequential reads for the file, small enough to stay out of the way of X's memory.
+    private const int BlockBytes = 4 << 20;
+
+    private readonly FrameSource _source;
+    private readonly bool _check;
+    private readonly bool _clipNegative;
+
+    public FrameBlockReader(FrameSource source, bool check, bool clipNegative)
+    {
+        _source = source;
+        _check = check;
+        _clipNegative = clipNegative;
+    }
+
+    /// <summary>Negative values set to 0 so far.</summary>
+    public long Clipped { get; private set; }
+
+    /// <summary>Fills row j of <paramref name="x"/> from frame j, keeping the pixels <paramref name="kept"/> lists (all when null).</summary>
+    public void ReadInto(MatrixView x, int[]? kept, IProgress<long>? progress)
+    {
+        int nDet = _source.FrameLength;
+        int perBlock = (int)Math.Clamp(BlockBytes / (4L * nDet), 1, x.Rows);
+        float[] block = ArrayPool<float>.Shared.Rent(perBlock * nDet);
+        try
+        {
+            for (int first = 0; first < x.Rows; first += perBlock)
+            {
+                int count = Math.Min(perBlock, x.Rows - first);
+                Span<float> frames = block.AsSpan(0, count * nDet);
+                _source.ReadFrames(first, count, frames);
+                for (int f = 0; f < count; f++)
+                {
+                    Span<float> frame = frames.Slice(f * nDet, nDet);
+                    if (_check)
+                    {
+                        Check(frame, first + f);
+                    }
+
+                    Gather(frame, kept, x.Row(first + f));
+                }
+
+                progress?.Report(first + count);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(block);
+        }
+    }
+
+    private void Check(Span<float> frame, long index)
+    {
+        for (int i = 0; i < frame.Length; i++)
+        {
+            float v = frame[i];
+            if (v >= 0)
+            {
+                continue;
+            }
+
+            // Only NaN, negative values and -∞ get here; +∞ is caught below.
+            if (float.IsNaN(v) || float.IsNegativeInfinity(v))
+            {
+                throw Bad(index, i, $"is {v}; the data must be finite.");
+            }
+
+            if (!_clipNegative)
+            {
+                throw Bad(index, i, $"is negative ({v}); use --clip-negative to set negative values to 0.");
+            }
+
+            frame[i] = 0;
+            Clipped++;
+        }
+
+        int inf = frame.IndexOf(float.PositiveInfinity);
+        if (inf >= 0)
+        {
+            throw Bad(index, inf, "is ∞; the data must be finite.");
+        }
+    }
+
+    private DataFormatException Bad(long frame, int pixel, string what) =>
+        new(_source.Path, null, $"element {_source.DescribeElement(frame, pixel)} {what}");
+
+    private static void Gather(ReadOnlySpan<float> frame, int[]? kept, Span<float> row)
+    {
+        if (kept is null)
+        {
+            frame.CopyTo(row);
+            return;
+        }
+
+        for (int u = 0; u < kept.Length; u++)
+        {
+            row[u] = frame[kept[u]];
+        }
+    }
+}
