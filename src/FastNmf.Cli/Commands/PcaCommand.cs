@@ -5,6 +5,7 @@ using FastNmf.Cli.Output;
 using FastNmf.Cli.Rendering;
 using FastNmf.Cli.Report;
 using FastNmf.Data;
+using FastNmf.IO;
 
 namespace FastNmf.Cli.Commands;
 
@@ -51,9 +52,10 @@ internal static class PcaCommand
             }
 
             using OutputDirectory? dir = outDir is null ? null : OutputDirectory.Begin(outDir);
-            (Dataset4D data, InputInfo info) = InputLoader.Load(p.GetValue(input)!, p.GetValue(clip));
-            (DetectorMask? mask, _) = solver.BuildMask(p, data.DetRows, data.DetCols);
-            using UnfoldedData x = UnfoldedData.Create(data, mask);
+            using FrameSource source = InputLoader.Open(p.GetValue(input)!);
+            (DetectorMask? mask, _) = solver.BuildMask(p, source.DetRows, source.DetCols);
+            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip));
+            using UnfoldedData unfolded = x;
             int k = p.GetValue(max);
             int limit = Math.Min(x.NUv, x.NXy);
             if (k < 1 || k > limit)
