@@ -95,11 +95,14 @@ internal static class PcaCommand
     private static void Print(PcaCurve curve, PcaSpectrum s, InputInfo info, UnfoldedData x)
     {
         Console.WriteLine($"X: {x.NUv} detector pixels × {x.NXy} scan positions from {info.Path}; uncentred PCA, {curve.Method} method, {s.Elapsed.TotalSeconds:F2} s{(s.Converged ? string.Empty : " (randomised iteration stopped at its limit: MSEs are upper bounds)")}");
-        Console.WriteLine($"{"k",4}  {"MSE of best rank-k",20}  {"explained",10}  {"eigenvalue",14}");
+        // λ_k / λ_{k+1}: a gap in the spectrum (a ratio well above the ~1 of the noise tail) marks the last component
+        // that stands out of the noise, which the MSE rule below cannot see when the noise dominates the MSE.
+        Console.WriteLine($"{"k",4}  {"MSE of best rank-k",20}  {"explained",10}  {"eigenvalue",14}  {"λ_k/λ_k+1",10}");
         for (int k = 0; k <= curve.MaxComponents; k++)
         {
             string eigen = k == 0 ? string.Empty : curve.Eigenvalues[k - 1].ToString("G6", CultureInfo.InvariantCulture);
-            Console.WriteLine($"{k,4}  {curve.Mse[k].ToString("G8", CultureInfo.InvariantCulture),20}  {curve.Explained(k).ToString("P3", CultureInfo.InvariantCulture),10}  {eigen,14}");
+            string gap = k == 0 || k == curve.MaxComponents || !(curve.Eigenvalues[k] > 0) ? string.Empty : (curve.Eigenvalues[k - 1] / curve.Eigenvalues[k]).ToString("F2", CultureInfo.InvariantCulture);
+            Console.WriteLine($"{k,4}  {curve.Mse[k].ToString("G8", CultureInfo.InvariantCulture),20}  {curve.Explained(k).ToString("P3", CultureInfo.InvariantCulture),10}  {eigen,14}  {gap,10}");
         }
 
         Console.WriteLine($"suggested k = {curve.Suggested} (smallest k with MSE_k − MSE_{curve.MaxComponents} ≤ {curve.Fraction.ToString(CultureInfo.InvariantCulture)} × MSE_{curve.MaxComponents})");

@@ -23,8 +23,8 @@ internal static class ConvergenceFigure
         foreach ((string name, double[] values) in kept.Series())
         {
             Plot plot = PlotPanels.Create($"{name}, kept restart", "iteration", name + " (log scale)");
-            PlotPanels.LogY(plot);
             (double[] x, double[] y) = PlotPanels.Log10(values);
+            PlotPanels.LogY(plot, y);
             var line = plot.Add.ScatterLine(x, y, PlotPanels.Blue);
             line.LineWidth = 2;
             line.LegendText = name;
@@ -49,9 +49,9 @@ internal static class ConvergenceFigure
         for (int q = 0; q < names.Length; q++)
         {
             Plot plot = PlotPanels.Create($"{names[q]}, {restarts.Count} restarts", "iteration", names[q] + " (log scale)");
-            PlotPanels.LogY(plot);
             double[][] series = restarts.Select(r => r.Series().ElementAt(q).Values).ToArray();
             (double[] x, double[] low, double[] median, double[] high) = Band(series);
+            PlotPanels.LogY(plot, [.. low, .. high]);
             if (x.Length > 0)
             {
                 var band = plot.Add.FillY(x, low, high);

@@ -18,11 +18,10 @@ internal static class HeatmapFigure
         int k = values.GetLength(0);
         using Plot plot = PlotPanels.Create(title, "component", "component");
 
-        // Heatmap rows run down the screen when the y axis is inverted: row i at y = i, cell edges at i ± ½.
+        // ScottPlot centres cell (i, j) on (x = j, y = i); with the y axis inverted below, row 0 is at the top.
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ViridisColormap();
         map.ManualRange = new ScottPlot.Range(0, 1);
-        map.Extent = new CoordinateRect(-0.5, k - 0.5, k - 0.5, -0.5);
         plot.Add.ColorBar(map);
         if (k <= MaxAnnotated)
         {
@@ -31,7 +30,7 @@ internal static class HeatmapFigure
             {
                 for (int j = 0; j < k; j++)
                 {
-                    string text = PlotPanels.Format(values[i, j], "F2") + (angles is null || i == j ? string.Empty : "\n" + PlotPanels.Format(angles[i, j], "F0") + "°");
+                    string text = PlotPanels.Format(values[i, j], "F2") + (angles is null || i == j ? string.Empty : "\n" + PlotPanels.Format(Math.Round(angles[i, j]) + 0.0, "F0") + "°");
                     var label = plot.Add.Text(text, j, i);
                     label.LabelFontSize = size;
                     label.LabelFontName = "DejaVu Sans";

@@ -33,13 +33,16 @@ internal static class PlotPanels
     }
 
     /// <summary>Makes the left axis logarithmic: the plotted values must be log10 of the data (see <see cref="Log10"/>);
-    /// ticks read as the data.</summary>
-    public static void LogY(Plot plot)
+    /// ticks read as the data. Ticks sit on whole decades when the data span two or more, in between otherwise (an MSE
+    /// that settles within one decade would get no tick at all).</summary>
+    public static void LogY(Plot plot, IEnumerable<double> log10Values)
     {
+        double[] finite = log10Values.Where(double.IsFinite).ToArray();
+        bool decades = finite.Length > 0 && finite.Max() - finite.Min() >= 2;
         var ticks = new NumericAutomatic
         {
             MinorTickGenerator = new LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
+            IntegerTicksOnly = decades,
             LabelFormatter = y => MontageRenderer.FormatNumber(Math.Pow(10, y)),
         };
         plot.Axes.Left.TickGenerator = ticks;

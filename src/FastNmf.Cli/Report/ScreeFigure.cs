@@ -13,14 +13,14 @@ internal static class ScreeFigure
     public static SKBitmap Render(PcaCurve pca, int components, double? nmfMse)
     {
         Plot eigen = PlotPanels.Create("scree", "component k", "eigenvalue λ_k of XXᵀ (log scale)");
-        PlotPanels.LogY(eigen);
         (double[] ex, double[] ey) = PlotPanels.Log10(pca.Eigenvalues);
+        PlotPanels.LogY(eigen, ey);
         var e = eigen.Add.Scatter(ex, ey, PlotPanels.Blue);
         e.LineWidth = 1.5f;
         e.MarkerSize = 6;
         Plot mse = PlotPanels.Create("best rank-k MSE", "rank k", "MSE (log scale)");
-        PlotPanels.LogY(mse);
         (double[] mx, double[] my) = PlotPanels.Log10(pca.Mse, firstX: 0);
+        PlotPanels.LogY(mse, my);
         var m = mse.Add.Scatter(mx, my, PlotPanels.Blue);
         m.LineWidth = 1.5f;
         m.MarkerSize = 6;
