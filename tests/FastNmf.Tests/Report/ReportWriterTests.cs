@@ -125,7 +125,7 @@ public sealed partial class ReportWriterTests
     private static ReportContext Context(string dir) => new(new AnalysisOptions(), null, "test", dir);
 
     /// <summary>W.npy, H.npy, summary.json and restart-history.npy of a short factorization of low-rank data.</summary>
-    private static void WriteFactorization(string dir)
+    internal static void WriteFactorization(string dir)
     {
         Dataset4D data = RandomData.LowRank(6, 5, 24, 24, rank: 3, noise: 0.5, seed: 4);
         using UnfoldedData x = UnfoldedData.Create(data);
