@@ -9,7 +9,8 @@ namespace FastNmf.Cli.Report;
 /// <summary>
 /// The analysis as files, next to W.npy: similarity.npy (cosine, Eq. 9), diffraction-similarity.npy (Eq. 10) and
 /// rotation.npy (degrees, Eq. 11), all k × k float64; linkage.npy ((k − 1) × 4 float64, SciPy's format, ready for
-/// <c>scipy.cluster.hierarchy.dendrogram</c>); clusters.json (settings, labels, members, angles, amorphous or not);
+/// <c>scipy.cluster.hierarchy.dendrogram</c>); clusters.json (settings, labels, members, angles, amorphous or not, and
+/// for comparison the labels the cosine similarity gives with the same linkage and cut);
 /// cluster-diffractions.npy (clusters, det_rows, det_cols) and, with maps, cluster-maps.npy (clusters, scan_rows,
 /// scan_cols) float32 — the rotation-corrected averages and summed maps, in clusters.json's order.
 /// </summary>
@@ -50,6 +51,23 @@ internal static class AnalysisFiles
         return written;
     }
 
+    /// <summary>Cluster labels when cutting the cosine similarity's tree at the same place (the comparison the issue asks for).</summary>
+    public static int[] CosineLabels(AnalysisResult a)
+    {
+        int k = a.Components;
+        var d = new double[k, k];
+        for (int i = 0; i < k; i++)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                d[i, j] = i == j ? 0 : Math.Max(0, 1 - a.Cosine[i, j]);
+            }
+        }
+
+        double[,] z = HierarchicalClustering.Linkage(d, a.Options.Linkage);
+        return a.Options.ClusterCount is int n ? HierarchicalClustering.CutByCount(z, n) : HierarchicalClustering.CutByDistance(z, a.Options.DistanceThreshold);
+    }
+
     private static void WriteClusters(string path, AnalysisResult a)
     {
         using var stream = new MemoryStream();
@@ -78,6 +96,7 @@ internal static class AnalysisFiles
             json.WriteNumber("amorphous_isotropy_threshold", o.AmorphousIsotropy);
             json.WriteString("rotation_convention", "degrees, counter-clockwise as displayed (row 0 at the top); angles_deg[i] rotates the representative onto member i");
             JsonArrays.Write(json, "labels", a.Labels.Select(l => (double)l));
+            JsonArrays.Write(json, "labels_by_cosine", CosineLabels(a).Select(l => (double)l));
             JsonArrays.Write(json, "isotropy", a.Isotropy);
             json.WriteStartArray("clusters");
             foreach (ComponentCluster c in a.Clusters)

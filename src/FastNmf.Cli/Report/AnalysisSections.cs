@@ -59,23 +59,6 @@ internal static class AnalysisSections
         page.EndSection();
     }
 
-    /// <summary>Cluster labels when cutting the cosine similarity's tree at the same place (the comparison the issue asks for).</summary>
-    public static int[] CosineLabels(AnalysisResult a)
-    {
-        int k = a.Components;
-        var d = new double[k, k];
-        for (int i = 0; i < k; i++)
-        {
-            for (int j = 0; j < k; j++)
-            {
-                d[i, j] = i == j ? 0 : Math.Max(0, 1 - a.Cosine[i, j]);
-            }
-        }
-
-        double[,] z = HierarchicalClustering.Linkage(d, a.Options.Linkage);
-        return a.Options.ClusterCount is int n ? HierarchicalClustering.CutByCount(z, n) : HierarchicalClustering.CutByDistance(z, a.Options.DistanceThreshold);
-    }
-
     internal static string Angle(double degrees) => (degrees >= 0 ? "+" : "−") + Math.Abs(degrees).ToString("F1", CultureInfo.InvariantCulture) + "°";
 
     internal static string Plural(int n, string what) => $"{n} {what}{(n == 1 ? string.Empty : "s")}";

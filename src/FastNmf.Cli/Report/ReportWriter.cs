@@ -54,7 +54,7 @@ internal static class ReportWriter
         RunSections.Pca(body, sink, source.Pca, f.Components, source.Summary?.History?.Mse.LastOrDefault());
         if (analysis is not null)
         {
-            AnalysisSections.Similarity(body, sink, analysis, AnalysisSections.CosineLabels(analysis));
+            AnalysisSections.Similarity(body, sink, analysis, AnalysisFiles.CosineLabels(analysis));
             AnalysisSections.Clustering(body, sink, analysis);
         }
         else
