@@ -27,6 +27,9 @@ public static class Program
             case ["k30"]:
                 Scaling.RunK30();
                 return;
+            case ["analysis", ..]:
+                Analysis.AnalysisTimer.Run(args[1..]);
+                return;
             case ["compare", ..]:
                 Environment.Exit(BenchmarkComparer.Run(args[1..], Console.Out));
                 return;

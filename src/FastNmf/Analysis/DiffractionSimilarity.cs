@@ -46,7 +46,7 @@ public static class DiffractionSimilarity
     /// <exception cref="ArgumentOutOfRangeException">a size or polar option is out of range.</exception>
     public static DiffractionSimilarityResult Compute(ReadOnlySpan<float> diffractions, int count, int detRows, int detCols,
         PolarConstraintOptions? polar = null, DetectorMask? mask = null, double isotropicAbove = DefaultIsotropyThreshold) =>
-        Compute(diffractions, count, detRows, detCols, polar, mask, isotropicAbove, new PhiCorrelationDirect());
+        Compute(diffractions, count, detRows, detCols, polar, mask, isotropicAbove, new PhiCorrelationFft());
 
     /// <summary>Similarity and rotation of one pair: <c>(Similarity[0, 1], Rotation[0, 1])</c> of <see cref="Compute(ReadOnlySpan{float}, int, int, int, PolarConstraintOptions?, DetectorMask?, double)"/>.</summary>
     /// <exception cref="ArgumentException">see <see cref="Compute(ReadOnlySpan{float}, int, int, int, PolarConstraintOptions?, DetectorMask?, double)"/>.</exception>

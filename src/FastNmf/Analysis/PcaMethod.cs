@@ -10,7 +10,7 @@ public enum PcaMethod
     /// (Householder tridiagonalisation in double, then bisection): exact, O(n_s²·n_l + n_s³).</summary>
     Gram,
 
-    /// <summary>Randomised subspace iteration on X itself for the leading eigenvalues only (two passes over X per
-    /// iteration, run until the rank-k residuals settle): the only choice when the smaller side is large.</summary>
+    /// <summary>Randomised block Krylov iteration on X itself for the leading eigenvalues only (two passes over X per
+    /// step, run until the rank-k residuals settle): the only choice when the smaller side is large.</summary>
     Randomized,
 }

@@ -12,15 +12,15 @@ public sealed record PcaOptions
     /// <summary>Seed of the random start of the randomised method (results agree across seeds to the tolerance).</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>Extra directions carried by the randomised method beyond the wanted count (more converge faster).</summary>
-    public int Oversampling { get; init; } = 16;
+    /// <summary>Rows per Krylov block of the randomised method (each step costs two passes over X with this many rows).</summary>
+    public int BlockSize { get; init; } = 16;
 
-    /// <summary>The randomised method stops when no rank-k residual ‖X‖² − Σ_{i≤k} λ_i (k ≤ count) changes by more than
-    /// this fraction of itself between two iterations.</summary>
+    /// <summary>The randomised method stops when no rank-k residual ‖X‖² − Σ_{i≤k} λ_i (k ≤ count) changed by more than
+    /// this fraction of itself in the last step. Values much below 1e-6 meet float rounding of the products.</summary>
     public double Tolerance { get; init; } = 1e-6;
 
-    /// <summary>Most iterations (two passes over X each) of the randomised method.</summary>
-    public int MaxIterations { get; init; } = 60;
+    /// <summary>Most Krylov steps of the randomised method (the space grows by <see cref="BlockSize"/> per step).</summary>
+    public int MaxIterations { get; init; } = 64;
 
     internal void Validate()
     {
@@ -30,7 +30,7 @@ public sealed record PcaOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, nameof(Threads));
-        ArgumentOutOfRangeException.ThrowIfNegative(Oversampling, nameof(Oversampling));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BlockSize, 1, nameof(BlockSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxIterations, 1, nameof(MaxIterations));
         if (!(Tolerance > 0 && Tolerance < 1))
         {

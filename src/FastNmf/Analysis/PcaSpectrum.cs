@@ -52,7 +52,7 @@ public sealed class PcaSpectrum
     /// <summary>The method that ran (never Auto).</summary>
     public PcaMethod Method { get; }
 
-    /// <summary>Subspace iterations of the randomised method (0 for Gram).</summary>
+    /// <summary>Krylov steps of the randomised method (0 for Gram).</summary>
     public int Iterations { get; }
 
     /// <summary>False if the randomised method stopped at its iteration limit before the tolerance was met (its MSEs

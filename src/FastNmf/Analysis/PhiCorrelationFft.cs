@@ -20,34 +20,39 @@ internal sealed class PhiCorrelationFft : IPhiCorrelation
     public void Prepare(PolarImages images)
     {
         _images = images;
-        int n = images.PhiSamples;
-        _half = (n / 2) + 1;
+        _half = (images.PhiSamples / 2) + 1;
         _spectra = new Complex[images.Count * images.Radii * _half];
-        var z = new Complex[n];
-        for (int c = 0; c < images.Count; c++)
+        Parallel.For(0, images.Count, () => new Complex[images.PhiSamples], (c, _, z) =>
         {
-            ReadOnlySpan<float> image = images.Anisotropic(c);
-            for (int r = 0; r < images.Radii; r += 2)
-            {
-                bool pair = r + 1 < images.Radii;
-                for (int p = 0; p < n; p++)
-                {
-                    z[p] = new Complex(image[(r * n) + p], pair ? image[((r + 1) * n) + p] : 0);
-                }
+            Transform(images, c, z);
+            return z;
+        }, _ => { });
+    }
 
-                Bluestein.Forward(z);
-                Span<Complex> first = Spectrum(c, r);
-                Span<Complex> second = pair ? Spectrum(c, r + 1) : default;
-                for (int m = 0; m < _half; m++)
+    // Two real rows per complex transform: z = a + i·b, then A(m) = (Z(m) + conj Z(−m))/2, B(m) = (Z(m) − conj Z(−m))/(2i).
+    private void Transform(PolarImages images, int c, Complex[] z)
+    {
+        int n = images.PhiSamples;
+        ReadOnlySpan<float> image = images.Anisotropic(c);
+        for (int r = 0; r < images.Radii; r += 2)
+        {
+            bool pair = r + 1 < images.Radii;
+            for (int p = 0; p < n; p++)
+            {
+                z[p] = new Complex(image[(r * n) + p], pair ? image[((r + 1) * n) + p] : 0);
+            }
+
+            Bluestein.Forward(z);
+            Span<Complex> first = Spectrum(c, r);
+            Span<Complex> second = pair ? Spectrum(c, r + 1) : default;
+            for (int m = 0; m < _half; m++)
+            {
+                Complex zm = z[m];
+                Complex zc = Complex.Conjugate(z[(n - m) % n]);
+                first[m] = (zm + zc) * 0.5;
+                if (pair)
                 {
-                    // Real rows a, b packed as z = a + i·b: A(m) = (Z(m) + conj Z(−m))/2, B(m) = (Z(m) − conj Z(−m))/(2i).
-                    Complex zm = z[m];
-                    Complex zc = Complex.Conjugate(z[(n - m) % n]);
-                    first[m] = (zm + zc) * 0.5;
-                    if (pair)
-                    {
-                        second[m] = (zm - zc) * new Complex(0, -0.5);
-                    }
+                    second[m] = (zm - zc) * new Complex(0, -0.5);
                 }
             }
         }

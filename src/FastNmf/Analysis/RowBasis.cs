@@ -3,21 +3,21 @@ using FastNmf.Memory;
 
 namespace FastNmf.Analysis;
 
-/// <summary>Orthonormalises the rows of a float matrix in double: modified Gram–Schmidt applied twice ("twice is
-/// enough" for orthogonality to working precision); a row that vanishes against the earlier ones (rank deficiency) is
-/// set to zero.</summary>
+/// <summary>Grows an orthonormal basis (rows in double) by the rows of a float block: each row is orthogonalised against
+/// the basis by modified Gram–Schmidt applied twice ("twice is enough" for orthogonality to working precision) and kept
+/// only if a clear part of it is new — rows that vanish (rank deficiency) are dropped.</summary>
 internal static class RowBasis
 {
-    public static void Orthonormalize(MatrixView rows)
+    /// <summary>Adds up to <paramref name="most"/> rows of <paramref name="block"/> to <paramref name="basis"/>;
+    /// returns how many were added.</summary>
+    public static int Extend(List<double[]> basis, MatrixView block, int most)
     {
-        int l = rows.Rows;
-        int n = rows.Cols;
-        var q = new double[l][];
-        for (int i = 0; i < l; i++)
+        int added = 0;
+        for (int i = 0; i < block.Rows && added < most; i++)
         {
-            var v = new double[n];
-            Span<float> source = rows.Row(i);
-            for (int p = 0; p < n; p++)
+            var v = new double[block.Cols];
+            Span<float> source = block.Row(i);
+            for (int p = 0; p < v.Length; p++)
             {
                 v[p] = source[p];
             }
@@ -25,22 +25,23 @@ internal static class RowBasis
             double original = Math.Sqrt(TensorPrimitives.Dot<double>(v, v));
             for (int pass = 0; pass < 2; pass++)
             {
-                for (int j = 0; j < i; j++)
+                foreach (double[] q in basis)
                 {
-                    double projection = TensorPrimitives.Dot<double>(q[j], v);
-                    TensorPrimitives.MultiplyAdd(q[j], -projection, v, v);
+                    TensorPrimitives.MultiplyAdd(q, -TensorPrimitives.Dot<double>(q, v), v, v);
                 }
             }
 
             double norm = Math.Sqrt(TensorPrimitives.Dot<double>(v, v));
-            double scale = norm > 1e-10 * original && norm > 0 ? 1 / norm : 0;
-            TensorPrimitives.Multiply(v, scale, v);
-            q[i] = v;
-            Span<float> target = rows.Row(i);
-            for (int p = 0; p < n; p++)
+            if (!(norm > 1e-6 * original))
             {
-                target[p] = (float)v[p];
+                continue;
             }
+
+            TensorPrimitives.Multiply(v, 1 / norm, v);
+            basis.Add(v);
+            added++;
         }
+
+        return added;
     }
 }
