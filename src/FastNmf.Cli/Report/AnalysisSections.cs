@@ -18,7 +18,7 @@ internal static class AnalysisSections
             FigureSink.PathOf("similarity-diffraction.png"));
         int byDiffraction = a.Clusters.Count;
         int byCosine = cosineLabels.Distinct().Count();
-        page.Paragraph($"Cut at the same distance, the diffraction similarity gives {Plural(byDiffraction, "cluster")} and the cosine similarity {Plural(byCosine, "cluster")} ({Groups(cosineLabels)}): rotated copies of one lattice are one cluster only under the diffraction similarity.");
+        page.Paragraph($"Cut at the same distance, the diffraction similarity gives {Plural(byDiffraction, "cluster")} and the cosine similarity {Plural(byCosine, "cluster")} ({Groups(cosineLabels)}). The cosine similarity also counts the amorphous rings every component carries and knows no rotation, so rotated copies of one lattice score low against each other; the diffraction similarity compares the Bragg spots up to a rotation (labels of both in clusters.json).");
         page.EndSection();
     }
 
