@@ -67,7 +67,7 @@ internal static class DemoCommand
             }
 
             dir.Commit();
-            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, summary.json, restart-history.npy, diffractions.png, maps.png, truth/{(withReport ? ", pca.json, the analysis files, figures/, report.html" : string.Empty)}");
+            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, results.h5, summary.json, restart-history.npy, diffractions.png, maps.png, truth/{(withReport ? ", pca.json, the analysis files, figures/, report.html" : string.Empty)}");
             return 0;
         }));
         return command;

@@ -10,19 +10,21 @@ internal static class FactorizeCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "4-D .npy file (scan_rows, scan_cols, det_rows, det_cols); C or Fortran order; uint8/uint16/uint32/int32/float32/float64 and more." };
+        var input = new Argument<string>("input") { Description = "4D-STEM data: .npy/.npz (4-D, or 3-D with --scan-shape), and the other formats --format lists; FILE:MEMBER picks a member of a container." };
         var output = new Option<string>("--out") { Description = "Output directory (must not exist or be empty).", Required = true };
         var clip = new Option<bool>("--clip-negative") { Description = "Set negative values to 0 (and report how many) instead of rejecting the file." };
         Option<bool> report = ReportOption();
         var truth = new Option<string?>("--truth") { Description = "Truth directory of a simulated input (fastnmf simulate --truth DIR): the report compares with it." };
         var solver = new SolverOptionSet();
         var analysis = new AnalysisOptionSet();
+        var reading = new InputOptionSet();
         var command = new Command("factorize", "Factorize a 4D-STEM data set X ≈ WH. With only INPUT, -k and --out: the paper's protocol (both constraints, 3×3 Gaussian map kernel, 500 iterations, 10 restarts, no mask).")
         {
             input, output, clip, report, truth,
         };
         solver.AddTo(command);
         analysis.AddTo(command);
+        reading.AddTo(command);
         command.SetAction(p => CliErrors.Run(() =>
         {
             NmfOptions options = solver.Build(p);
@@ -34,7 +36,7 @@ internal static class FactorizeCommand
             }
 
             using OutputDirectory dir = OutputDirectory.Begin(outDir);
-            using FrameSource source = InputLoader.Open(p.GetValue(input)!);
+            using FrameSource source = InputLoader.Open(p.GetValue(input)!, reading.Build(p));
             (DetectorMask? mask, MaskInfo maskInfo) = solver.BuildMask(p, source.DetRows, source.DetCols);
             (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip));
             using UnfoldedData unfolded = x;
@@ -47,7 +49,7 @@ internal static class FactorizeCommand
             }
 
             dir.Commit();
-            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, summary.json, restart-history.npy, diffractions.png, maps.png{(withReport ? ", pca.json, the analysis files, figures/, report.html" : string.Empty)}");
+            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, results.h5, summary.json, restart-history.npy, diffractions.png, maps.png{(withReport ? ", pca.json, the analysis files, figures/, report.html" : string.Empty)}");
             return 0;
         }));
         return command;

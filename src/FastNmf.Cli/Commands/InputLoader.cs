@@ -1,15 +1,22 @@
 using FastNmf.Data;
+using FastNmf.Hdf5.Results;
 using FastNmf.IO;
 
 namespace FastNmf.Cli.Commands;
 
 /// <summary>Where the data came from, for summary.json.</summary>
-internal sealed record InputInfo(string Path, long[] Shape, string Dtype, bool FortranOrder, long Clipped);
+internal sealed record InputInfo(string Path, long[] Shape, string Dtype, bool FortranOrder, long Clipped, ResultsProvenance? Provenance = null);
 
 /// <summary>Opens a 4-D input file as a frame source and unfolds it into X (converted to float32 once, values checked).</summary>
 internal static class InputLoader
 {
-    public static FrameSource Open(string path) => NpyFrameSource.Open(path);
+    /// <summary>Opens <paramref name="path"/> in whatever format it is (or <see cref="FrameSourceOptions.Format"/> says), reporting what was found.</summary>
+    public static FrameSource Open(string path, FrameSourceOptions options)
+    {
+        FrameSource source = FrameFormats.Open(path, options);
+        Console.WriteLine($"input: {source.Path} ({source.Format}, {source.SourceDtype}): {source.ScanRows}×{source.ScanCols} scan, {source.DetRows}×{source.DetCols} detector");
+        return source;
+    }
 
     /// <summary>Reads <paramref name="source"/> into X, reporting clipped values on the console.</summary>
     public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative)
@@ -21,6 +28,6 @@ internal static class InputLoader
         }
 
         bool fortran = source.Metadata.TryGetValue("fortran_order", out string? f) && f == "true";
-        return (x, new InputInfo(System.IO.Path.GetFullPath(source.Path), source.Shape, source.SourceDtype, fortran, x.ClippedValues));
+        return (x, new InputInfo(System.IO.Path.GetFullPath(source.Path), source.Shape, source.SourceDtype, fortran, x.ClippedValues, ResultsProvenance.From(source)));
     }
 }

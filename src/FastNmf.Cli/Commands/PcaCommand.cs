@@ -18,7 +18,7 @@ internal static class PcaCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "4-D .npy file (scan_rows, scan_cols, det_rows, det_cols), as for factorize." };
+        var input = new Argument<string>("input") { Description = "4D-STEM data, as for factorize (.npy, .npz, .h5 and the other formats --format lists)." };
         var max = new Option<int>("--max-components", "-K") { Description = "Components K of the spectrum (default 20).", DefaultValueFactory = _ => 20 };
         var fraction = new Option<double>("--fraction") { Description = "Suggested k: the smallest k whose MSE is within this fraction of the rank-K MSE.", DefaultValueFactory = _ => PcaCurve.DefaultFraction };
         var method = new Option<string>("--pca-method") { Description = "auto (Gram matrix when the smaller side is ≤ 1500, else randomised) | gram | randomized.", DefaultValueFactory = _ => "auto" };
@@ -26,11 +26,13 @@ internal static class PcaCommand
         var plot = new Option<string?>("--plot") { Description = "Write only the scree plot to this PNG file (must not exist)." };
         var clip = new Option<bool>("--clip-negative") { Description = "Set negative values to 0 instead of rejecting the file." };
         var solver = new SolverOptionSet();
+        var reading = new InputOptionSet();
         method.AcceptOnlyFromAmong("auto", "gram", "randomized");
         var command = new Command("pca", "PCA spectrum of a 4D-STEM data set: the MSE of the best rank-k approximation for k = 0..K (the lower bound of any k-component factorization), the scree plot and a suggested k.")
         {
             input, max, fraction, method, output, plot, clip, solver.MaskRadius, solver.MaskCentre, solver.Threads, solver.Seed,
         };
+        reading.AddTo(command);
         command.SetAction(p => CliErrors.Run(() =>
         {
             string? outDir = p.GetValue(output);
@@ -52,7 +54,7 @@ internal static class PcaCommand
             }
 
             using OutputDirectory? dir = outDir is null ? null : OutputDirectory.Begin(outDir);
-            using FrameSource source = InputLoader.Open(p.GetValue(input)!);
+            using FrameSource source = InputLoader.Open(p.GetValue(input)!, reading.Build(p));
             (DetectorMask? mask, _) = solver.BuildMask(p, source.DetRows, source.DetCols);
             (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip));
             using UnfoldedData unfolded = x;

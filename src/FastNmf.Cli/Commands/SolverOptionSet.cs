@@ -167,7 +167,7 @@ internal sealed class SolverOptionSet
         try
         {
             var mask = DetectorMask.DirectBeam(detRows, detCols, cr, cc, radius.Value);
-            return (mask, new Output.MaskInfo("direct-beam disc", mask.MaskedCount, radius, cr, cc));
+            return (mask, new Output.MaskInfo("direct-beam disc", mask.MaskedCount, radius, cr, cc, mask));
         }
         catch (ArgumentException e)
         {

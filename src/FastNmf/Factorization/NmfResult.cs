@@ -78,6 +78,9 @@ public sealed class NmfResult
     /// <summary>Restarts that advanced together (one pass over X served all of them).</summary>
     public int Batch { get; internal init; } = 1;
 
+    /// <summary>Wall time per phase of the run (setup, the two products, solves, constraints, monitoring).</summary>
+    public PhaseTimes Phases { get; internal init; } = new();
+
     /// <summary>Threads used.</summary>
     public int Threads { get; }
 

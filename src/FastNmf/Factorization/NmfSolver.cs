@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using FastNmf.Constraints;
 using FastNmf.Data;
@@ -36,9 +37,11 @@ internal sealed unsafe class NmfSolver
     private readonly int[] _reseeds;
     private readonly double[] _mse;
     private readonly int[] _done;
+    private readonly PhaseTimes _times;
 
-    public NmfSolver(UnfoldedData x, NmfOptions options, KernelSet kernels, IXOperand xop, SolverWorkspace workspace, WorkerTeam team)
+    public NmfSolver(UnfoldedData x, NmfOptions options, KernelSet kernels, IXOperand xop, SolverWorkspace workspace, WorkerTeam team, PhaseTimes times)
     {
+        _times = times;
         _x = x;
         _options = options;
         _ws = workspace;
@@ -97,6 +100,7 @@ internal sealed unsafe class NmfSolver
             cancel.ThrowIfCancellationRequested();
             UpdateW(count, rows);
             UpdateH(count, rows);
+            long t = Stopwatch.GetTimestamp();
             int stillActive = 0;
             for (int r = 0; r < count; r++)
             {
@@ -109,6 +113,7 @@ internal sealed unsafe class NmfSolver
                 stillActive += _active[r] ? 1 : 0;
             }
 
+            _times.Add(PhaseTimes.Phase.Monitor, t);
             if (stillActive == 0)
             {
                 break;
@@ -168,7 +173,9 @@ internal sealed unsafe class NmfSolver
     private void UpdateW(int count, int rows)
     {
         // A = H·X, i.e. (X Hᵀ)ᵀ, for every restart in one pass over X.
+        long t = Stopwatch.GetTimestamp();
         _xop.MultiplyHX(_ws.HView.RowSlice(0, rows), _ws.AView.RowSlice(0, rows));
+        t = _times.Add(PhaseTimes.Phase.ProductHX, t);
         for (int r = 0; r < count; r++)
         {
             MatrixView w = _ws.Of(_ws.WView, r);
@@ -200,6 +207,7 @@ internal sealed unsafe class NmfSolver
             }
         }
 
+        t = _times.Add(PhaseTimes.Phase.SolveW, t);
         if (_options.Method != NmfMethod.Mu)
         {
             // Step 4 for all components of all active restarts at once.
@@ -207,6 +215,8 @@ internal sealed unsafe class NmfSolver
             _constrainW.Select(_active.AsSpan(0, count), _k);
             _team.Run(_constrainW, _constrainW.Count);
         }
+
+        t = _times.Add(PhaseTimes.Phase.ConstrainW, t);
 
         for (int r = 0; r < count; r++)
         {
@@ -217,12 +227,15 @@ internal sealed unsafe class NmfSolver
         }
 
         _ws.SwapW();
+        _times.Add(PhaseTimes.Phase.SolveW, t);
     }
 
     private void UpdateH(int count, int rows)
     {
         // B = W·Xᵀ, i.e. WᵀX, for every restart in the second pass over X.
+        long t = Stopwatch.GetTimestamp();
         _xop.MultiplyWX(_ws.WView.RowSlice(0, rows), _ws.BView.RowSlice(0, rows));
+        t = _times.Add(PhaseTimes.Phase.ProductWX, t);
         for (int r = 0; r < count; r++)
         {
             MatrixView h = _ws.Of(_ws.HView, r);
@@ -252,11 +265,14 @@ internal sealed unsafe class NmfSolver
             {
                 // Eq. 6 / Eq. 8: H = (WᵀW)⁻¹ (WᵀX).
                 Solve(r, _ws.GramW[r], b, next);
+                t = _times.Add(PhaseTimes.Phase.SolveH, t);
                 ConstrainH(r, next);
+                t = _times.Add(PhaseTimes.Phase.ConstrainH, t);
             }
         }
 
         _ws.SwapH();
+        _times.Add(PhaseTimes.Phase.SolveH, t);
     }
 
     // Step 7 for one restart: its Gram matrix of H, MSE, the L1 changes, the record and the early-stop test.

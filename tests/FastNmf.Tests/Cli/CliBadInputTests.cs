@@ -63,15 +63,49 @@ public sealed class CliBadInputTests : CliHarness
     }
 
     [Test]
-    public void Factorize_ThreeDimensionalArray_FailsCleanly()
+    public void Factorize_TwoDimensionalArray_FailsCleanly()
+    {
+        string input = PathOf("image.npy");
+        NpyWriter.Write(input, new float[ScanRows * ScanCols * DetRows], [ScanRows * ScanCols, DetRows]);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+
+        AssertFailedCleanly(result, "D", "dimension");
+        Assert.That(result.Error, Does.Contain("expected 4"));
+    }
+
+    [Test]
+    public void Factorize_ThreeDimensionalArrayWithoutScanShape_FailsCleanlyAskingForIt()
     {
         string input = PathOf("cube.npy");
         NpyWriter.Write(input, new float[ScanRows * ScanCols * DetRows], [ScanRows * ScanCols, DetRows, 1]);
 
         Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
 
-        AssertFailedCleanly(result, "D", "dimension");
-        Assert.That(result.Error, Does.Contain("expected 4"));
+        AssertFailedCleanly(result, "D", "--scan-shape");
+    }
+
+    [Test]
+    public void Factorize_ScanShapeNotMatchingTheFrames_FailsCleanlyNamingBothCounts()
+    {
+        string input = PathOf("sim.npy");
+        NpyWriter.Write(input, new float[ScanRows * ScanCols * DetRows * DetCols], [ScanRows, ScanCols, DetRows, DetCols]);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--scan-shape", "7x7");
+
+        AssertFailedCleanly(result, "D", "needs 49 frames");
+        Assert.That(result.Error, Does.Contain($"holds {ScanRows * ScanCols} frames"));
+    }
+
+    [Test]
+    public void Factorize_MalformedScanShape_FailsCleanly()
+    {
+        string input = PathOf("sim.npy");
+        NpyWriter.Write(input, new float[ScanRows * ScanCols * DetRows * DetCols], [ScanRows, ScanCols, DetRows, DetCols]);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--scan-shape", "30");
+
+        AssertFailedCleanly(result, "D", "ROWSxCOLS");
     }
 
     [TestCase(float.NaN)]

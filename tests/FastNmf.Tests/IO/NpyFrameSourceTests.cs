@@ -51,10 +51,10 @@ public sealed class NpyFrameSourceTests
     }
 
     [Test]
-    public void Open_ThreeDimensions_ThrowsNamingTheFile()
+    public void Open_TwoDimensions_ThrowsNamingTheFile()
     {
         using var dir = new TempDirectory();
-        string path = dir.Write("three.npy", NpyBytes.Npy(NpyBytes.Dict("<f4", "(2, 2, 2)"), NpyBytes.Encode("<f4", Values(8, 1))));
+        string path = dir.Write("two.npy", NpyBytes.Npy(NpyBytes.Dict("<f4", "(2, 4)"), NpyBytes.Encode("<f4", Values(8, 1))));
         Assert.That(() => NpyFrameSource.Open(path), Throws.TypeOf<DataFormatException>().With.Message.StartsWith(path).And.Message.Contains("expected 4"));
     }
 
