@@ -15,7 +15,9 @@ public sealed record AnalysisOptions
     /// when given an <see cref="NmfResult"/>, otherwise the defaults (detector centre, 360 samples).</summary>
     public PolarConstraintOptions? Polar { get; init; }
 
-    /// <summary>Detector pixels to leave out of the polar transform (e.g. the mask the factorization used), or null.</summary>
+    /// <summary>Detector pixels to leave out of the polar transform, or null. Pass the mask the factorization used: W
+    /// holds 0 there, which would otherwise count as measured intensity 0 (a beam stop would then look like the same dark
+    /// wedge in every component and pull every rotation towards 0).</summary>
     public DetectorMask? Mask { get; init; }
 
     /// <summary>The similarity the clustering uses (distance = 1 − similarity). Default: the diffraction similarity.</summary>
