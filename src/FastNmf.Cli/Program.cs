@@ -15,6 +15,8 @@ internal static class Program
         root.Subcommands.Add(FactorizeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(BackendsCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(PcaCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))

@@ -6,7 +6,7 @@ using FastNmf.IO;
 
 namespace FastNmf.Cli.Output;
 
-/// <summary>Writes a factorization's files (always these names): W.npy, H.npy, results.h5, summary.json, diffractions.png, maps.png.</summary>
+/// <summary>Writes a factorization's files (always these names): W.npy, H.npy, results.h5, summary.json, restart-history.npy, diffractions.png, maps.png.</summary>
 internal static class ResultWriter
 {
     public static void Write(OutputDirectory dir, NmfResult result, InputInfo? input, MaskInfo mask, IReadOnlyList<ComponentMatch>? truth)
@@ -16,6 +16,7 @@ internal static class ResultWriter
         NpyWriter.Write(dir.File("H.npy"), result.H, [k, result.ScanRows, result.ScanCols]);
         ResultsFile.Write(dir.File("results.h5"), result, mask.Mask, input?.Provenance);
         SummaryWriter.Write(dir.File("summary.json"), result, input, mask, truth);
+        RestartHistoryFile.Write(dir.File(RestartHistoryFile.Name), result.RestartHistories);
         string method = result.Options.Method switch
         {
             NmfMethod.Constrained => "constrained NMF",

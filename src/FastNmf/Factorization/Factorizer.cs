@@ -88,6 +88,7 @@ public static class Factorizer
         var solver = new NmfSolver(x, options, kernels, xop, workspace, team, times);
         times.Add(PhaseTimes.Phase.Setup, setup);
         var summaries = new List<RestartSummary>(options.Restarts);
+        var allHistories = new List<IterationHistory>(options.Restarts);
         IterationHistory? bestHistory = null;
         int best = -1;
         var seeds = new ulong[batch];
@@ -106,6 +107,7 @@ public static class Factorizer
             {
                 histories[r].Truncate(done[r].Iterations);
                 summaries.Add(done[r]);
+                allHistories.Add(histories[r]);
                 if (best < 0 || done[r].FinalMse < summaries[best].FinalMse)
                 {
                     best = first + r;
@@ -121,6 +123,7 @@ public static class Factorizer
         {
             Storage = storage,
             Batch = batch,
+            RestartHistories = allHistories,
             Phases = times,
         };
     }
