@@ -93,6 +93,8 @@ internal static unsafe class PhaseTimer
         float[] lo = Enumerable.Repeat(0.5f, fill.Map.Radii + 1).ToArray();
         Time("  polar gather only", () => kernels.Polar.Gather(image, fill.Map, polar));
         Time("  raise only", () => kernels.Polar.Raise(image, fill.Map, lo, lo, 5e-7f));
+        var baselines = new double[fill.Map.Radii];
+        Time("  ring baselines only", () => kernels.Polar.RingBaselines(polar, fill.Map, 2.0, baselines));
         Time("dark-spot fill, one diffraction", () =>
         {
             image.AsSpan().Fill(1f);

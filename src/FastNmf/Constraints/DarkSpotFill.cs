@@ -58,7 +58,7 @@ internal sealed class DarkSpotFill
     public int Apply(Span<float> image)
     {
         _gather.Gather(image, _map, _polar);
-        ComputeBaseline();
+        _gather.RingBaselines(_polar, _map, _factor, _baseline);
 
         // The way back: each pixel against the baseline interpolated between its two radii. A radius without usable
         // samples borrows its neighbour's value (both missing: the sentinel, which raises nothing).
@@ -74,47 +74,5 @@ internal sealed class DarkSpotFill
         _lo[radii] = Sentinel;
         _hi[radii] = Sentinel;
         return _gather.Raise(image, _map, _lo, _hi, FloatSlack);
-    }
-
-    private void ComputeBaseline()
-    {
-        int nPhi = _map.PhiSamples;
-        bool[] valid = _map.Valid;
-        for (int r = 0; r < _map.Radii; r++)
-        {
-            ReadOnlySpan<float> ring = _polar.AsSpan(r * nPhi, nPhi);
-            ReadOnlySpan<bool> ok = valid.AsSpan(r * nPhi, nPhi);
-            double sum = 0;
-            int count = 0;
-            for (int p = 0; p < nPhi; p++)
-            {
-                if (ok[p])
-                {
-                    sum += ring[p];
-                    count++;
-                }
-            }
-
-            if (count == 0)
-            {
-                _baseline[r] = double.NaN;
-                continue;
-            }
-
-            double mean = sum / count;
-            double threshold = _factor * mean;
-            double kept = 0;
-            int keptCount = 0;
-            for (int p = 0; p < nPhi; p++)
-            {
-                if (ok[p] && !(mean > 0 && ring[p] > threshold))
-                {
-                    kept += ring[p];
-                    keptCount++;
-                }
-            }
-
-            _baseline[r] = keptCount > 0 ? kept / keptCount : mean;
-        }
     }
 }

@@ -55,6 +55,82 @@ internal sealed unsafe class PolarGatherAvx2 : IPolarGather
         }
     }
 
+    // Four samples per step, widened to double: p runs from 0 in steps of 4 within each ring, so lane j holds the scalar
+    // twin's partial sum j (samples p ≡ j mod 4), and the ring's last nPhi mod 4 samples join their lanes in Tail.
+    public void RingBaselines(ReadOnlySpan<float> polar, PolarSamplingMap map, double factor, Span<double> baseline)
+    {
+        int nPhi = map.PhiSamples;
+        PolarGatherScalar.CheckBaselines(polar, map, baseline);
+        fixed (float* pol = polar)
+        fixed (bool* valid = map.Valid)
+        {
+            for (int r = 0; r < map.Radii; r++)
+            {
+                int count = map.ValidCount[r];
+                if (count == 0)
+                {
+                    baseline[r] = double.NaN;
+                    continue;
+                }
+
+                float* ring = pol + ((long)r * nPhi);
+                bool* ok = valid + ((long)r * nPhi);
+                bool allValid = count == nPhi; // most rings: no mask and inside the detector, so no per-sample test
+                Vector256<double> sum = Vector256<double>.Zero;
+                int p = 0;
+                for (; p + 4 <= nPhi; p += 4)
+                {
+                    Vector256<double> v = Avx.ConvertToVector256Double(Sse.LoadVector128(ring + p));
+                    sum = Avx.Add(sum, allValid ? v : Vector256.ConditionalSelect(ValidMask(ok + p), v, Vector256<double>.Zero));
+                }
+
+                double mean = Tail(sum, ring, ok, p, nPhi, double.PositiveInfinity, cut: false, out _) / count;
+                double threshold = factor * mean;
+                bool cut = mean > 0;
+                Vector256<double> limit = Vector256.Create(cut ? threshold : double.PositiveInfinity);
+                sum = Vector256<double>.Zero;
+                Vector256<double> kept = Vector256<double>.Zero;
+                p = 0;
+                for (; p + 4 <= nPhi; p += 4)
+                {
+                    Vector256<double> v = Avx.ConvertToVector256Double(Sse.LoadVector128(ring + p));
+                    Vector256<double> below = Vector256.LessThanOrEqual(v, limit);
+                    Vector256<double> keep = allValid ? below : Vector256.BitwiseAnd(ValidMask(ok + p), below);
+                    sum = Avx.Add(sum, Vector256.ConditionalSelect(keep, v, Vector256<double>.Zero));
+                    kept = Avx.Add(kept, Vector256.ConditionalSelect(keep, Vector256.Create(1.0), Vector256<double>.Zero));
+                }
+
+                double keptSum = Tail(sum, ring, ok, p, nPhi, cut ? threshold : double.PositiveInfinity, cut, out int tailKept);
+                int keptCount = (int)Vector256.Sum(kept) + tailKept;
+                baseline[r] = keptCount > 0 ? keptSum / keptCount : mean;
+            }
+        }
+    }
+
+    // All ones in the double lanes whose sample is valid.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ValidMask(bool* ok)
+    {
+        Vector128<int> flags = Sse41.ConvertToVector128Int32((byte*)ok);
+        return Vector256.GreaterThan(Avx.ConvertToVector256Double(flags), Vector256<double>.Zero);
+    }
+
+    // Adds the last (nPhi mod 4) samples to their lanes as the scalar twin does, then combines (s0 + s1) + (s2 + s3).
+    private static double Tail(Vector256<double> sum, float* ring, bool* ok, int p, int nPhi, double limit, bool cut, out int kept)
+    {
+        Span<double> lanes = stackalloc double[4];
+        sum.CopyTo(lanes);
+        kept = 0;
+        for (; p < nPhi; p++)
+        {
+            bool keep = ok[p] && !(cut && ring[p] > limit);
+            lanes[p & 3] += keep ? ring[p] : 0.0;
+            kept += keep ? 1 : 0;
+        }
+
+        return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    }
+
     public int Raise(Span<float> image, PolarSamplingMap map, ReadOnlySpan<float> lo, ReadOnlySpan<float> hi, float slack)
     {
         PolarGatherScalar.CheckRaise(image, map, lo, hi);

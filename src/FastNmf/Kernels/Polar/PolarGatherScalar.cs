@@ -23,6 +23,45 @@ internal sealed class PolarGatherScalar : IPolarGather
         }
     }
 
+    public void RingBaselines(ReadOnlySpan<float> polar, PolarSamplingMap map, double factor, Span<double> baseline)
+    {
+        int nPhi = map.PhiSamples;
+        CheckBaselines(polar, map, baseline);
+        bool[] valid = map.Valid;
+        Span<double> sums = stackalloc double[4];
+        for (int r = 0; r < map.Radii; r++)
+        {
+            int count = map.ValidCount[r];
+            if (count == 0)
+            {
+                baseline[r] = double.NaN;
+                continue;
+            }
+
+            ReadOnlySpan<float> ring = polar.Slice(r * nPhi, nPhi);
+            ReadOnlySpan<bool> ok = valid.AsSpan(r * nPhi, nPhi);
+            sums.Clear();
+            for (int p = 0; p < nPhi; p++)
+            {
+                sums[p & 3] += ok[p] ? ring[p] : 0.0;
+            }
+
+            double mean = ((sums[0] + sums[1]) + (sums[2] + sums[3])) / count;
+            double threshold = factor * mean;
+            bool cut = mean > 0;
+            sums.Clear();
+            int kept = 0;
+            for (int p = 0; p < nPhi; p++)
+            {
+                bool keep = ok[p] && !(cut && ring[p] > threshold);
+                sums[p & 3] += keep ? ring[p] : 0.0;
+                kept += keep ? 1 : 0;
+            }
+
+            baseline[r] = kept > 0 ? ((sums[0] + sums[1]) + (sums[2] + sums[3])) / kept : mean;
+        }
+    }
+
     public int Raise(Span<float> image, PolarSamplingMap map, ReadOnlySpan<float> lo, ReadOnlySpan<float> hi, float slack)
     {
         CheckRaise(image, map, lo, hi);
@@ -48,6 +87,14 @@ internal sealed class PolarGatherScalar : IPolarGather
         if (image.Length < map.DetRows * map.DetCols || polarLength < n)
         {
             throw new ArgumentException("polar gather: image or output too small.");
+        }
+    }
+
+    internal static void CheckBaselines(ReadOnlySpan<float> polar, PolarSamplingMap map, Span<double> baseline)
+    {
+        if (polar.Length < map.Radii * map.PhiSamples || baseline.Length < map.Radii)
+        {
+            throw new ArgumentException("ring baselines: polar image or baseline output too small.");
         }
     }
 

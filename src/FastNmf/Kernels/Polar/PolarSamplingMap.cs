@@ -39,6 +39,12 @@ internal sealed class PolarSamplingMap
             }
         }
 
+        ValidCount = new int[radii];
+        for (int r = 0; r < radii; r++)
+        {
+            ValidCount[r] = Valid.AsSpan(r * phiSamples, phiSamples).Count(true);
+        }
+
         PixelFloor = new int[detRows * detCols];
         PixelFraction = new float[detRows * detCols];
         for (int row = 0; row < detRows; row++)
@@ -75,6 +81,9 @@ internal sealed class PolarSamplingMap
 
     /// <summary>Whether the sample lies inside the detector and away from masked pixels.</summary>
     public bool[] Valid { get; }
+
+    /// <summary>Number of valid samples on each radius.</summary>
+    public int[] ValidCount { get; }
 
     /// <summary>Per detector pixel: the integer radius below it, or <see cref="Radii"/> (the sentinel) when inactive.</summary>
     public int[] PixelFloor { get; }
