@@ -105,21 +105,22 @@ internal static class MemoryCheck
         if (read == XReadMode.Float32)
         {
             XReadMode counts = ReadMode(options with { Storage = XStorage.DenseUInt16 }, source, anyMask);
-            Try("--storage uint16" + (counts == XReadMode.CountsMapped ? " (X memory-mapped from the file)" : " (X read as uint16 counts)"), nUv, nXy, options with { Storage = XStorage.DenseUInt16 }, counts);
+            Try("--storage uint16", counts == XReadMode.CountsMapped ? ": X memory-mapped from the file" : ": X read as uint16 counts", nUv, nXy, options with { Storage = XStorage.DenseUInt16 }, counts);
         }
 
-        Try("--bin-detector 2", (source.DetRows / 2L) * (source.DetCols / 2), nXy, options, read == XReadMode.CountsMapped ? XReadMode.Counts : read);
-        Try("--bin-scan 2", nUv, (source.ScanRows / 2L) * (source.ScanCols / 2), options, read == XReadMode.CountsMapped ? XReadMode.Counts : read);
-        Try("--bin-scan 2 --bin-detector 2", (source.DetRows / 2L) * (source.DetCols / 2), (source.ScanRows / 2L) * (source.ScanCols / 2), options, read == XReadMode.CountsMapped ? XReadMode.Counts : read);
+        XReadMode binned = read == XReadMode.CountsMapped ? XReadMode.Counts : read;
+        Try("--bin-detector 2", string.Empty, (source.DetRows / 2L) * (source.DetCols / 2), nXy, options, binned);
+        Try("--bin-scan 2", string.Empty, nUv, (source.ScanRows / 2L) * (source.ScanCols / 2), options, binned);
+        Try("--bin-scan 2 --bin-detector 2", string.Empty, (source.DetRows / 2L) * (source.DetCols / 2), (source.ScanRows / 2L) * (source.ScanCols / 2), options, binned);
         string crop = "or crop a region of interest with --crop-scan / --crop-detector.";
         return fits.Count == 0 ? $"Nothing simple fits: bin by more (--bin-scan N, --bin-detector N), {crop}" : $"It would fit with: {string.Join("; ", fits)}; {crop}";
 
-        void Try(string what, long uv, long xy, NmfOptions o, XReadMode mode)
+        void Try(string option, string note, long uv, long xy, NmfOptions o, XReadMode mode)
         {
             MemoryPlan p = MemoryPlan.Estimate(uv, xy, o, mode);
             if (p.CertainBytes <= available && fits.Count < 3)
             {
-                fits.Add($"{what} ({MemoryPlan.Format(p.CertainBytes)})");
+                fits.Add($"{option} ({MemoryPlan.Format(p.CertainBytes)}{note})");
             }
         }
     }
