@@ -6,7 +6,7 @@ namespace FastNmf.Benchmarks;
 
 /// <summary>
 /// BenchmarkDotNet entry point: <c>dotnet run -c Release --project perf/FastNmf.Benchmarks -- --filter '*'</c>;
-/// <c>-- phases</c> prints a per-phase timing of one iteration instead (a profiling aid), <c>-- roofline</c> the read
+/// <c>-- phases [--rows 4,40] [--scan 36] [--sparse-only]</c> prints a per-phase timing of one iteration instead (a profiling aid), <c>-- roofline</c> the read
 /// bandwidth against one pass over X, <c>-- compare BASE NEW [--threshold 10]</c> two JSON exports (see <see cref="BenchmarkComparer"/>).
 /// </summary>
 public static class Program
@@ -15,8 +15,8 @@ public static class Program
     {
         switch (args)
         {
-            case ["phases"]:
-                PhaseTimer.Run();
+            case ["phases", ..]:
+                PhaseTimer.Run(args[1..]);
                 return;
             case ["roofline"]:
                 Roofline.Run();
@@ -26,6 +26,9 @@ public static class Program
                 return;
             case ["k30"]:
                 Scaling.RunK30();
+                return;
+            case ["analysis", ..]:
+                Analysis.AnalysisTimer.Run(args[1..]);
                 return;
             case ["compare", ..]:
                 Environment.Exit(BenchmarkComparer.Run(args[1..], Console.Out));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FastNmf.Cli.Commands;
+using FastNmf.Hdf5;
 
 namespace FastNmf.Cli;
 
@@ -8,11 +9,15 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        Hdf5Format.Register();
         var root = new RootCommand("FastNmf: constrained non-negative matrix factorization of 4D-STEM data.");
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(FactorizeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(BackendsCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(PcaCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
         {

@@ -21,10 +21,13 @@ internal static class DemoCommand
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         Option<string> backend = SolverOptionSet.BackendOption();
         Option<string> storage = SolverOptionSet.StorageOption();
+        Option<bool> report = FactorizeCommand.ReportOption();
+        var analysis = new AnalysisOptionSet();
         var command = new Command("demo", "Simulate the paper's data set (36×36×128×128, k = 4, N = 10⁴), run the constrained protocol with the paper's settings and compare with the truth.")
         {
-            output, iterations, restarts, seed, threads, backend, storage,
+            output, iterations, restarts, seed, threads, backend, storage, report,
         };
+        analysis.AddTo(command);
         command.SetAction(p => CliErrors.Run(() =>
         {
             using OutputDirectory dir = OutputDirectory.Begin(p.GetValue(output)!);
@@ -57,8 +60,14 @@ internal static class DemoCommand
             Console.WriteLine($"  dark-spot score of the amorphous diffraction: {darkSpots:E2} (0 = rotationally symmetric)");
             ResultWriter.Write(dir, result, input: null, MaskInfo.None, matches);
             TruthFiles.Write(Path.Combine(dir.Staging, "truth"), truth);
+            bool withReport = p.GetValue(report);
+            if (withReport)
+            {
+                ReportStep.Run(dir.Staging, dir.Final, result, x, truthDir: null, analysis.Build(p, options.Polar, mask: null), "fastnmf demo");
+            }
+
             dir.Commit();
-            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, summary.json, diffractions.png, maps.png, truth/");
+            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, results.h5, summary.json, restart-history.npy, diffractions.png, maps.png, truth/{(withReport ? ", pca.json, the analysis files, figures/, report.html" : string.Empty)}");
             return 0;
         }));
         return command;

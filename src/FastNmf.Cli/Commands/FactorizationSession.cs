@@ -35,6 +35,7 @@ internal static class FactorizationSession
             Console.WriteLine($"backend {result.Backend}, X stored {SolverOptionSet.StorageName(result.Storage)}, {result.Batch} restart(s) per pass over X, {result.Threads} thread(s)");
             int total = result.Restarts.Sum(r => r.Iterations);
             Console.WriteLine($"wall time {result.Elapsed.TotalSeconds:F2} s ({result.Elapsed.TotalMilliseconds / Math.Max(1, total):F2} ms per restart-iteration)");
+            Console.WriteLine("time per phase: " + string.Join(", ", result.Phases.All.Select(p => $"{p.Name} {p.Time.TotalSeconds:F2} s")));
             return result;
         }
         finally

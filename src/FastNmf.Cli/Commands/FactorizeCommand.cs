@@ -13,13 +13,17 @@ internal static class FactorizeCommand
         var input = new Argument<string>("input") { Description = "4D-STEM data: .npy/.npz (4-D, or 3-D with --scan-shape), and the other formats --format lists; FILE:MEMBER picks a member of a container." };
         var output = new Option<string>("--out") { Description = "Output directory (must not exist or be empty); not needed with --dry-run." };
         var clip = new Option<bool>("--clip-negative") { Description = "Set negative values to 0 (and report how many) instead of rejecting the file." };
+        Option<bool> report = ReportOption();
+        var truth = new Option<string?>("--truth") { Description = "Truth directory of a simulated input (fastnmf simulate --truth DIR): the report compares with it." };
         var solver = new SolverOptionSet();
+        var analysis = new AnalysisOptionSet();
         var reading = new InputOptionSet();
         var command = new Command("factorize", "Factorize a 4D-STEM data set X ≈ WH. With only INPUT, -k and --out: the paper's protocol (both constraints, 3×3 Gaussian map kernel, 500 iterations, 10 restarts, no mask).")
         {
-            input, output, clip,
+            input, output, clip, report, truth,
         };
         solver.AddTo(command);
+        analysis.AddTo(command);
         reading.AddTo(command);
         command.SetAction(p => CliErrors.Run(() =>
         {
@@ -29,6 +33,12 @@ internal static class FactorizeCommand
             if (outDir is null && !dryRun)
             {
                 throw new UsageException("--out is required (only --dry-run runs without it).");
+            }
+
+            string? truthDir = p.GetValue(truth);
+            if (truthDir is not null && !Directory.Exists(truthDir))
+            {
+                throw new DirectoryNotFoundException($"--truth {truthDir}: no such directory.");
             }
 
             using OutputDirectory? dir = dryRun ? null : OutputDirectory.Begin(outDir!);
@@ -47,10 +57,24 @@ internal static class FactorizeCommand
             MemoryCheck.AfterReading(x, options);
             NmfResult result = FactorizationSession.Run(x, options);
             ResultWriter.Write(dir!, result, info, maskInfo, truth: null);
+            bool withReport = p.GetValue(report);
+            if (withReport)
+            {
+                ReportStep.Run(dir!.Staging, dir.Final, result, x, truthDir, analysis.Build(p, options.Polar, mask), $"fastnmf factorize {Path.GetFileName(info.Path)}");
+            }
+
             dir!.Commit();
-            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, summary.json, diffractions.png, maps.png");
+            Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, results.h5, summary.json, restart-history.npy, diffractions.png, maps.png{(withReport ? ", pca.json, the analysis files, figures/, report.html" : string.Empty)}");
             return 0;
         }));
         return command;
     }
+
+    /// <summary>The --report option (shared with demo): on by default, --report false skips it.</summary>
+    public static Option<bool> ReportOption() => new("--report")
+    {
+        Description = "Analyse the components (similarities, clustering, PCA) and write report.html with its figures (default on; --report false skips it).",
+        DefaultValueFactory = _ => true,
+        Arity = ArgumentArity.ZeroOrOne,
+    };
 }

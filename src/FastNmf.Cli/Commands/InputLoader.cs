@@ -1,10 +1,11 @@
 using FastNmf.Data;
+using FastNmf.Hdf5.Results;
 using FastNmf.IO;
 
 namespace FastNmf.Cli.Commands;
 
 /// <summary>Where the data came from, for summary.json.</summary>
-internal sealed record InputInfo(string Path, long[] Shape, string Dtype, bool FortranOrder, long Clipped);
+internal sealed record InputInfo(string Path, long[] Shape, string Dtype, bool FortranOrder, long Clipped, ResultsProvenance? Provenance = null);
 
 /// <summary>Opens a 4-D input file as a frame source and unfolds it into X (converted to float32 once, values checked).</summary>
 internal static class InputLoader
@@ -37,6 +38,6 @@ internal static class InputLoader
         }
 
         bool fortran = source.Metadata.TryGetValue("fortran_order", out string? f) && f == "true";
-        return (x, new InputInfo(System.IO.Path.GetFullPath(source.Path), source.Shape, source.SourceDtype, fortran, x.ClippedValues));
+        return (x, new InputInfo(System.IO.Path.GetFullPath(source.Path), source.Shape, source.SourceDtype, fortran, x.ClippedValues, ResultsProvenance.From(source)));
     }
 }

@@ -20,10 +20,12 @@ internal static class SimulateCommand
         var dose = new Option<double>("--dose") { Description = "Electrons per diffraction N (0: noise-free expectation).", DefaultValueFactory = _ => 1e4 };
         var dtype = new Option<string>("--dtype") { Description = "Stored type: float32, or uint16 (counts; half the bytes).", DefaultValueFactory = _ => "float32" };
         dtype.AcceptOnlyFromAmong("float32", "uint16");
+        var rotatedCopies = new Option<string?>("--rotated-copies") { Description = "Comma-separated angles in degrees (counter-clockwise as displayed): extra components, each a copy of one lattice rotated by that angle in an area of its own." };
+        var rotatedLattice = new Option<int>("--rotated-lattice") { Description = "Lattice of the rotated copies, 1–6 (crystals A–F; default 4, the oblique crystal D).", DefaultValueFactory = _ => 4 };
 
         var command = new Command("simulate", "Write the simulated 4D-STEM data set of the paper's Methods (Fig. 10): one amorphous and three crystalline components, Poisson noise.")
         {
-            output, truthDir, seed, scanRows, scanCols, detRows, detCols, crystals, dose, dtype,
+            output, truthDir, seed, scanRows, scanCols, detRows, detCols, crystals, dose, dtype, rotatedCopies, rotatedLattice,
         };
         command.SetAction(p => CliErrors.Run(() =>
         {
@@ -36,6 +38,8 @@ internal static class SimulateCommand
                 Crystals = p.GetValue(crystals),
                 Dose = p.GetValue(dose),
                 Seed = p.GetValue(seed),
+                RotatedCopies = Angles(p.GetValue(rotatedCopies)),
+                RotatedLattice = p.GetValue(rotatedLattice),
             };
             string path = p.GetValue(output)!;
             bool uint16 = p.GetValue(dtype) == "uint16";
@@ -67,6 +71,18 @@ internal static class SimulateCommand
             return 0;
         }));
         return command;
+    }
+
+    private static double[] Angles(string? list)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            return [];
+        }
+
+        return list.Split(',').Select(a => double.TryParse(a, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+            ? v
+            : throw new UsageException($"--rotated-copies: '{a.Trim()}' is not an angle in degrees.")).ToArray();
     }
 
     private static void Write(string path, SimulatedTruth truth, bool uint16)

@@ -156,12 +156,7 @@ internal sealed class SolverOptionSet
         double cc = detCols / 2;
         if (centre is not null)
         {
-            string[] parts = centre.Split(',');
-            if (parts.Length != 2 || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out cr)
-                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out cc))
-            {
-                throw new UsageException($"--mask-centre: '{centre}' is not ROW,COL.");
-            }
+            (cr, cc) = AnalysisOptionSet.ParsePair(centre, "--mask-centre");
         }
 
         if (!(radius >= 0))
@@ -172,7 +167,7 @@ internal sealed class SolverOptionSet
         try
         {
             var mask = DetectorMask.DirectBeam(detRows, detCols, cr, cc, radius.Value);
-            return (mask, new Output.MaskInfo("direct-beam disc", mask.MaskedCount, radius, cr, cc));
+            return (mask, new Output.MaskInfo("direct-beam disc", mask.MaskedCount, radius, cr, cc, mask));
         }
         catch (ArgumentException e)
         {

@@ -31,6 +31,9 @@ internal static class TruthFiles
         json.WriteNumber("seed", o.Seed);
         Output.JsonArrays.Write(json, "crystallinities", o.Crystallinities);
         json.WriteString("maps_unit", "expected electrons per scan position");
+        Output.JsonArrays.Write(json, "lattices", truth.Lattices.Select(l => (double)l));
+        Output.JsonArrays.Write(json, "rotations_deg", truth.Rotations);
+        Output.JsonArrays.Write(json, "rotational_symmetry", truth.RotationalSymmetry.Select(n => (double)n));
         json.WriteEndObject();
     }
 }

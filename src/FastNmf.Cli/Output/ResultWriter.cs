@@ -1,11 +1,12 @@
 using FastNmf.Analysis;
 using FastNmf.Cli.Commands;
 using FastNmf.Cli.Rendering;
+using FastNmf.Hdf5.Results;
 using FastNmf.IO;
 
 namespace FastNmf.Cli.Output;
 
-/// <summary>Writes a factorization's files (always these names): W.npy, H.npy, summary.json, diffractions.png, maps.png.</summary>
+/// <summary>Writes a factorization's files (always these names): W.npy, H.npy, results.h5, summary.json, restart-history.npy, diffractions.png, maps.png.</summary>
 internal static class ResultWriter
 {
     public static void Write(OutputDirectory dir, NmfResult result, InputInfo? input, MaskInfo mask, IReadOnlyList<ComponentMatch>? truth)
@@ -13,7 +14,9 @@ internal static class ResultWriter
         int k = result.Components;
         NpyWriter.Write(dir.File("W.npy"), result.W, [k, result.DetRows, result.DetCols]);
         NpyWriter.Write(dir.File("H.npy"), result.H, [k, result.ScanRows, result.ScanCols]);
+        ResultsFile.Write(dir.File("results.h5"), result, mask.Mask, input?.Provenance);
         SummaryWriter.Write(dir.File("summary.json"), result, input, mask, truth);
+        RestartHistoryFile.Write(dir.File(RestartHistoryFile.Name), result.RestartHistories);
         string method = result.Options.Method switch
         {
             NmfMethod.Constrained => "constrained NMF",

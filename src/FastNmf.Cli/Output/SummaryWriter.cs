@@ -47,6 +47,13 @@ internal static class SummaryWriter
             int totalIterations = result.Restarts.Sum(r => r.Iterations);
             json.WriteNumber("wall_time_s", result.Elapsed.TotalSeconds);
             json.WriteNumber("ms_per_restart_iteration", result.Elapsed.TotalMilliseconds / Math.Max(1, totalIterations));
+            json.WriteStartObject("phase_seconds");
+            foreach ((string name, TimeSpan time) in result.Phases.All)
+            {
+                json.WriteNumber(name, time.TotalSeconds);
+            }
+
+            json.WriteEndObject();
             json.WriteNumber("chosen_restart", result.ChosenRestart);
             json.WriteNumber("final_mse", result.Mse);
             json.WriteStartArray("restarts_detail");

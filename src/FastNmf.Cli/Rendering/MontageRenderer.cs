@@ -24,9 +24,17 @@ internal static class MontageRenderer
     internal static void WritePng(string path, ReadOnlySpan<float> images, int count, int rows, int cols, MontageOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using SKBitmap bitmap = Render(images, count, rows, cols, options, out _);
+        Save(bitmap, path);
+    }
+
+    /// <summary>Draws the montage <see cref="WritePng"/> writes, for callers that draw over it (e.g. a circle on each
+    /// tile, placed with <paramref name="layout"/>); the caller disposes the bitmap.</summary>
+    internal static SKBitmap Render(ReadOnlySpan<float> images, int count, int rows, int cols, MontageOptions options, out MontageLayout layout)
+    {
         Validate(images.Length, count, rows, cols, options);
 
-        MontageLayout layout = MontageLayout.Compute(count, rows, cols, options);
+        layout = MontageLayout.Compute(count, rows, cols, options);
         int pixels = rows * cols;
         var limits = new IntensityLimits[count];
         if (options.SharedScale)
@@ -42,7 +50,7 @@ internal static class MontageRenderer
         }
 
         SKColor[] lut = BuildLut(options.Colormap);
-        using var bitmap = new SKBitmap(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var bitmap = new SKBitmap(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))
         using (var fonts = new MontageFonts())
         {
@@ -61,7 +69,7 @@ internal static class MontageRenderer
             canvas.Flush();
         }
 
-        Save(bitmap, path);
+        return bitmap;
     }
 
     /// <summary>Formats with 3 significant digits: "0.0123", "12.3", "123", "1.23e4", "1.23e-4".</summary>
@@ -138,7 +146,8 @@ internal static class MontageRenderer
         }
     }
 
-    private static SKColor[] BuildLut(bool viridis)
+    /// <summary>256 colours from low to high: viridis, or grey when <paramref name="viridis"/> is false.</summary>
+    internal static SKColor[] BuildLut(bool viridis)
     {
         var lut = new SKColor[256];
         for (int i = 0; i < lut.Length; i++)
@@ -174,16 +183,7 @@ internal static class MontageRenderer
         }
 
         SKRectI target = layout.ImageRect(index);
-        bool downscale = target.Width < cols || target.Height < rows;
-        using SKBitmap tile = downscale
-            ? Colorize(AreaResample(image, rows, cols, target.Height, target.Width), target.Height, target.Width, limits, options.Scale, lut)
-            : Colorize(image, rows, cols, limits, options.Scale, lut);
-        using SKImage tileImage = SKImage.FromBitmap(tile);
-
-        // Nearest-neighbour for enlargement (scan pixels are samples, not a continuous image);
-        // a downscaled tile was already area-averaged to exactly the target size.
-        canvas.DrawImage(tileImage, SKRect.Create(target.Left, target.Top, target.Width, target.Height), new SKSamplingOptions(SKFilterMode.Nearest));
-
+        DrawImage(canvas, target, image, rows, cols, limits, options.Scale, lut);
         if (!options.SharedScale)
         {
             var bar = new SKRectI(cell.Left, target.Bottom + MontageLayout.BarGap, cell.Right, target.Bottom + MontageLayout.BarGap + MontageLayout.BarHeight);
@@ -191,7 +191,22 @@ internal static class MontageRenderer
         }
     }
 
-    private static void DrawColourBar(SKCanvas canvas, MontageFonts fonts, SKRectI bar, IntensityLimits limits, SKColor[] lut, int barHeight)
+    /// <summary>Colour-maps one image between <paramref name="limits"/> and draws it into <paramref name="target"/>.</summary>
+    internal static void DrawImage(SKCanvas canvas, SKRectI target, ReadOnlySpan<float> image, int rows, int cols, IntensityLimits limits, IntensityScale scale, SKColor[] lut)
+    {
+        bool downscale = target.Width < cols || target.Height < rows;
+        using SKBitmap tile = downscale
+            ? Colorize(AreaResample(image, rows, cols, target.Height, target.Width), target.Height, target.Width, limits, scale, lut)
+            : Colorize(image, rows, cols, limits, scale, lut);
+        using SKImage tileImage = SKImage.FromBitmap(tile);
+
+        // Nearest-neighbour for enlargement (scan pixels are samples, not a continuous image);
+        // a downscaled tile was already area-averaged to exactly the target size.
+        canvas.DrawImage(tileImage, SKRect.Create(target.Left, target.Top, target.Width, target.Height), new SKSamplingOptions(SKFilterMode.Nearest));
+    }
+
+    /// <summary>A horizontal colour bar with the low and high limit printed under its ends.</summary>
+    internal static void DrawColourBar(SKCanvas canvas, MontageFonts fonts, SKRectI bar, IntensityLimits limits, SKColor[] lut, int barHeight)
     {
         using var paint = new SKPaint { IsAntialias = false, Style = SKPaintStyle.Fill };
         for (int x = 0; x < bar.Width; x++)
@@ -311,7 +326,8 @@ internal static class MontageRenderer
         return result;
     }
 
-    private static void Save(SKBitmap bitmap, string path)
+    /// <summary>Encodes <paramref name="bitmap"/> as PNG at <paramref name="path"/> (via a temporary sibling file).</summary>
+    internal static void Save(SKBitmap bitmap, string path)
     {
         // Write to a sibling temp file and move it into place so a crash or a concurrent viewer
         // never sees a half-written PNG.

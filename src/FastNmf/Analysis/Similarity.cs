@@ -19,6 +19,34 @@ public static class Similarity
         return aa > 0 && bb > 0 ? ab / Math.Sqrt(aa * bb) : 0;
     }
 
+    /// <summary>
+    /// The k × k matrix of Eq. 9: <c>C[i, j] = ⟨v_i, v_j⟩ / (‖v_i‖ ‖v_j‖)</c> of <paramref name="count"/> vectors of
+    /// <paramref name="length"/> values stored one after another (e.g. W's columns as k detector images), in double.
+    /// Symmetric; 1 on the diagonal for a nonzero vector, 0 wherever a zero vector is involved.
+    /// </summary>
+    /// <exception cref="ArgumentException">the span does not hold count × length values.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">count or length below 1.</exception>
+    public static double[,] CosineMatrix(ReadOnlySpan<float> vectors, int count, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        if (vectors.Length != (long)count * length)
+        {
+            throw new ArgumentException($"{count} vectors of {length} values need {(long)count * length}, got {vectors.Length}.", nameof(vectors));
+        }
+
+        var c = new double[count, count];
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = i; j < count; j++)
+            {
+                c[i, j] = c[j, i] = Cosine(vectors.Slice(i * length, length), vectors.Slice(j * length, length));
+            }
+        }
+
+        return c;
+    }
+
     /// <summary>Pearson correlation of two equally long vectors; 0 when either is constant.</summary>
     /// <exception cref="ArgumentException">different lengths.</exception>
     public static double Pearson(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -47,7 +47,7 @@ public static class Factorizer
     /// <exception cref="ArgumentException">sparse storage was requested for a detector of more than 65 536 unmasked pixels.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     /// <exception cref="ArithmeticException">the iteration produced a non-finite value (degenerate data).</exception>
-    /// <exception cref="InvalidOperationException">a native backend was requested and cannot be loaded (the message says why).</exception>
+    /// <exception cref="BackendUnavailableException">a native backend was requested and cannot be loaded (the message says why).</exception>
     public static NmfResult Run(UnfoldedData x, NmfOptions options, Action<IterationStats>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -60,6 +60,8 @@ public static class Factorizer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(x.NUv, x.NXy);
         var clock = Stopwatch.StartNew();
+        var times = new PhaseTimes();
+        long setup = Stopwatch.GetTimestamp();
         int k = options.Components;
         int batch = BatchSize(x, options);
         using var team = new WorkerTeam(options.Threads);
@@ -91,8 +93,10 @@ public static class Factorizer
 
         using IXOperand xop = CreateOperand(x, storage, kernels, team, k * batch);
         using var workspace = new SolverWorkspace(x, k, batch);
-        var solver = new NmfSolver(x, options, kernels, xop, workspace, team);
+        var solver = new NmfSolver(x, options, kernels, xop, workspace, team, times);
+        times.Add(PhaseTimes.Phase.Setup, setup);
         var summaries = new List<RestartSummary>(options.Restarts);
+        var allHistories = new List<IterationHistory>(options.Restarts);
         IterationHistory? bestHistory = null;
         int best = -1;
         var seeds = new ulong[batch];
@@ -111,6 +115,7 @@ public static class Factorizer
             {
                 histories[r].Truncate(done[r].Iterations);
                 summaries.Add(done[r]);
+                allHistories.Add(histories[r]);
                 if (best < 0 || done[r].FinalMse < summaries[best].FinalMse)
                 {
                     best = first + r;
@@ -126,6 +131,8 @@ public static class Factorizer
         {
             Storage = storage,
             Batch = batch,
+            RestartHistories = allHistories,
+            Phases = times,
         };
     }
 

@@ -62,6 +62,10 @@ public sealed class NmfResult
     /// <summary>Monitoring values of the kept restart.</summary>
     public IterationHistory History { get; }
 
+    /// <summary>Monitoring values of every restart, index = restart (<c>RestartHistories[ChosenRestart]</c> is
+    /// <see cref="History"/>); each holds <see cref="RestartSummary.Iterations"/> entries.</summary>
+    public IReadOnlyList<IterationHistory> RestartHistories { get; internal init; } = [];
+
     /// <summary>The kernel backend that ran the products ("managed" when no native library was used).</summary>
     public string Backend { get; }
 
@@ -73,6 +77,9 @@ public sealed class NmfResult
 
     /// <summary>Restarts that advanced together (one pass over X served all of them).</summary>
     public int Batch { get; internal init; } = 1;
+
+    /// <summary>Wall time per phase of the run (setup, the two products, solves, constraints, monitoring).</summary>
+    public PhaseTimes Phases { get; internal init; } = new();
 
     /// <summary>Threads used.</summary>
     public int Threads { get; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using FastNmf.Constraints;
 using FastNmf.Data;
@@ -17,7 +18,14 @@ namespace FastNmf.Factorization;
 /// to the paper (W as k × n_uv, X frame-major), so Eq. 7 reads <c>Wᵀ = (HHᵀ)⁻¹ (H X)</c> and Eq. 8
 /// <c>H = (WWᵀ)⁻¹ (W Xᵀ)</c> here. Nothing inside the iteration loop allocates.
 /// </summary>
-internal sealed unsafe class NmfSolver
+/// <remarks>
+/// The per-restart steps between the two products (solves, [·]_H, monitoring) run restart-parallel when the batch has
+/// at least as many restarts as there are threads: each thread takes a contiguous range of restarts with its own
+/// scratch, so the k×k work of ten restarts no longer waits on one core. With fewer restarts each step runs restart by
+/// restart with its column-wise k×k products split over the team instead. Either way a restart's arithmetic is the
+/// same (the small products are independent per column), so the bits do not depend on the mode.
+/// </remarks>
+internal sealed unsafe class NmfSolver : ITeamWork
 {
     private readonly UnfoldedData _x;
     private readonly NmfOptions _options;
@@ -26,7 +34,7 @@ internal sealed unsafe class NmfSolver
     private readonly IXOperand _xop;
     private readonly ProductWork.SmallWork _small;
     private readonly ConstrainWWork _constrainW;
-    private readonly MapSmoothing? _smoothing;
+    private readonly PartScratch[] _parts;
     private readonly int _k;
     private readonly double _elements;
     private readonly SeededRandom[] _rng;
@@ -36,9 +44,15 @@ internal sealed unsafe class NmfSolver
     private readonly int[] _reseeds;
     private readonly double[] _mse;
     private readonly int[] _done;
+    private readonly double[] _deltaW;
+    private readonly double[] _deltaH;
+    private readonly PhaseTimes _times;
+    private Step _step;
+    private bool _teamInside;
 
-    public NmfSolver(UnfoldedData x, NmfOptions options, KernelSet kernels, IXOperand xop, SolverWorkspace workspace, WorkerTeam team)
+    public NmfSolver(UnfoldedData x, NmfOptions options, KernelSet kernels, IXOperand xop, SolverWorkspace workspace, WorkerTeam team, PhaseTimes times)
     {
+        _times = times;
         _x = x;
         _options = options;
         _ws = workspace;
@@ -50,10 +64,10 @@ internal sealed unsafe class NmfSolver
         _small = new ProductWork(kernels.Products).Small;
         DiffractionConstraint kind = options.Method == NmfMethod.Constrained ? options.DiffractionConstraint : DiffractionConstraint.NonNegative;
         _constrainW = new ConstrainWWork(x, kind, options.Polar, kernels, team.Threads, workspace.Rows);
-        if (options.Method == NmfMethod.Constrained && options.MapConstraint == MapConstraint.Convolution)
-        {
-            _smoothing = new MapSmoothing(options.MapKernel, x.ScanRows, x.ScanCols, kernels.Convolution);
-        }
+        bool smooth = options.Method == NmfMethod.Constrained && options.MapConstraint == MapConstraint.Convolution;
+        _parts = Enumerable.Range(0, team.Threads)
+            .Select(_ => new PartScratch(_k, smooth ? new MapSmoothing(options.MapKernel, x.ScanRows, x.ScanCols, kernels.Convolution) : null))
+            .ToArray();
 
         int batch = workspace.Batch;
         _rng = new SeededRandom[batch];
@@ -63,6 +77,17 @@ internal sealed unsafe class NmfSolver
         _reseeds = new int[batch];
         _mse = new double[batch];
         _done = new int[batch];
+        _deltaW = new double[batch];
+        _deltaH = new double[batch];
+    }
+
+    // The per-restart steps of an iteration, run by RunStep.
+    private enum Step
+    {
+        SolveW,
+        SolveH,
+        ConstrainH,
+        Monitor,
     }
 
     public KernelSet Kernels { get; }
@@ -97,6 +122,8 @@ internal sealed unsafe class NmfSolver
             cancel.ThrowIfCancellationRequested();
             UpdateW(count, rows);
             UpdateH(count, rows);
+            long t = Stopwatch.GetTimestamp();
+            RunStep(Step.Monitor, count);
             int stillActive = 0;
             for (int r = 0; r < count; r++)
             {
@@ -105,10 +132,11 @@ internal sealed unsafe class NmfSolver
                     continue;
                 }
 
-                Finish(first, r, i, histories[r], progress);
+                Record(first, r, i, histories[r], progress);
                 stillActive += _active[r] ? 1 : 0;
             }
 
+            _times.Add(PhaseTimes.Phase.Monitor, t);
             if (stillActive == 0)
             {
                 break;
@@ -168,38 +196,11 @@ internal sealed unsafe class NmfSolver
     private void UpdateW(int count, int rows)
     {
         // A = H·X, i.e. (X Hᵀ)ᵀ, for every restart in one pass over X.
+        long t = Stopwatch.GetTimestamp();
         _xop.MultiplyHX(_ws.HView.RowSlice(0, rows), _ws.AView.RowSlice(0, rows));
-        for (int r = 0; r < count; r++)
-        {
-            MatrixView w = _ws.Of(_ws.WView, r);
-            MatrixView next = _ws.Of(_ws.WNextView, r);
-            if (!_active[r])
-            {
-                CopyRows(w, next);
-                continue;
-            }
-
-            MatrixView a = _ws.Of(_ws.AView, r);
-            if (_options.Method == NmfMethod.Mu)
-            {
-                // Eq. 3: W ← W ⊛ XHᵀ ⊘ (W HHᵀ); in our layout the denominator is (HHᵀ)·Wᵀ.
-                MatrixView d = _ws.Of(_ws.DView, r);
-                MultiplySmall(_ws.GramH[r], w, d);
-                for (int c = 0; c < _k; c++)
-                {
-                    Span<float> dc = d.Row(c);
-                    TensorPrimitives.Add(dc, _options.MuEpsilon, dc);
-                    TensorPrimitives.Divide(a.Row(c), dc, dc);
-                    TensorPrimitives.Multiply(w.Row(c), dc, next.Row(c));
-                }
-            }
-            else
-            {
-                // Eq. 5 / Eq. 7: Wᵀ = (HHᵀ)⁻¹ (H X).
-                Solve(r, _ws.GramH[r], a, next);
-            }
-        }
-
+        t = _times.Add(PhaseTimes.Phase.ProductHX, t);
+        RunStep(Step.SolveW, count);
+        t = _times.Add(PhaseTimes.Phase.SolveW, t);
         if (_options.Method != NmfMethod.Mu)
         {
             // Step 4 for all components of all active restarts at once.
@@ -207,6 +208,8 @@ internal sealed unsafe class NmfSolver
             _constrainW.Select(_active.AsSpan(0, count), _k);
             _team.Run(_constrainW, _constrainW.Count);
         }
+
+        t = _times.Add(PhaseTimes.Phase.ConstrainW, t);
 
         for (int r = 0; r < count; r++)
         {
@@ -217,66 +220,144 @@ internal sealed unsafe class NmfSolver
         }
 
         _ws.SwapW();
+        _times.Add(PhaseTimes.Phase.SolveW, t);
     }
 
     private void UpdateH(int count, int rows)
     {
         // B = W·Xᵀ, i.e. WᵀX, for every restart in the second pass over X.
+        long t = Stopwatch.GetTimestamp();
         _xop.MultiplyWX(_ws.WView.RowSlice(0, rows), _ws.BView.RowSlice(0, rows));
-        for (int r = 0; r < count; r++)
+        t = _times.Add(PhaseTimes.Phase.ProductWX, t);
+        RunStep(Step.SolveH, count);
+        t = _times.Add(PhaseTimes.Phase.SolveH, t);
+        RunStep(Step.ConstrainH, count);
+        t = _times.Add(PhaseTimes.Phase.ConstrainH, t);
+        _ws.SwapH();
+        _times.Add(PhaseTimes.Phase.SolveH, t);
+    }
+
+    // Runs one per-restart step for restarts [0, count): restart-parallel over the team when there are enough restarts,
+    // else restart by restart with the team inside the k×k products.
+    private void RunStep(Step step, int count)
+    {
+        _step = step;
+        if (count >= _team.Threads && _team.Threads > 1)
         {
-            MatrixView h = _ws.Of(_ws.HView, r);
-            MatrixView next = _ws.Of(_ws.HNextView, r);
+            _teamInside = false;
+            _team.Run(this, count);
+        }
+        else
+        {
+            _teamInside = true;
+            Execute(0, 0, count);
+        }
+    }
+
+    /// <summary>Runs the current step for restarts [start, end) with part <paramref name="part"/>'s scratch.</summary>
+    public void Execute(int part, int start, int end)
+    {
+        for (int r = start; r < end; r++)
+        {
             if (!_active[r])
             {
-                CopyRows(h, next);
+                if (_step == Step.SolveW)
+                {
+                    CopyRows(_ws.Of(_ws.WView, r), _ws.Of(_ws.WNextView, r));
+                }
+                else if (_step == Step.SolveH)
+                {
+                    CopyRows(_ws.Of(_ws.HView, r), _ws.Of(_ws.HNextView, r));
+                }
+
                 continue;
             }
 
-            MatrixView b = _ws.Of(_ws.BView, r);
-            Kernels.Products.Gram(_ws.Of(_ws.WView, r), _ws.GramW[r]);
-            if (_options.Method == NmfMethod.Mu)
+            switch (_step)
             {
-                // Eq. 4: H ← H ⊛ WᵀX ⊘ (WᵀW H).
-                MatrixView e = _ws.Of(_ws.EView, r);
-                MultiplySmall(_ws.GramW[r], h, e);
-                for (int c = 0; c < _k; c++)
-                {
-                    Span<float> ec = e.Row(c);
-                    TensorPrimitives.Add(ec, _options.MuEpsilon, ec);
-                    TensorPrimitives.Divide(b.Row(c), ec, ec);
-                    TensorPrimitives.Multiply(h.Row(c), ec, next.Row(c));
-                }
-            }
-            else
-            {
-                // Eq. 6 / Eq. 8: H = (WᵀW)⁻¹ (WᵀX).
-                Solve(r, _ws.GramW[r], b, next);
-                ConstrainH(r, next);
+                case Step.SolveW: SolveW(r, _parts[part]); break;
+                case Step.SolveH: SolveH(r, _parts[part]); break;
+                case Step.ConstrainH: ConstrainH(r, _ws.Of(_ws.HNextView, r), _parts[part]); break;
+                default: Monitor(r); break;
             }
         }
-
-        _ws.SwapH();
     }
 
-    // Step 7 for one restart: its Gram matrix of H, MSE, the L1 changes, the record and the early-stop test.
-    private void Finish(int first, int r, int iteration, IterationHistory history, Action<IterationStats>? progress)
+    private void SolveW(int r, PartScratch scratch)
+    {
+        MatrixView w = _ws.Of(_ws.WView, r);
+        MatrixView next = _ws.Of(_ws.WNextView, r);
+        MatrixView a = _ws.Of(_ws.AView, r);
+        if (_options.Method == NmfMethod.Mu)
+        {
+            // Eq. 3: W ← W ⊛ XHᵀ ⊘ (W HHᵀ); in our layout the denominator is (HHᵀ)·Wᵀ.
+            MatrixView d = _ws.Of(_ws.DView, r);
+            MultiplySmall(_ws.GramH[r], w, d);
+            for (int c = 0; c < _k; c++)
+            {
+                Span<float> dc = d.Row(c);
+                TensorPrimitives.Add(dc, _options.MuEpsilon, dc);
+                TensorPrimitives.Divide(a.Row(c), dc, dc);
+                TensorPrimitives.Multiply(w.Row(c), dc, next.Row(c));
+            }
+        }
+        else
+        {
+            // Eq. 5 / Eq. 7: Wᵀ = (HHᵀ)⁻¹ (H X).
+            Solve(r, _ws.GramH[r], a, next, scratch);
+        }
+    }
+
+    private void SolveH(int r, PartScratch scratch)
+    {
+        MatrixView h = _ws.Of(_ws.HView, r);
+        MatrixView next = _ws.Of(_ws.HNextView, r);
+        MatrixView b = _ws.Of(_ws.BView, r);
+        Kernels.Products.Gram(_ws.Of(_ws.WView, r), _ws.GramW[r]);
+        if (_options.Method == NmfMethod.Mu)
+        {
+            // Eq. 4: H ← H ⊛ WᵀX ⊘ (WᵀW H).
+            MatrixView e = _ws.Of(_ws.EView, r);
+            MultiplySmall(_ws.GramW[r], h, e);
+            for (int c = 0; c < _k; c++)
+            {
+                Span<float> ec = e.Row(c);
+                TensorPrimitives.Add(ec, _options.MuEpsilon, ec);
+                TensorPrimitives.Divide(b.Row(c), ec, ec);
+                TensorPrimitives.Multiply(h.Row(c), ec, next.Row(c));
+            }
+        }
+        else
+        {
+            // Eq. 6 / Eq. 8: H = (WᵀW)⁻¹ (WᵀX).
+            Solve(r, _ws.GramW[r], b, next, scratch);
+        }
+    }
+
+    // Step 7, the arithmetic for one restart (restart-parallel): its Gram matrix of H, MSE and the L1 changes.
+    private void Monitor(int r)
     {
         MatrixView h = _ws.Of(_ws.HView, r);
         Kernels.Products.Gram(h, _ws.GramH[r]);
-        double mse = Mse(r);
-        double deltaW = L1Difference(_ws.Of(_ws.WView, r), _ws.Of(_ws.WNextView, r));
-        double deltaH = L1Difference(h, _ws.Of(_ws.HNextView, r));
+        _mse[r] = Mse(r);
+        _deltaW[r] = L1Difference(_ws.Of(_ws.WView, r), _ws.Of(_ws.WNextView, r));
+        _deltaH[r] = L1Difference(h, _ws.Of(_ws.HNextView, r));
+    }
+
+    // Step 7, on the calling thread in restart order: the finiteness check, the record, progress and the early-stop test.
+    private void Record(int first, int r, int iteration, IterationHistory history, Action<IterationStats>? progress)
+    {
+        double mse = _mse[r], deltaW = _deltaW[r], deltaH = _deltaH[r];
         if (!double.IsFinite(mse) || !double.IsFinite(deltaW) || !double.IsFinite(deltaH))
         {
             throw new ArithmeticException($"numerical breakdown in restart {first + r} at iteration {iteration} (MSE {mse}); the data may be degenerate.");
         }
 
-        _mse[r] = mse;
         _done[r] = iteration + 1;
         var stats = new IterationStats(first + r, iteration, mse, deltaW, deltaH);
         history.Record(stats);
         progress?.Invoke(stats);
+        MatrixView h = _ws.Of(_ws.HView, r);
         if (_options.Tolerance is { } tol && deltaW <= tol * L1(_ws.Of(_ws.WView, r)) && deltaH <= tol * L1(h))
         {
             _active[r] = false;
@@ -305,20 +386,28 @@ internal sealed unsafe class NmfSolver
         return Math.Max(0, (_x.SumOfSquares - (2 * cross) + quad) / _elements);
     }
 
-    private void Solve(int r, double[] gram, MatrixView rhs, MatrixView dst)
+    private void Solve(int r, double[] gram, MatrixView rhs, MatrixView dst, PartScratch scratch)
     {
-        double ridge = CholeskyInverse.Invert(gram, _ws.Inverse, _ws.Factor, _k);
+        double ridge = CholeskyInverse.Invert(gram, scratch.Inverse, scratch.Factor, _k);
         if (ridge > 0)
         {
             _ridgeSolves[r]++;
             _maxRidge[r] = Math.Max(_maxRidge[r], ridge);
         }
 
-        MultiplySmall(_ws.Inverse, rhs, dst);
+        MultiplySmall(scratch.Inverse, rhs, dst);
     }
 
+    // dst = m · src (k×k times k rows): split by columns over the team when the step runs restart by restart, on this
+    // thread alone when restarts run in parallel (a product's columns are independent, so the bits are the same).
     private void MultiplySmall(double[] m, MatrixView src, MatrixView dst)
     {
+        if (!_teamInside)
+        {
+            Kernels.Products.MultiplySmall(m, src, dst);
+            return;
+        }
+
         _small.M = m;
         _small.Src = src;
         _small.Dst = dst;
@@ -326,15 +415,15 @@ internal sealed unsafe class NmfSolver
     }
 
     // Step 6: [·]₊ or [·]_H (convolution, then [·]₊).
-    private void ConstrainH(int r, MatrixView h)
+    private void ConstrainH(int r, MatrixView h, PartScratch scratch)
     {
         MapConstraint kind = _options.Method == NmfMethod.Constrained ? _options.MapConstraint : MapConstraint.NonNegative;
         var all = new Span<float>(h.Data, _k * h.Cols);
         if (kind == MapConstraint.Convolution)
         {
-            var scratch = new Span<float>(_ws.Of(_ws.EView, r).Data, _k * h.Cols);
-            _smoothing!.Convolve(all, scratch, _k);
-            TensorPrimitives.Max(scratch, 0f, all);
+            var buffer = new Span<float>(_ws.Of(_ws.EView, r).Data, _k * h.Cols);
+            scratch.Smoothing!.Convolve(all, buffer, _k);
+            TensorPrimitives.Max(buffer, 0f, all);
         }
         else if (kind == MapConstraint.NonNegative)
         {
@@ -393,5 +482,15 @@ internal sealed unsafe class NmfSolver
         }
 
         return total;
+    }
+
+    // What one thread needs for its restarts' k×k solves and map convolutions.
+    private sealed class PartScratch(int k, MapSmoothing? smoothing)
+    {
+        public double[] Inverse { get; } = new double[k * k];
+
+        public double[] Factor { get; } = new double[k * k];
+
+        public MapSmoothing? Smoothing { get; } = smoothing;
     }
 }

@@ -30,8 +30,6 @@ internal sealed class SolverWorkspace : IDisposable
         E = Rent((long)Rows * NXy, "H scratch");
         GramH = Enumerable.Range(0, batch).Select(_ => new double[k * k]).ToArray();
         GramW = Enumerable.Range(0, batch).Select(_ => new double[k * k]).ToArray();
-        Inverse = new double[k * k];
-        Factor = new double[k * k];
         BestW = new float[k * NUv];
         BestH = new float[k * NXy];
     }
@@ -75,10 +73,6 @@ internal sealed class SolverWorkspace : IDisposable
 
     /// <summary>WᵀW per restart (k × k).</summary>
     public double[][] GramW { get; }
-
-    public double[] Inverse { get; }
-
-    public double[] Factor { get; }
 
     public float[] BestW { get; }
 

@@ -16,11 +16,27 @@ public static class FrameFormats
     /// <summary>How many leading bytes the sniffers see.</summary>
     public const int HeadLength = 4096;
 
+    private static readonly List<FrameFormat> Registered = [];
+    private static readonly Lock RegisteredGate = new();
+
     /// <summary>
     /// Every format, in sniffing order: formats with a distinctive magic first, so a weaker test (extension, plausible
-    /// numbers) never claims a file a stronger one recognises.
+    /// numbers) never claims a file a stronger one recognises; then those other assemblies added with
+    /// <see cref="Register"/> (FastNmf.Hdf5's <c>hdf5</c>).
     /// </summary>
-    public static IReadOnlyList<FrameFormat> All { get; } =
+    public static IReadOnlyList<FrameFormat> All
+    {
+        get
+        {
+            lock (RegisteredGate)
+            {
+                return [.. BuiltIn, .. Registered];
+            }
+        }
+    }
+
+    // The formats of this assembly.
+    private static readonly FrameFormat[] BuiltIn =
     [
         new("npy", "NumPy .npy, 4-D (scan_rows, scan_cols, det_rows, det_cols) or 3-D (frames, det_rows, det_cols) with --scan-shape; C or Fortran order; any integer or float dtype", [".npy"], NpyFrameSource.Sniff, NpyFrameSource.Open),
         new("npz", "NumPy .npz (zip of .npy, stored or deflated): the member given as FILE.npz:NAME, or the only 4-D/3-D one", [".npz"], NpzFrameSource.Sniff, NpzFrameSource.Open),
@@ -29,6 +45,29 @@ public static class FrameFormats
         new("blo", "NanoMegas ASTAR block file .blo: 8-bit square patterns on the scan grid of its header", [".blo"], BloFrameSource.Sniff, BloFrameSource.Open),
         new("empad", "EMPAD: the acquisition .xml, or the .raw (130×128 float32 frames, two metadata rows dropped) with its .xml or --scan-shape", [".raw", ".xml"], EmpadFrameSource.Sniff, EmpadFrameSource.Open),
     ];
+
+    /// <summary>
+    /// Adds a format defined in another assembly (one that the library cannot reference: FastNmf.Hdf5 keeps PureHDF out of
+    /// the AOT-compatible library). Registering the same entry again does nothing; another entry under a taken name is an error.
+    /// </summary>
+    /// <exception cref="ArgumentException">a different format already has this name.</exception>
+    public static void Register(FrameFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        lock (RegisteredGate)
+        {
+            FrameFormat? existing = BuiltIn.Concat(Registered).FirstOrDefault(f => string.Equals(f.Name, format.Name, StringComparison.OrdinalIgnoreCase));
+            if (existing is not null && !ReferenceEquals(existing, format))
+            {
+                throw new ArgumentException($"a format named '{format.Name}' is already registered.", nameof(format));
+            }
+
+            if (existing is null)
+            {
+                Registered.Add(format);
+            }
+        }
+    }
 
     /// <summary>The names of <see cref="All"/>, for help texts and option validation.</summary>
     public static IEnumerable<string> Names => All.Select(f => f.Name);

@@ -92,7 +92,7 @@ internal sealed class KernelSet
     /// <summary>The implementations for <paramref name="backend"/> (Auto: <c>FASTNMF_BACKEND</c>, else the fastest
     /// available) with the named overrides (comma-separated type names) applied.</summary>
     /// <exception cref="ArgumentException">an override names no known implementation, or FASTNMF_BACKEND is not a backend.</exception>
-    /// <exception cref="InvalidOperationException">a native backend was requested and cannot be loaded (the message carries the load trace).</exception>
+    /// <exception cref="BackendUnavailableException">a native backend was requested and cannot be loaded (the message carries the load trace).</exception>
     public static KernelSet Create(string? overrides, KernelBackend backend = KernelBackend.Auto)
     {
         if (backend == KernelBackend.Auto && Environment.GetEnvironmentVariable(BackendVariable) is { Length: > 0 } fromEnv)
@@ -164,7 +164,7 @@ internal sealed class KernelSet
             case KernelBackend.OpenBlas or KernelBackend.Mkl:
                 return NativeBlas.TryGet(backend, out string trace) is { } blas
                     ? new FactorProductsBlas(blas)
-                    : throw new InvalidOperationException($"backend {backend.ToString().ToLowerInvariant()} is not available: {trace}");
+                    : throw new BackendUnavailableException($"backend {backend.ToString().ToLowerInvariant()} is not available: {trace}");
             default:
                 if (AutoPrefersManaged)
                 {

@@ -38,8 +38,23 @@ public sealed record SimulationOptions
     /// <summary>Seed of the Poisson noise; each frame draws from its own stream, so frames can be made in any order.</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>Component count: crystals + 1.</summary>
-    public int Components => Crystals + 1;
+    /// <summary>
+    /// Angles in degrees (counter-clockwise as displayed) of extra crystalline components, each a copy of lattice
+    /// <see cref="RotatedLattice"/> rotated by that angle, in an area of its own (one more grid row each). Empty (the
+    /// default) leaves the paper's data set unchanged. The truth records each component's lattice and applied angle.
+    /// </summary>
+    public IReadOnlyList<double> RotatedCopies { get; init; } = [];
+
+    /// <summary>Which lattice of the table (1–6: crystals A–F) the <see cref="RotatedCopies"/> are of; default 4,
+    /// crystal D (oblique), whose only rotational symmetry is the 2-fold of every diffraction pattern, so an angle is
+    /// defined modulo 180°.</summary>
+    public int RotatedLattice { get; init; } = 4;
+
+    /// <summary>Crystalline components: crystals plus rotated copies.</summary>
+    public int CrystallineComponents => Crystals + RotatedCopies.Count;
+
+    /// <summary>Component count: crystals + rotated copies + 1 (amorphous).</summary>
+    public int Components => CrystallineComponents + 1;
 
     internal void Validate()
     {
@@ -48,8 +63,11 @@ public sealed record SimulationOptions
         Check(DetRows >= 16 && DetRows <= 4096, nameof(DetRows), DetRows, "between 16 and 4096");
         Check(DetCols >= 16 && DetCols <= 4096, nameof(DetCols), DetCols, "between 16 and 4096");
         Check(Crystals >= 1 && Crystals <= 6, nameof(Crystals), Crystals, "between 1 and 6");
-        Check(Crystallinities is { Count: > 0 } && Crystallinities.All(c => c > 0 && c < 1.0 / Crystals), nameof(Crystallinities),
-            Crystallinities is null ? "null" : string.Join(",", Crystallinities), $"one or more values in (0, {1.0 / Crystals:G3})");
+        Check(RotatedCopies is not null && RotatedCopies.Count <= 8 && RotatedCopies.All(double.IsFinite), nameof(RotatedCopies),
+            RotatedCopies is null ? "null" : string.Join(",", RotatedCopies), "at most 8 finite angles");
+        Check(RotatedLattice >= 1 && RotatedLattice <= 6, nameof(RotatedLattice), RotatedLattice, "between 1 and 6");
+        Check(Crystallinities is { Count: > 0 } && Crystallinities.All(c => c > 0 && c < 1.0 / CrystallineComponents), nameof(Crystallinities),
+            Crystallinities is null ? "null" : string.Join(",", Crystallinities), $"one or more values in (0, {1.0 / CrystallineComponents:G3})");
         Check(AreaSize > 0 && double.IsFinite(AreaSize), nameof(AreaSize), AreaSize, "positive");
         Check(InterfaceWidth > 0 && double.IsFinite(InterfaceWidth), nameof(InterfaceWidth), InterfaceWidth, "positive");
         Check(double.IsFinite(Dose) && Dose <= 1e9, nameof(Dose), Dose, "finite and at most 1e9");

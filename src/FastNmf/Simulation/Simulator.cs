@@ -22,6 +22,9 @@ public static class Simulator
         (0.36, 80, 90, 1.0, "crystal F (square)"),
     ];
 
+    // n-fold rotational symmetry of each lattice's spot pattern (spot intensity depends on |g| only).
+    private static readonly int[] s_symmetry = [4, 6, 2, 2, 6, 4];
+
     /// <summary>Generates the whole data set in memory (noise included) with its truth.</summary>
     /// <exception cref="ArgumentOutOfRangeException">an option is out of range.</exception>
     /// <exception cref="InsufficientMemoryException">the data set exceeds one in-memory array; stream it with <see cref="GenerateFrame"/>.</exception>
@@ -51,9 +54,22 @@ public static class Simulator
         int nXy = options.ScanRows * options.ScanCols;
         var w = new float[k * nUv];
         Amorphous(options, w.AsSpan(0, nUv));
+        var lattices = new int[k];
+        var rotations = new double[k];
+        var symmetry = new int[k];
+        var names = new string[k];
+        names[0] = "amorphous";
         for (int c = 1; c < k; c++)
         {
-            Crystal(options, s_lattices[c - 1], w.AsSpan(c * nUv, nUv));
+            bool copy = c > options.Crystals;
+            int lattice = copy ? options.RotatedLattice - 1 : c - 1;
+            double angle = copy ? options.RotatedCopies[c - options.Crystals - 1] : 0;
+            var l = s_lattices[lattice];
+            Crystal(options, copy ? l with { Angle = l.Angle + angle } : l, w.AsSpan(c * nUv, nUv));
+            lattices[c] = lattice + 1;
+            rotations[c] = angle;
+            symmetry[c] = s_symmetry[lattice];
+            names[c] = copy ? $"{l.Name} rotated {angle:+0.##;-0.##;0}°" : l.Name;
         }
 
         var fractions = new double[k * nXy];
@@ -65,8 +81,7 @@ public static class Simulator
             maps[i] = (float)(dose * fractions[i]);
         }
 
-        string[] names = ["amorphous", .. s_lattices.Take(options.Crystals).Select(l => l.Name)];
-        return new SimulatedTruth(options, w, maps, names);
+        return new SimulatedTruth(options, w, maps, names, lattices, rotations, symmetry);
     }
 
     /// <summary>Frame <paramref name="index"/> (scan position in row-major order) into <paramref name="frame"/>:
@@ -186,17 +201,19 @@ public static class Simulator
         Normalise(w);
     }
 
-    // Crystal c occupies grid row c; grid column j has crystallinity Crystallinities[j]. Each area is a box of the
-    // scaled area size blurred by a Gaussian of the interface width (a gradual interface); amorphous fills the rest.
+    // Crystalline component c (crystals, then rotated copies) occupies grid row c; grid column j has crystallinity
+    // Crystallinities[j]. Each area is a box of the scaled area size blurred by a Gaussian of the interface width (a
+    // gradual interface); amorphous fills the rest.
     private static void Fractions(SimulationOptions o, Span<double> f)
     {
         int nXy = o.ScanRows * o.ScanCols;
         int columns = o.Crystallinities.Count;
+        int rows = o.CrystallineComponents;
         double scaleY = o.ScanRows / 36.0;
         double scaleX = o.ScanCols / 36.0;
-        for (int c = 0; c < o.Crystals; c++)
+        for (int c = 0; c < rows; c++)
         {
-            double cy = (c + 0.5) * o.ScanRows / o.Crystals;
+            double cy = (c + 0.5) * o.ScanRows / rows;
             for (int j = 0; j < columns; j++)
             {
                 double cx = (j + 0.5) * o.ScanCols / columns;
@@ -216,7 +233,7 @@ public static class Simulator
         for (int i = 0; i < nXy; i++)
         {
             double crystalline = 0;
-            for (int c = 1; c <= o.Crystals; c++)
+            for (int c = 1; c <= rows; c++)
             {
                 crystalline += f[(c * nXy) + i];
             }

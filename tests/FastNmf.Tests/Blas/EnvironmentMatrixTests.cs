@@ -27,7 +27,7 @@ public sealed class EnvironmentMatrixTests
             Assert.That(trace, Does.Contain(NativeBlas.DisableVariable));
             Assert.That(KernelSet.Create(null, KernelBackend.Auto).Backend, Is.EqualTo("managed"), "auto falls back to managed");
             Assert.That(() => KernelSet.Create(null, KernelBackend.Mkl),
-                Throws.InvalidOperationException.With.Message.Contains("mkl is not available").And.Message.Contains(NativeBlas.DisableVariable));
+                Throws.TypeOf<BackendUnavailableException>().With.Message.Contains("mkl is not available").And.Message.Contains(NativeBlas.DisableVariable));
         });
     }
 

@@ -13,6 +13,14 @@ internal static class LaneWidths
     /// <summary>The widest accelerated width.</summary>
     public static LaneWidth Widest => s_preference.First(IsAccelerated);
 
+    /// <summary>Floats per vector of <paramref name="width"/> (1 for scalar).</summary>
+    public static int Count(LaneWidth width) => width switch
+    {
+        LaneWidth.Vector512 => Lanes512.Count,
+        LaneWidth.Vector256 => Lanes256.Count,
+        _ => LanesScalar.Count,
+    };
+
     public static bool IsAccelerated(LaneWidth width) => width switch
     {
         LaneWidth.Vector512 => Lanes512.IsSupported,

@@ -7,8 +7,8 @@ namespace FastNmf.Kernels.Sparse;
 /// The two products with sparse X, with all K components (every restart's k) as lanes of one row: for each nonzero
 /// x_{u,j}, one broadcast and K/lanes fused multiply-adds into register accumulators (H·X from the pixel-major copy,
 /// W·Xᵀ from the frame-major one). Rows are <c>lanes</c> floats long (K padded with zero lanes
-/// to a multiple of 16). Up to four vectors of lanes are updated per visit of a nonzero (register blocking), so the
-/// index, value and address work is shared by 64 lanes. Each lane's sum runs over the same nonzeros in the same order
+/// to a multiple of the vector width). Up to six vectors of lanes are updated per visit of a nonzero (register
+/// blocking), so the index, value and address work is shared by 48 (AVX2) or 96 (AVX-512) lanes. Each lane's sum runs over the same nonzeros in the same order
 /// whatever K, the width, the blocking or the thread partition, so batching restarts changes no bit of any restart.
 /// </summary>
 internal static unsafe class SparseLaneKernels
@@ -40,19 +40,7 @@ internal static unsafe class SparseLaneKernels
                     continue;
                 }
 
-                float* d = accU + ((long)u * lanes);
-                int l = 0;
-                for (; l + (4 * TL.Count) <= lanes; l += 4 * TL.Count)
-                {
-                    GatherFrame<TVec, TL, Vectors4>(idx, val, p0, p1, hb, d, lanes, l);
-                }
-
-                switch ((lanes - l) / TL.Count)
-                {
-                    case 3: GatherFrame<TVec, TL, Vectors3>(idx, val, p0, p1, hb, d, lanes, l); break;
-                    case 2: GatherFrame<TVec, TL, Vectors2>(idx, val, p0, p1, hb, d, lanes, l); break;
-                    case 1: GatherFrame<TVec, TL, Vectors1>(idx, val, p0, p1, hb, d, lanes, l); break;
-                }
+                AllLanes<TVec, TL>(idx, val, p0, p1, hb, accU + ((long)u * lanes), lanes);
             }
         }
     }
@@ -82,74 +70,91 @@ internal static unsafe class SparseLaneKernels
                     continue;
                 }
 
-                float* d = dstJ + ((long)j * lanes);
-                int l = 0;
-                for (; l + (4 * TL.Count) <= lanes; l += 4 * TL.Count)
-                {
-                    GatherFrame<TVec, TL, Vectors4>(idx, val, p0, p1, wU, d, lanes, l);
-                }
-
-                switch ((lanes - l) / TL.Count)
-                {
-                    case 3: GatherFrame<TVec, TL, Vectors3>(idx, val, p0, p1, wU, d, lanes, l); break;
-                    case 2: GatherFrame<TVec, TL, Vectors2>(idx, val, p0, p1, wU, d, lanes, l); break;
-                    case 1: GatherFrame<TVec, TL, Vectors1>(idx, val, p0, p1, wU, d, lanes, l); break;
-                }
+                AllLanes<TVec, TL>(idx, val, p0, p1, wU, dstJ + ((long)j * lanes), lanes);
             }
         }
     }
 
-    // d[l..l+N·W) += Σ_p x_p · rows[idx_p, l..l+N·W) for the entries p0..p1 of one segment (a frame for W·Xᵀ, a pixel
-    // for H·X). Two accumulators per vector
-    // (even and odd nonzeros, summed at the end) break the FMA latency chain; the split is the same for every N, so a
-    // lane's bits never depend on how many lanes share the pass.
+    // d[0..lanes) += Σ_p x_p · rows[idx_p, 0..lanes) for one segment, in as few passes over its nonzeros as the
+    // registers allow: a pass costs the index, value and address work of every nonzero again, which at 48 lanes on AVX2
+    // (4 + 2 vectors before) was a third of the time. Lanes are a multiple of the width (see SparseXOperand). When one
+    // pass covers the row, its length is a JIT-time constant, so a nonzero's row address is one scaled add.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GatherFrame<TVec, TL, TN>(ushort* idx, float* val, long p0, long p1, float* wU, float* d, int lanes, int l)
+    private static void AllLanes<TVec, TL>(ushort* idx, float* val, long p0, long p1, float* rows, float* d, int lanes)
+        where TVec : struct
+        where TL : struct, ILanes<TVec>
+    {
+        int n = (int)(p1 - p0);
+        idx += p0;
+        val += p0;
+        switch (lanes / TL.Count)
+        {
+            case 1: GatherFrame<TVec, TL, Vectors1, RowIsPass>(idx, val, n, rows, d, lanes); return;
+            case 2: GatherFrame<TVec, TL, Vectors2, RowIsPass>(idx, val, n, rows, d, lanes); return;
+            case 3: GatherFrame<TVec, TL, Vectors3, RowIsPass>(idx, val, n, rows, d, lanes); return;
+            case 4: GatherFrame<TVec, TL, Vectors4, RowIsPass>(idx, val, n, rows, d, lanes); return;
+            case 5: GatherFrame<TVec, TL, Vectors5, RowIsPass>(idx, val, n, rows, d, lanes); return;
+            case 6: GatherFrame<TVec, TL, Vectors6, RowIsPass>(idx, val, n, rows, d, lanes); return;
+        }
+
+        int l = 0;
+        for (; l + (6 * TL.Count) <= lanes; l += 6 * TL.Count)
+        {
+            GatherFrame<TVec, TL, Vectors6, RowIsWider>(idx, val, n, rows + l, d + l, lanes);
+        }
+
+        switch ((lanes - l) / TL.Count)
+        {
+            case 5: GatherFrame<TVec, TL, Vectors5, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
+            case 4: GatherFrame<TVec, TL, Vectors4, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
+            case 3: GatherFrame<TVec, TL, Vectors3, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
+            case 2: GatherFrame<TVec, TL, Vectors2, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
+            case 1: GatherFrame<TVec, TL, Vectors1, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
+        }
+    }
+
+    // d[0..N·W) += Σ_p x_p · rows[idx_p, 0..N·W) for the n entries of one segment (a frame for W·Xᵀ, a pixel for H·X).
+    // Two accumulators per vector (even and odd nonzeros, summed at the end) break the FMA latency chain; the split is
+    // the same for every N, so a lane's bits never depend on how many lanes share the pass. Never inlined: each
+    // instantiation is compiled on its own, because eleven of them inlined into one caller exhaust the JIT's inlining
+    // budget and leave Pair/Fma as calls with the accumulators in memory (seen in DOTNET_JitDisasm; 3x slower). A call per
+    // segment (~50 nonzeros) costs little.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void GatherFrame<TVec, TL, TN, TRow>(ushort* idx, float* val, int n, float* rows, float* d, int lanes)
         where TVec : struct
         where TL : struct, ILanes<TVec>
         where TN : struct, IVectorCount
+        where TRow : struct, IRowLength
     {
-        nuint w = (nuint)TL.Count;
-        TVec e0 = TL.Zero, e1 = TL.Zero, e2 = TL.Zero, e3 = TL.Zero;
-        TVec o0 = TL.Zero, o1 = TL.Zero, o2 = TL.Zero, o3 = TL.Zero;
-        long p = p0;
-        for (; p + 7 < p1; p += 8)
+        nuint rowBytes = (nuint)(TRow.OnePass ? TN.N * TL.Count : lanes) * sizeof(float);
+        byte* rowBase = (byte*)rows;
+        TVec e0 = TL.Zero, e1 = TL.Zero, e2 = TL.Zero, e3 = TL.Zero, e4 = TL.Zero, e5 = TL.Zero;
+        TVec o0 = TL.Zero, o1 = TL.Zero, o2 = TL.Zero, o3 = TL.Zero, o4 = TL.Zero, o5 = TL.Zero;
+        int p = 0;
+        for (; p + 7 < n; p += 8)
         {
             // Four pairs per trip (the same order as the pair loop below, so the bits are unchanged): a quarter of the
             // loop overhead per nonzero.
-            Pair<TVec, TL, TN>(idx, val, p, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
-            Pair<TVec, TL, TN>(idx, val, p + 2, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
-            Pair<TVec, TL, TN>(idx, val, p + 4, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
-            Pair<TVec, TL, TN>(idx, val, p + 6, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
+            Pair<TVec, TL, TN>(idx + p, val + p, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
+            Pair<TVec, TL, TN>(idx + p + 2, val + p + 2, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
+            Pair<TVec, TL, TN>(idx + p + 4, val + p + 4, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
+            Pair<TVec, TL, TN>(idx + p + 6, val + p + 6, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
         }
 
-        for (; p + 1 < p1; p += 2)
+        for (; p + 1 < n; p += 2)
         {
-            Pair<TVec, TL, TN>(idx, val, p, wU, lanes, l, w, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
+            Pair<TVec, TL, TN>(idx + p, val + p, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
         }
 
-        if (p < p1)
+        if (p < n)
         {
             TVec ve = TL.Broadcast(val[p]);
-            ref float re = ref Unsafe.AsRef<float>(wU + ((long)idx[p] * lanes) + l);
-            e0 = TL.MultiplyAdd(ve, TL.Load(ref re, 0), e0);
-            if (TN.N > 1)
-            {
-                e1 = TL.MultiplyAdd(ve, TL.Load(ref re, w), e1);
-            }
-
-            if (TN.N > 2)
-            {
-                e2 = TL.MultiplyAdd(ve, TL.Load(ref re, 2 * w), e2);
-            }
-
-            if (TN.N > 3)
-            {
-                e3 = TL.MultiplyAdd(ve, TL.Load(ref re, 3 * w), e3);
-            }
+            ref float re = ref Unsafe.AsRef<float>(rowBase + (idx[p] * rowBytes));
+            Fma<TVec, TL, TN>(ve, ref re, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5);
         }
 
-        ref float dr = ref Unsafe.AsRef<float>(d + l);
+        nuint w = (nuint)TL.Count;
+        ref float dr = ref Unsafe.AsRef<float>(d);
         TL.Store(TL.Add(TL.Load(ref dr, 0), TL.Add(e0, o0)), ref dr, 0);
         if (TN.N > 1)
         {
@@ -165,37 +170,67 @@ internal static unsafe class SparseLaneKernels
         {
             TL.Store(TL.Add(TL.Load(ref dr, 3 * w), TL.Add(e3, o3)), ref dr, 3 * w);
         }
+
+        if (TN.N > 4)
+        {
+            TL.Store(TL.Add(TL.Load(ref dr, 4 * w), TL.Add(e4, o4)), ref dr, 4 * w);
+        }
+
+        if (TN.N > 5)
+        {
+            TL.Store(TL.Add(TL.Load(ref dr, 5 * w), TL.Add(e5, o5)), ref dr, 5 * w);
+        }
     }
 
+    // Nonzeros p (into the even accumulators) and p + 1 (into the odd ones).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair<TVec, TL, TN>(ushort* idx, float* val, long p, float* wU, int lanes, int l, nuint w,
-        ref TVec e0, ref TVec e1, ref TVec e2, ref TVec e3, ref TVec o0, ref TVec o1, ref TVec o2, ref TVec o3)
+    private static void Pair<TVec, TL, TN>(ushort* idx, float* val, byte* rowBase, nuint rowBytes,
+        ref TVec e0, ref TVec e1, ref TVec e2, ref TVec e3, ref TVec e4, ref TVec e5,
+        ref TVec o0, ref TVec o1, ref TVec o2, ref TVec o3, ref TVec o4, ref TVec o5)
         where TVec : struct
         where TL : struct, ILanes<TVec>
         where TN : struct, IVectorCount
     {
-        TVec ve = TL.Broadcast(val[p]);
-        TVec vo = TL.Broadcast(val[p + 1]);
-        ref float re = ref Unsafe.AsRef<float>(wU + ((long)idx[p] * lanes) + l);
-        ref float ro = ref Unsafe.AsRef<float>(wU + ((long)idx[p + 1] * lanes) + l);
-        e0 = TL.MultiplyAdd(ve, TL.Load(ref re, 0), e0);
-        o0 = TL.MultiplyAdd(vo, TL.Load(ref ro, 0), o0);
+        TVec ve = TL.Broadcast(val[0]);
+        TVec vo = TL.Broadcast(val[1]);
+        ref float re = ref Unsafe.AsRef<float>(rowBase + (idx[0] * rowBytes));
+        ref float ro = ref Unsafe.AsRef<float>(rowBase + (idx[1] * rowBytes));
+        Fma<TVec, TL, TN>(ve, ref re, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5);
+        Fma<TVec, TL, TN>(vo, ref ro, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
+    }
+
+    // a_i += v · row[i·W .. (i+1)·W) for the N vectors of one nonzero's row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fma<TVec, TL, TN>(TVec v, ref float row, ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5)
+        where TVec : struct
+        where TL : struct, ILanes<TVec>
+        where TN : struct, IVectorCount
+    {
+        nuint w = (nuint)TL.Count;
+        a0 = TL.MultiplyAdd(v, TL.Load(ref row, 0), a0);
         if (TN.N > 1)
         {
-            e1 = TL.MultiplyAdd(ve, TL.Load(ref re, w), e1);
-            o1 = TL.MultiplyAdd(vo, TL.Load(ref ro, w), o1);
+            a1 = TL.MultiplyAdd(v, TL.Load(ref row, w), a1);
         }
 
         if (TN.N > 2)
         {
-            e2 = TL.MultiplyAdd(ve, TL.Load(ref re, 2 * w), e2);
-            o2 = TL.MultiplyAdd(vo, TL.Load(ref ro, 2 * w), o2);
+            a2 = TL.MultiplyAdd(v, TL.Load(ref row, 2 * w), a2);
         }
 
         if (TN.N > 3)
         {
-            e3 = TL.MultiplyAdd(ve, TL.Load(ref re, 3 * w), e3);
-            o3 = TL.MultiplyAdd(vo, TL.Load(ref ro, 3 * w), o3);
+            a3 = TL.MultiplyAdd(v, TL.Load(ref row, 3 * w), a3);
+        }
+
+        if (TN.N > 4)
+        {
+            a4 = TL.MultiplyAdd(v, TL.Load(ref row, 4 * w), a4);
+        }
+
+        if (TN.N > 5)
+        {
+            a5 = TL.MultiplyAdd(v, TL.Load(ref row, 5 * w), a5);
         }
     }
 }

@@ -40,7 +40,9 @@ internal sealed unsafe class SparseXOperand : IXOperand
         _team = team;
         _width = width;
         MaxRows = maxRows;
-        _lanes = (maxRows + 15) & ~15;
+        // K padded to whole vectors of this width only: on AVX2, ten restarts of k = 4 are 40 lanes = 5 vectors, not 48.
+        int vector = LaneWidths.Count(width);
+        _lanes = (maxRows + vector - 1) / vector * vector;
         // Blocks sized for L1, and at least 8 per thread so the static split across threads stays balanced even though
         // the nonzeros are denser on the rings than in the corners.
         int forCache = AccumulatorBytes / (_lanes * sizeof(float));

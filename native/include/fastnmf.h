@@ -1,0 +1,294 @@
+/*
+ * fastnmf.h — the C ABI of FastNmf (libfastnmf.so): constrained NMF of 4D-STEM data, callable from C and C++
+ * without a .NET runtime (the library is the managed code compiled ahead of time with NativeAOT).
+ *
+ * Conventions (hold for every function below):
+ *  - Every function returns a fastnmf_status. FASTNMF_STATUS_OK is 0; on anything else fastnmf_last_error() holds
+ *    one line of UTF-8 that names the function and the offending argument. No exception, signal or abort crosses
+ *    this boundary; every pointer, size, struct_size and dimension is checked before use.
+ *  - Structs start with `uint32_t struct_size`, set by the caller to sizeof(the struct) (the *_init functions do
+ *    it), so later versions can append fields. A size this library does not know is FASTNMF_STATUS_BAD_STRUCT_SIZE.
+ *  - Input data is caller-owned and read-only: the library never writes into it and keeps no pointer to it after
+ *    the call returns. Outputs go to caller-allocated buffers with their capacity in elements; a short buffer is
+ *    FASTNMF_STATUS_BUFFER_TOO_SMALL with the required element count stored in *required (when required != NULL).
+ *    Pass (NULL, 0, &n) to ask for the size. Nothing the library allocates has to be freed by the caller, except
+ *    handles (fastnmf_factorizer_destroy).
+ *  - Threads: a handle is used by one thread at a time. A second thread that calls into a handle while it is in
+ *    use gets FASTNMF_STATUS_BUSY (nothing is corrupted); so does a progress callback that calls back into the
+ *    handle it reports on. Different handles may run on different threads at the same time.
+ *  - Sizes and dimensions are in elements (not bytes) unless a name says otherwise.
+ */
+#ifndef FASTNMF_H
+#define FASTNMF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Marks every function the library exports (a CTest test checks the library's exports against these lines). */
+#ifndef FASTNMF_API
+#define FASTNMF_API extern
+#endif
+
+/* The ABI this header describes. fastnmf_get_abi_version() returns the library's; they must be equal. */
+#define FASTNMF_ABI_VERSION 1u
+
+typedef enum fastnmf_status {
+    FASTNMF_STATUS_OK = 0,
+    FASTNMF_STATUS_NULL_POINTER = 1,        /* a required pointer was NULL */
+    FASTNMF_STATUS_BAD_STRUCT_SIZE = 2,     /* struct_size is not a size this library knows */
+    FASTNMF_STATUS_INVALID_HANDLE = 3,      /* not a handle, or one already destroyed */
+    FASTNMF_STATUS_INVALID_ARGUMENT = 4,    /* a parameter out of range (k, iterations, enum value, kernel, mask) */
+    FASTNMF_STATUS_BAD_LAYOUT = 5,          /* dimensions, strides or alignment of the input, or a buffer too short for them */
+    FASTNMF_STATUS_BAD_DATA = 6,            /* NaN, infinity or a negative value in the input (the message names the element) */
+    FASTNMF_STATUS_NO_RESULT = 7,           /* results asked for before a successful run */
+    FASTNMF_STATUS_BUFFER_TOO_SMALL = 8,    /* an output buffer's capacity is short; *required holds the size */
+    FASTNMF_STATUS_CANCELLED = 9,           /* the progress callback returned nonzero */
+    FASTNMF_STATUS_NUMERICAL_FAILURE = 10,  /* the iteration produced a non-finite value (degenerate data) */
+    FASTNMF_STATUS_OUT_OF_MEMORY = 11,
+    FASTNMF_STATUS_BUSY = 12,               /* the handle is in use on another thread (or by the running callback) */
+    FASTNMF_STATUS_BACKEND_UNAVAILABLE = 13,/* OpenBLAS or MKL was asked for and cannot be loaded (the message says why) */
+    FASTNMF_STATUS_INTERNAL = 14            /* a bug: please report the message */
+} fastnmf_status;
+
+/* Update scheme (fastnmf_params.method). */
+enum { FASTNMF_METHOD_CONSTRAINED = 0, FASTNMF_METHOD_ALS = 1, FASTNMF_METHOD_MU = 2 };
+/* Step 4, applied to W after Eq. 7 (fastnmf_params.diffraction_constraint). */
+enum { FASTNMF_W_NONE = 0, FASTNMF_W_NON_NEGATIVE = 1, FASTNMF_W_DARK_SPOT_FILL = 2 };
+/* Step 6, applied to H after Eq. 8 (fastnmf_params.map_constraint). */
+enum { FASTNMF_H_NONE = 0, FASTNMF_H_NON_NEGATIVE = 1, FASTNMF_H_CONVOLUTION = 2 };
+/* Library for the dense products (fastnmf_params.backend). */
+enum { FASTNMF_BACKEND_AUTO = 0, FASTNMF_BACKEND_MANAGED = 1, FASTNMF_BACKEND_OPENBLAS = 2, FASTNMF_BACKEND_MKL = 3 };
+/* Storage of X (fastnmf_params.storage). */
+enum { FASTNMF_STORAGE_AUTO = 0, FASTNMF_STORAGE_DENSE = 1, FASTNMF_STORAGE_SPARSE = 2, FASTNMF_STORAGE_UINT16 = 3 };
+/* Point-spread-function shape of the map kernel (fastnmf_factorizer_set_kernel_probe). */
+enum { FASTNMF_KERNEL_GAUSSIAN = 0, FASTNMF_KERNEL_LORENTZIAN = 1, FASTNMF_KERNEL_PSEUDO_VOIGT = 2 };
+
+/* Opaque handle. Never dereferenced by the caller; a stale or made-up value is FASTNMF_STATUS_INVALID_HANDLE. */
+typedef struct fastnmf_factorizer fastnmf_factorizer;
+
+/* Parameters of a factorization. fastnmf_params_init sets the paper's protocol (constrained, both constraints,
+ * 500 iterations x 10 restarts) with components = 0, which a run rejects: choose k. */
+typedef struct fastnmf_params {
+    uint32_t struct_size;           /* sizeof(fastnmf_params) */
+    int32_t method;                 /* FASTNMF_METHOD_*; default CONSTRAINED */
+    int32_t components;             /* k, 1 <= k < min(unmasked pixels, scan positions); default 0 (must be set) */
+    int32_t iterations;             /* per restart, >= 1; default 500 */
+    int32_t restarts;               /* >= 1, the lowest final MSE is kept; default 10 */
+    int32_t threads;                /* worker threads; 0 = all cores (default) */
+    uint64_t seed;                  /* seed of restart 0; default 0 */
+    int32_t diffraction_constraint; /* FASTNMF_W_*; default DARK_SPOT_FILL (constrained method only) */
+    int32_t map_constraint;         /* FASTNMF_H_*; default CONVOLUTION (constrained method only) */
+    int32_t backend;                /* FASTNMF_BACKEND_*; default AUTO */
+    int32_t storage;                /* FASTNMF_STORAGE_*; default AUTO */
+    double tolerance;               /* early stop when both relative changes fall below it; 0 = off (default) */
+    double polar_centre_row;        /* centre of [.]_W in detector pixels; negative = det_rows / 2 (default -1) */
+    double polar_centre_col;        /* negative = det_cols / 2 (default -1) */
+    int32_t phi_samples;            /* angular samples per radius of [.]_W, 4..100000; default 360 */
+    int32_t batch_restarts;         /* nonzero (default): all restarts share each pass over X; same results either way */
+    double outlier_factor;          /* samples above this multiple of the radial mean are left out; > 1, default 2 */
+} fastnmf_params;
+
+/* Shape and element strides of a caller-owned 4-D data set I(scan_row, scan_col, det_row, det_col). Strides may
+ * be any non-negative values (Fortran order, a cropped view, a frame-per-row buffer with padding ...). */
+typedef struct fastnmf_layout {
+    uint32_t struct_size;           /* sizeof(fastnmf_layout) */
+    int32_t scan_rows;
+    int32_t scan_cols;
+    int32_t det_rows;
+    int32_t det_cols;
+    int32_t reserved;               /* set to 0 */
+    int64_t stride_scan_row;        /* element strides */
+    int64_t stride_scan_col;
+    int64_t stride_det_row;
+    int64_t stride_det_col;
+} fastnmf_layout;
+
+/* What the progress callback receives after every iteration of every restart (Step 7). */
+typedef struct fastnmf_progress {
+    uint32_t struct_size;           /* the library's sizeof(fastnmf_progress): read only fields below it */
+    int32_t restart;                /* 0-based */
+    int32_t iteration;              /* 0-based, within the restart */
+    int32_t iterations;             /* iterations per restart */
+    double mse;                     /* mean((X - WH)^2) over unmasked elements */
+    double delta_w;                 /* ||W(i+1) - W(i)||_1 */
+    double delta_h;                 /* ||H(i+1) - H(i)||_1 */
+} fastnmf_progress;
+
+/* Called on the thread that runs the factorization. Return 0 to go on, nonzero to cancel: the run then returns
+ * FASTNMF_STATUS_CANCELLED and keeps no result. The callback must return (no longjmp out of it). */
+typedef int (*fastnmf_progress_fn)(void* user_data, const fastnmf_progress* progress);
+
+/* Summary of the last successful run. */
+typedef struct fastnmf_result_info {
+    uint32_t struct_size;           /* sizeof(fastnmf_result_info), set by the caller */
+    int32_t components;             /* k */
+    int32_t scan_rows;
+    int32_t scan_cols;
+    int32_t det_rows;
+    int32_t det_cols;
+    int32_t restarts;               /* restarts run */
+    int32_t chosen_restart;         /* index of the kept restart (lowest final MSE) */
+    int32_t iterations;             /* iterations of the kept restart = length of each history array */
+    int32_t reserved;
+    double mse;                     /* final MSE of the kept restart */
+    double elapsed_seconds;         /* wall time of the run */
+    uint64_t w_length;              /* k * det_rows * det_cols */
+    uint64_t h_length;              /* k * scan_rows * scan_cols */
+} fastnmf_result_info;
+
+/* The paper's simulated data set (Methods, Fig. 10) at any size; fastnmf_simulation_init sets the paper's values. */
+typedef struct fastnmf_simulation {
+    uint32_t struct_size;           /* sizeof(fastnmf_simulation) */
+    int32_t scan_rows;              /* 3..4096; default 36 */
+    int32_t scan_cols;              /* 3..4096; default 36 */
+    int32_t det_rows;               /* 16..4096; default 128 */
+    int32_t det_cols;               /* 16..4096; default 128 */
+    int32_t crystals;               /* crystalline components 1..6 (plus one amorphous); default 3 */
+    double dose;                    /* mean electrons per diffraction; <= 0 gives the noise-free expectation; default 1e4 */
+    uint64_t seed;                  /* Poisson noise seed; default 0 */
+} fastnmf_simulation;
+
+/* ---- library ---------------------------------------------------------------------------------------------- */
+
+/* The library's ABI version; compare with FASTNMF_ABI_VERSION. Cannot fail. */
+FASTNMF_API uint32_t fastnmf_get_abi_version(void);
+
+/* One line describing why the last failing call on this thread failed ("" if the last call succeeded). Owned by
+ * the library, valid until the next fastnmf_* call on the same thread. Never NULL. */
+FASTNMF_API const char* fastnmf_last_error(void);
+
+/* The constant's name ("FASTNMF_STATUS_BUSY"), or "unknown status" for a value outside the enum. Static storage. */
+FASTNMF_API const char* fastnmf_status_name(fastnmf_status status);
+
+/* The kernel backend a run would use here, as one NUL-terminated UTF-8 line; capacity and *required in bytes
+ * including the NUL. */
+FASTNMF_API fastnmf_status fastnmf_describe_backend(char* out, size_t capacity, size_t* required);
+
+/* ---- parameter structs ------------------------------------------------------------------------------------ */
+
+FASTNMF_API fastnmf_status fastnmf_params_init(fastnmf_params* params, uint32_t struct_size);
+
+/* C-order (row-major, contiguous) strides for the given shape; each dimension must be >= 1. */
+FASTNMF_API fastnmf_status fastnmf_layout_init(fastnmf_layout* layout, uint32_t struct_size,
+                                               int32_t scan_rows, int32_t scan_cols, int32_t det_rows, int32_t det_cols);
+
+FASTNMF_API fastnmf_status fastnmf_simulation_init(fastnmf_simulation* simulation, uint32_t struct_size);
+
+/* Writes the simulated data set, C order (scan_rows, scan_cols, det_rows, det_cols), as float counts. */
+FASTNMF_API fastnmf_status fastnmf_simulate(const fastnmf_simulation* simulation, float* out, size_t capacity,
+                                            size_t* required);
+
+/* ---- factorizer --------------------------------------------------------------------------------------------- */
+
+/* Creates a handle holding a copy of *params (checked here for what can be checked without data). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_create(const fastnmf_params* params, fastnmf_factorizer** out);
+
+/* Frees the handle and its results. NULL and an already destroyed handle are accepted (OK); a handle in use on
+ * another thread is FASTNMF_STATUS_BUSY and stays valid. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_destroy(fastnmf_factorizer* factorizer);
+
+/* Replaces the parameters (the mask, kernel and callback stay). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_set_params(fastnmf_factorizer* factorizer, const fastnmf_params* params);
+
+/* Detector pixels to exclude: det_rows x det_cols bytes, row-major, nonzero = excluded (e.g. the direct beam).
+ * Copied. Must match the data's detector at run time and leave at least one pixel. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_set_mask(fastnmf_factorizer* factorizer, const uint8_t* masked,
+                                                       int32_t det_rows, int32_t det_cols);
+FASTNMF_API fastnmf_status fastnmf_factorizer_clear_mask(fastnmf_factorizer* factorizer);
+
+/* Map kernel of [.]_H from explicit weights: size x size (odd, 1..101), row-major, finite, non-negative, not all
+ * zero; normalised to sum 1. Copied. The default is the paper's 3x3 Gaussian (2 nm probe at 1.5 nm steps). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_set_kernel(fastnmf_factorizer* factorizer, const float* weights,
+                                                         int32_t size);
+
+/* Map kernel from the probe: FWHM and scan step in the same unit; size 0 = spans +-FWHM; eta mixes the
+ * pseudo-Voigt (0..1, ignored otherwise). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_set_kernel_probe(fastnmf_factorizer* factorizer, int32_t shape,
+                                                               double probe_fwhm, double scan_step, int32_t size,
+                                                               double eta);
+
+/* Progress callback for later runs (NULL clears it); user_data is passed back untouched. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_set_progress(fastnmf_factorizer* factorizer, fastnmf_progress_fn callback,
+                                                           void* user_data);
+
+/* Factorizes X unfolded from a caller-owned data set: element (y, x, u, v) is
+ * data[y*stride_scan_row + x*stride_scan_col + u*stride_det_row + v*stride_det_col], and the largest such index
+ * must be below data_length. Values must be finite and non-negative (uint16 counts convert exactly). Blocks until
+ * done; replaces the previous result (a failed or cancelled run leaves none). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_run_f32(fastnmf_factorizer* factorizer, const float* data,
+                                                      size_t data_length, const fastnmf_layout* layout);
+FASTNMF_API fastnmf_status fastnmf_factorizer_run_u16(fastnmf_factorizer* factorizer, const uint16_t* data,
+                                                      size_t data_length, const fastnmf_layout* layout);
+
+/* ---- results of the last successful run ----------------------------------------------------------------- */
+
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_result_info(fastnmf_factorizer* factorizer, fastnmf_result_info* info);
+
+/* Diffractions, k x det_rows x det_cols row-major, each with unit L1 norm over unmasked pixels (masked pixels 0);
+ * components sorted by the L2 norm of their maps, largest first. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_w(fastnmf_factorizer* factorizer, float* out, size_t capacity,
+                                                    size_t* required);
+
+/* Maps, k x scan_rows x scan_cols row-major, in counts (electrons) per scan position. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_h(fastnmf_factorizer* factorizer, float* out, size_t capacity,
+                                                    size_t* required);
+
+/* Per-iteration MSE, ||dW||_1 and ||dH||_1 of the kept restart; each array holds `capacity` doubles. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_history(fastnmf_factorizer* factorizer, double* mse, double* delta_w,
+                                                          double* delta_h, size_t capacity, size_t* required);
+
+/* ---- analysis of the last result (the paper's Fig. 9) ----------------------------------------------------- */
+
+/* Similarity the clustering uses (fastnmf_analysis_params.cluster_by); distance = 1 - similarity. */
+enum { FASTNMF_SIMILARITY_DIFFRACTION = 0, FASTNMF_SIMILARITY_COSINE = 1 };
+/* Linkage of the hierarchical clustering (SciPy's methods). */
+enum { FASTNMF_LINKAGE_SINGLE = 0, FASTNMF_LINKAGE_COMPLETE = 1, FASTNMF_LINKAGE_AVERAGE = 2, FASTNMF_LINKAGE_WARD = 3 };
+
+typedef struct fastnmf_analysis_params {
+    uint32_t struct_size;           /* sizeof(fastnmf_analysis_params) */
+    int32_t cluster_by;             /* FASTNMF_SIMILARITY_*; default DIFFRACTION (rotation-invariant, Eqs. 10-11) */
+    int32_t linkage;                /* FASTNMF_LINKAGE_*; default AVERAGE */
+    int32_t cluster_count;          /* 0 (default): cut the tree at distance_threshold; n: at most n clusters */
+    double distance_threshold;      /* >= 0; default 0.5 */
+    double amorphous_isotropy;      /* a cluster average this isotropic (0..1) counts as amorphous; default 0.8 */
+} fastnmf_analysis_params;
+
+FASTNMF_API fastnmf_status fastnmf_analysis_params_init(fastnmf_analysis_params* params, uint32_t struct_size);
+
+/* Analyses the last result (k >= 2): cosine similarity of the diffractions (Eq. 9), the rotation-invariant
+ * diffraction similarity and the rotation between each pair (Eqs. 10-11, polar centre and phi samples of the
+ * factorization, its mask left out), hierarchical clustering and flat clusters with rotation-corrected averages.
+ * Replaces the previous analysis; a new run drops it. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_analyze(fastnmf_factorizer* factorizer, const fastnmf_analysis_params* params);
+
+/* Three k x k row-major matrices, each `capacity` doubles: cosine (Eq. 9); diffraction similarity (Eq. 10: the peak
+ * of the normalised phi cross-correlation of the anisotropic parts, or the radial-profile cosine of two isotropic
+ * patterns; symmetric, in [-1, 1], 1 on the diagonal); rotation in degrees (Eq. 11: [i*k + j] = angle by which j is
+ * rotated relative to i, counter-clockwise as displayed, in (-180, 180]). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_similarities(fastnmf_factorizer* factorizer, double* cosine,
+                                                               double* diffraction_similarity, double* rotation,
+                                                               size_t capacity, size_t* required);
+
+/* (k - 1) x 4 linkage matrix in SciPy's format, row-major: [id1, id2, distance, size]; components are 0..k-1 and the
+ * cluster formed in row i has id k + i (ready for scipy.cluster.hierarchy.dendrogram). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_linkage(fastnmf_factorizer* factorizer, double* out, size_t capacity,
+                                                          size_t* required);
+
+/* Per component, its flat cluster's label, 1-based (SciPy fcluster numbering). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_cluster_labels(fastnmf_factorizer* factorizer, int32_t* out,
+                                                                 size_t capacity, size_t* required);
+
+/* det_rows x det_cols: the members of cluster `label` rotated onto its representative and averaged (weighted by the
+ * counts each explains). */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_cluster_average(fastnmf_factorizer* factorizer, int32_t label,
+                                                                  float* out, size_t capacity, size_t* required);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FASTNMF_H */

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using FastNmf.Analysis;
+using FastNmf.Cli.Output;
+using FastNmf.Cli.Rendering;
+using FastNmf.Cli.Report;
+using FastNmf.Data;
+using FastNmf.IO;
+
+namespace FastNmf.Cli.Commands;
+
+/// <summary>
+/// <c>fastnmf pca INPUT --max-components K</c>: the PCA spectrum of X as the factorization would see it (same
+/// unfolding and mask, uncentred): per k the MSE of the best rank-k approximation — the floor under any k-component
+/// NMF — and the suggested k; optionally the scree plot.
+/// </summary>
+internal static class PcaCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "4D-STEM data, as for factorize (.npy, .npz, .h5 and the other formats --format lists)." };
+        var max = new Option<int>("--max-components", "-K") { Description = "Components K of the spectrum (default 20).", DefaultValueFactory = _ => 20 };
+        var fraction = new Option<double>("--fraction") { Description = "Suggested k: the smallest k whose MSE is within this fraction of the rank-K MSE.", DefaultValueFactory = _ => PcaCurve.DefaultFraction };
+        var method = new Option<string>("--pca-method") { Description = "auto (Gram matrix when the smaller side is ≤ 1500, else randomised) | gram | randomized.", DefaultValueFactory = _ => "auto" };
+        var output = new Option<string?>("--out") { Description = "Directory (new) for pca.json and scree.png." };
+        var plot = new Option<string?>("--plot") { Description = "Write only the scree plot to this PNG file (must not exist)." };
+        var clip = new Option<bool>("--clip-negative") { Description = "Set negative values to 0 instead of rejecting the file." };
+        var solver = new SolverOptionSet();
+        var reading = new InputOptionSet();
+        method.AcceptOnlyFromAmong("auto", "gram", "randomized");
+        var command = new Command("pca", "PCA spectrum of a 4D-STEM data set: the MSE of the best rank-k approximation for k = 0..K (the lower bound of any k-component factorization), the scree plot and a suggested k.")
+        {
+            input, max, fraction, method, output, plot, clip, solver.MaskRadius, solver.MaskCentre, solver.Threads, solver.Seed,
+        };
+        reading.AddTo(command);
+        command.SetAction(p => CliErrors.Run(() =>
+        {
+            string? outDir = p.GetValue(output);
+            string? plotPath = p.GetValue(plot);
+            if (outDir is not null && plotPath is not null)
+            {
+                throw new UsageException("--out and --plot both say where the plot goes: give one.");
+            }
+
+            double f = p.GetValue(fraction);
+            if (!(f >= 0 && double.IsFinite(f)))
+            {
+                throw new UsageException($"--fraction must be a finite number ≥ 0, got {f.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            if (plotPath is not null && (File.Exists(plotPath) || Directory.Exists(plotPath)))
+            {
+                throw new IOException($"{plotPath}: exists; choose a new file for --plot.");
+            }
+
+            using OutputDirectory? dir = outDir is null ? null : OutputDirectory.Begin(outDir);
+            using FrameSource source = InputLoader.Open(p.GetValue(input)!, reading.Build(p));
+            (DetectorMask? mask, _) = solver.BuildMask(p, source.DetRows, source.DetCols);
+            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip));
+            using UnfoldedData unfolded = x;
+            int k = p.GetValue(max);
+            int limit = Math.Min(x.NUv, x.NXy);
+            if (k < 1 || k > limit)
+            {
+                throw new UsageException($"--max-components must be between 1 and min(detector pixels, scan positions) = {limit}, got {k}.");
+            }
+
+            var options = new PcaOptions
+            {
+                Method = p.GetValue(method) switch { "gram" => PcaMethod.Gram, "randomized" => PcaMethod.Randomized, _ => PcaMethod.Auto },
+                Threads = p.GetValue(solver.Threads),
+                Seed = p.GetValue(solver.Seed),
+            };
+            PcaSpectrum spectrum = Pca.Spectrum(x, k, options);
+            PcaCurve curve = PcaCurve.From(spectrum, f);
+            Print(curve, spectrum, info, x);
+            if (dir is not null)
+            {
+                curve.Write(dir.File(PcaCurve.FileName));
+                using SkiaSharp.SKBitmap scree = ScreeFigure.Render(curve, 0, null);
+                MontageRenderer.Save(scree, dir.File("scree.png"));
+                dir.Commit();
+                Console.WriteLine($"wrote {dir.Final}: pca.json, scree.png");
+            }
+            else if (plotPath is not null)
+            {
+                using SkiaSharp.SKBitmap scree = ScreeFigure.Render(curve, 0, null);
+                MontageRenderer.Save(scree, Path.GetFullPath(plotPath));
+                Console.WriteLine($"wrote {plotPath}");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void Print(PcaCurve curve, PcaSpectrum s, InputInfo info, UnfoldedData x)
+    {
+        Console.WriteLine($"X: {x.NUv} detector pixels × {x.NXy} scan positions from {info.Path}; uncentred PCA, {curve.Method} method, {s.Elapsed.TotalSeconds:F2} s{(s.Converged ? string.Empty : " (randomised iteration stopped at its limit: MSEs are upper bounds)")}");
+        // λ_k / λ_{k+1}: a gap in the spectrum (a ratio well above the ~1 of the noise tail) marks the last component
+        // that stands out of the noise, which the MSE rule below cannot see when the noise dominates the MSE.
+        Console.WriteLine($"{"k",4}  {"MSE of best rank-k",20}  {"explained",10}  {"eigenvalue",14}  {"λ_k/λ_k+1",10}");
+        for (int k = 0; k <= curve.MaxComponents; k++)
+        {
+            string eigen = k == 0 ? string.Empty : curve.Eigenvalues[k - 1].ToString("G6", CultureInfo.InvariantCulture);
+            string gap = k == 0 || k == curve.MaxComponents || !(curve.Eigenvalues[k] > 0) ? string.Empty : (curve.Eigenvalues[k - 1] / curve.Eigenvalues[k]).ToString("F2", CultureInfo.InvariantCulture);
+            Console.WriteLine($"{k,4}  {curve.Mse[k].ToString("G8", CultureInfo.InvariantCulture),20}  {curve.Explained(k).ToString("P3", CultureInfo.InvariantCulture),10}  {eigen,14}  {gap,10}");
+        }
+
+        Console.WriteLine($"suggested k = {curve.Suggested} (smallest k with MSE_k − MSE_{curve.MaxComponents} ≤ {curve.Fraction.ToString(CultureInfo.InvariantCulture)} × MSE_{curve.MaxComponents})");
+    }
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Globalization;
+using FastNmf.Analysis;
+using FastNmf.Cli.Report;
+using FastNmf.Data;
+
+namespace FastNmf.Cli.Commands;
+
+/// <summary>
+/// The <c>--report</c> step of factorize and demo: the PCA spectrum of X (pca.json, the floor under the MSE curve),
+/// then the analysis and report.html read back from the staging directory — the same path <c>analyze DIR</c> takes.
+/// </summary>
+internal static class ReportStep
+{
+    /// <summary>PCA components computed for the report: enough to show where the spectrum flattens.</summary>
+    public static int PcaComponents(int k, UnfoldedData x) => Math.Min(Math.Max(20, 2 * k), Math.Min(x.NUv, x.NXy));
+
+    public static void Run(string stagingDir, string finalDir, NmfResult result, UnfoldedData x, string? truthDir, AnalysisOptions analysis, string produced)
+    {
+        var clock = Stopwatch.StartNew();
+        PcaSpectrum spectrum = Pca.Spectrum(x, PcaComponents(result.Components, x), new PcaOptions { Threads = result.Threads, Seed = result.Options.Seed });
+        PcaCurve pca = PcaCurve.From(spectrum, PcaCurve.DefaultFraction);
+        pca.Write(Path.Combine(stagingDir, PcaCurve.FileName));
+        Console.WriteLine($"PCA ({pca.Method}, {spectrum.Elapsed.TotalSeconds:F2} s): rank-{result.Components} MSE {pca.Mse[Math.Min(result.Components, pca.MaxComponents)]:F8} (NMF {result.Mse:F8}); suggested k = {pca.Suggested}");
+        ReportSource source = ReportSource.Read(stagingDir, truthDir);
+        (AnalysisResult? a, _) = ReportWriter.Write(source, stagingDir, new ReportContext(analysis, null, produced, finalDir));
+        PrintClusters(a);
+        Console.WriteLine($"analysis and report: {clock.Elapsed.TotalSeconds:F2} s");
+    }
+
+    /// <summary>One line per cluster: members with their angles, amorphous or crystalline.</summary>
+    public static void PrintClusters(AnalysisResult? a)
+    {
+        if (a is null)
+        {
+            Console.WriteLine("analysis: one component, nothing to cluster");
+            return;
+        }
+
+        int amorphous = a.Clusters.Count(c => c.IsAmorphous);
+        Console.WriteLine($"clusters ({a.Options.ClusterBy.ToString().ToLowerInvariant()} similarity, {a.Options.Linkage.ToString().ToLowerInvariant()} linkage): {a.Clusters.Count} — {amorphous} amorphous, {a.Clusters.Count - amorphous} crystalline");
+        foreach (ComponentCluster c in a.Clusters)
+        {
+            string members = string.Join(", ", c.Members.Select((m, i) => c.Members.Count == 1 ? m.ToString(CultureInfo.InvariantCulture) : $"{m} ({AnalysisSections.Angle(c.Angles[i])})"));
+            Console.WriteLine($"  cluster {c.Label}: {(c.IsAmorphous ? "amorphous  " : "crystalline")} components {members}");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using FastNmf.Data;
+using FastNmf.Kernels;
+using FastNmf.Memory;
+using FastNmf.Numerics;
+
+namespace FastNmf.Analysis;
+
+/// <summary>
+/// PCA eigenvalues from the smaller Gram matrix: XᵀX over frames (n_xy × n_xy, entry (i, j) = ⟨frame i, frame j⟩) when
+/// there are fewer scan positions than kept pixels, else XXᵀ over pixels (n_uv × n_uv, accumulated frame block by frame
+/// block). The entries are the float kernels' dot products (the same products the NMF's MSE is made of, relative error
+/// ~1e-7·√n); the matrix is symmetrised and its eigenvalues taken in double.
+/// </summary>
+internal static class GramSpectrum
+{
+    private const int Block = 64;
+
+    public static double[] Eigenvalues(UnfoldedData x, IXOperand xop, int count)
+    {
+        bool frames = x.NXy <= x.NUv;
+        int size = frames ? x.NXy : x.NUv;
+        if ((long)size * size > Array.MaxLength)
+        {
+            throw new InsufficientMemoryException($"a {size}×{size} Gram matrix does not fit in memory; use the randomized PCA.");
+        }
+
+        var g = new double[size * size];
+        long stride = (size + 15L) & ~15L;
+        using var rows = new AlignedBuffer<float>(Block * stride, "Gram rows");
+        using var pixels = frames ? null : new AlignedBuffer<float>(Block * ((x.NXy + 15L) & ~15L), "pixel block");
+        using var frameRows = frames && x.IsUInt16 ? new AlignedBuffer<float>(Block * ((x.NUv + 15L) & ~15L), "frame block") : null;
+        for (int start = 0; start < size; start += Block)
+        {
+            int n = Math.Min(Block, size - start);
+            MatrixView dst = MatrixView.Over(rows, n, size, stride);
+            if (frames)
+            {
+                xop.MultiplyWX(frameRows is null ? x.Frames.RowSlice(start, n) : Copied(x, frameRows, start, n), dst);
+            }
+            else
+            {
+                xop.MultiplyHX(Transposed(x, pixels!, start, n), dst);
+            }
+
+            for (int r = 0; r < n; r++)
+            {
+                Span<float> row = dst.Row(r);
+                for (int c = 0; c < size; c++)
+                {
+                    g[((start + r) * size) + c] = row[c];
+                }
+            }
+        }
+
+        for (int i = 0; i < size; i++)
+        {
+            for (int j = i + 1; j < size; j++)
+            {
+                double mean = 0.5 * (g[(i * size) + j] + g[(j * size) + i]);
+                g[(i * size) + j] = g[(j * size) + i] = mean;
+            }
+        }
+
+        return SymmetricEigenvalues.Largest(g, size, count);
+    }
+
+    // Frames start..start+n of uint16 X as float rows (the W operand of W·Xᵀ).
+    private static MatrixView Copied(UnfoldedData x, AlignedBuffer<float> buffer, int start, int n)
+    {
+        MatrixView rows = MatrixView.Over(buffer, n, x.NUv, (x.NUv + 15L) & ~15L);
+        for (int r = 0; r < n; r++)
+        {
+            x.CopyColumn(start + r, rows.Row(r));
+        }
+
+        return rows;
+    }
+
+    // Columns start..start+n of X (pixels) as rows over frames: the H operand of H·X.
+    private static MatrixView Transposed(UnfoldedData x, AlignedBuffer<float> buffer, int start, int n)
+    {
+        long stride = (x.NXy + 15L) & ~15L;
+        MatrixView h = MatrixView.Over(buffer, n, x.NXy, stride);
+        var frame = new float[x.NUv];
+        for (int j = 0; j < x.NXy; j++)
+        {
+            x.CopyColumn(j, frame);
+            for (int r = 0; r < n; r++)
+            {
+                h.Row(r)[j] = frame[start + r];
+            }
+        }
+
+        return h;
+    }
+}

@@ -1,0 +1,141 @@
+namespace FastNmf.Analysis;
+
+/// <summary>
+/// The leading eigenvalues of XXᵀ (squared singular values of X, uncentred) and the MSE of the best rank-k
+/// approximation for k = 0..K: <c>MSE_k = (‖X‖² − Σ_{i≤k} λ_i) / (n_uv·n_xy)</c> — the same normalisation as the NMF's
+/// MSE, so MSE_k is the lower bound any rank-k W·H can reach (Eckart–Young), the horizontal line of the paper's Fig. 7a.
+/// </summary>
+public sealed class PcaSpectrum
+{
+    private readonly double[] _eigenvalues;
+    private readonly double[] _mse;
+
+    internal PcaSpectrum(double[] eigenvalues, double sumOfSquares, int nUv, int nXy, PcaMethod method, int iterations, bool converged, TimeSpan elapsed)
+    {
+        _eigenvalues = eigenvalues;
+        SumOfSquares = sumOfSquares;
+        NUv = nUv;
+        NXy = nXy;
+        Method = method;
+        Iterations = iterations;
+        Converged = converged;
+        Elapsed = elapsed;
+        double n = (double)nUv * nXy;
+        _mse = new double[eigenvalues.Length + 1];
+        double residual = sumOfSquares;
+        _mse[0] = residual / n;
+        for (int k = 0; k < eigenvalues.Length; k++)
+        {
+            residual -= eigenvalues[k];
+            _mse[k + 1] = Math.Max(0, residual) / n;
+        }
+    }
+
+    /// <summary>K: how many eigenvalues were computed.</summary>
+    public int MaxComponents => _eigenvalues.Length;
+
+    /// <summary>λ_1 ≥ … ≥ λ_K, the leading eigenvalues of XXᵀ (equivalently of XᵀX): the scree curve.</summary>
+    public IReadOnlyList<double> Eigenvalues => _eigenvalues;
+
+    /// <summary>MSE of the best rank-k approximation, index k = 0..K (index 0: ‖X‖²/(n_uv·n_xy)).</summary>
+    public IReadOnlyList<double> Mse => _mse;
+
+    /// <summary>‖X‖², in double.</summary>
+    public double SumOfSquares { get; }
+
+    /// <summary>Unmasked detector pixels (rows of X).</summary>
+    public int NUv { get; }
+
+    /// <summary>Scan positions (columns of X).</summary>
+    public int NXy { get; }
+
+    /// <summary>The method that ran (never Auto).</summary>
+    public PcaMethod Method { get; }
+
+    /// <summary>Krylov steps of the randomised method (0 for Gram).</summary>
+    public int Iterations { get; }
+
+    /// <summary>False if the randomised method stopped at its iteration limit before the tolerance was met (its MSEs
+    /// are then upper bounds of the true ones).</summary>
+    public bool Converged { get; }
+
+    /// <summary>Wall time.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Share of ‖X‖² the first k components explain, <c>Σ_{i≤k} λ_i / ‖X‖²</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k outside 0..K.</exception>
+    public double Explained(int k)
+    {
+        CheckK(k);
+        return SumOfSquares > 0 ? 1 - (_mse[k] * NUv * (double)NXy / SumOfSquares) : 0;
+    }
+
+    /// <summary>
+    /// The smallest k (1..K) whose MSE is within <paramref name="fraction"/> of the rank-K one:
+    /// <c>MSE_k − MSE_K ≤ fraction·MSE_K</c>. With K well above the true rank, the number of components worth fitting.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">fraction negative or not finite.</exception>
+    public int SuggestComponents(double fraction)
+    {
+        CheckFraction(fraction);
+        double limit = _mse[MaxComponents] * (1 + fraction);
+        for (int k = 1; k <= MaxComponents; k++)
+        {
+            if (_mse[k] <= limit)
+            {
+                return k;
+            }
+        }
+
+        return MaxComponents;
+    }
+
+    /// <summary>True when an NMF with k components reached an MSE within <paramref name="fraction"/> of PCA's rank-k
+    /// bound: <c>nmfMse − MSE_k ≤ fraction·MSE_k</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k outside 1..K, or fraction/nmfMse negative or not finite.</exception>
+    public bool IsNmfWithin(double nmfMse, int k, double fraction)
+    {
+        CheckK(k);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        CheckFraction(fraction);
+        if (!double.IsFinite(nmfMse) || nmfMse < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nmfMse), nmfMse, "the NMF MSE must be finite and non-negative.");
+        }
+
+        return nmfMse - _mse[k] <= fraction * _mse[k];
+    }
+
+    /// <summary>The smallest k among NMF runs at several k whose MSE is within <paramref name="fraction"/> of PCA's
+    /// rank-k MSE (<see cref="IsNmfWithin"/>), or null if none is.</summary>
+    /// <param name="nmfMseByK">Final NMF MSE per component count (each k in 1..K).</param>
+    /// <param name="fraction">Allowed excess over the PCA bound, e.g. 0.001.</param>
+    /// <exception cref="ArgumentOutOfRangeException">a k outside 1..K, or a negative or non-finite value.</exception>
+    public int? FirstNmfWithin(IReadOnlyDictionary<int, double> nmfMseByK, double fraction)
+    {
+        ArgumentNullException.ThrowIfNull(nmfMseByK);
+        foreach ((int k, double mse) in nmfMseByK.OrderBy(p => p.Key))
+        {
+            if (IsNmfWithin(mse, k, fraction))
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    private void CheckK(int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, MaxComponents);
+    }
+
+    private static void CheckFraction(double fraction)
+    {
+        if (!double.IsFinite(fraction) || fraction < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "the fraction must be finite and non-negative.");
+        }
+    }
+}

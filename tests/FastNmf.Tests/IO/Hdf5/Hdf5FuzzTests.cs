@@ -1,0 +1,91 @@
+using FastNmf.Hdf5;
+using FastNmf.IO;
+using FastNmf.Tests.TestSupport;
+using NUnit.Framework;
+
+namespace FastNmf.Tests.IO.Hdf5;
+
+/// <summary>
+/// Seeded truncations and byte flips of HDF5 samples: opening and reading every frame must either succeed or throw a
+/// <see cref="DataFormatException"/> naming the file; never another exception, a crash or a hang.
+/// </summary>
+[TestFixture]
+[Category("Fuzz")]
+public sealed class Hdf5FuzzTests
+{
+    private const int Cases = 300;
+
+    // Generous: a sample opens and reads in well under a millisecond; only a parser loop would reach it.
+    private static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(20);
+
+    [TestCase("chunked_deflate", 11)]
+    [TestCase("bslz4", 12)]
+    [TestCase("py4dstem_legacy", 13)]
+    public void OpenAndRead_TruncatedOrFlippedSample_SucceedsOrThrowsDataFormatException(string sample, int seed)
+    {
+        byte[] original = File.ReadAllBytes(Hdf5Samples.File(sample));
+        using var dir = new TempDirectory();
+        var random = new Random(seed);
+        int rejected = 0;
+        for (int i = 0; i < Cases; i++)
+        {
+            (byte[] bytes, string change) = Mutate(original, random);
+            string path = dir.Write($"case{i}.h5", bytes);
+            Task<Exception?> run = Task.Run(() => OpenAndReadAll(path));
+            Assert.That(run.Wait(HangLimit), Is.True, $"case {i} ({change}) did not finish within {HangLimit.TotalSeconds} s");
+            Exception? e = run.Result;
+            if (e is null)
+            {
+                continue;
+            }
+
+            Assert.That(e, Is.TypeOf<DataFormatException>(), $"case {i} ({change}): {e}");
+            Assert.That(e.Message, Does.StartWith(path), $"case {i} ({change})");
+            rejected++;
+            File.Delete(path);
+        }
+
+        // The mutations must actually reach the parser: most truncations are fatal.
+        Assert.That(rejected, Is.GreaterThan(Cases / 4));
+    }
+
+    private static Exception? OpenAndReadAll(string path)
+    {
+        try
+        {
+            using Hdf5FrameSource source = Hdf5FrameSource.Open(path);
+
+            // A flipped dimension can claim a huge data set; reading its first frames exercises the same code.
+            int frames = (int)Math.Min(source.FrameCount, Math.Max(1, (1 << 20) / source.FrameLength));
+            var buffer = new float[(long)frames * source.FrameLength];
+            source.ReadFrames(0, frames, buffer);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    private static (byte[] Bytes, string Change) Mutate(byte[] original, Random random)
+    {
+        if (random.Next(3) == 0)
+        {
+            int length = random.Next(original.Length);
+            return (original[..length], $"truncated to {length} bytes");
+        }
+
+        byte[] copy = (byte[])original.Clone();
+        int flips = 1 + random.Next(4);
+        var where = new List<string>();
+        for (int f = 0; f < flips; f++)
+        {
+            int at = random.Next(copy.Length);
+            byte value = (byte)random.Next(256);
+            copy[at] ^= value == 0 ? (byte)1 : value;
+            where.Add(at.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return (copy, $"bytes flipped at {string.Join(", ", where)}");
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace FastNmf.Tests.Report;
+
+/// <summary>
+/// Runs Debian's headless Chromium on a local file: a screenshot or the DOM after load, with console messages on
+/// stderr (<c>--enable-logging=stderr</c> prints each as a line containing "CONSOLE"). A fresh profile per run, no
+/// network services, no sandbox (the tests run as root in CI).
+/// </summary>
+internal static class ChromiumRunner
+{
+    private static readonly string[] s_names = ["chromium", "chromium-browser", "google-chrome"];
+
+    /// <summary>The browser's path, or null when none is installed.</summary>
+    public static string? Find()
+    {
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (string name in s_names)
+            {
+                string path = Path.Combine(dir, name);
+                if (File.Exists(path))
+                {
+                    return path;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs the browser with the common flags plus <paramref name="extra"/> on <paramref name="file"/>.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string browser, string file, params string[] extra)
+    {
+        string profile = Path.Combine(Path.GetTempPath(), "FastNmf.Chromium." + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(profile);
+        var info = new ProcessStartInfo(browser)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in new[]
+        {
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--enable-logging=stderr", "--v=0", $"--user-data-dir={profile}",
+        }.Concat(extra).Append(new Uri(Path.GetFullPath(file)).AbsoluteUri))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        try
+        {
+            using Process process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {browser}.");
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(90)))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"{browser} did not finish within 90 s on {file}.");
+            }
+
+            return (process.ExitCode, stdout.Result, stderr.Result);
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
+}
