@@ -43,13 +43,19 @@ internal sealed class InputOptionSet
 
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Open the input, print the memory the run would take and what is available, and stop before reading any frame." };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options to <paramref name="command"/>; <c>--dry-run</c> only for verbs that plan a factorization's memory.</summary>
+    public void AddTo(Command command, bool withDryRun = true)
     {
         Format.AcceptOnlyFromAmong([.. FrameFormats.Names]);
         MaskDirectBeam.AcceptOnlyFromAmong("auto");
-        foreach (Option o in new Option[] { Format, ScanShape, CropScan, CropDetector, BinScan, BinDetector, Mask, MaskDirectBeam, DirectBeamThreshold, MaskDeadHot, HotFactor, DryRun })
+        foreach (Option o in new Option[] { Format, ScanShape, CropScan, CropDetector, BinScan, BinDetector, Mask, MaskDirectBeam, DirectBeamThreshold, MaskDeadHot, HotFactor })
         {
             command.Options.Add(o);
+        }
+
+        if (withDryRun)
+        {
+            command.Options.Add(DryRun);
         }
     }
 

@@ -74,7 +74,7 @@ internal static class MaskAssembly
         var mask = new DetectorMask(masked, source.DetRows, source.DetCols);
         string kind = string.Join(" + ", parts);
         Console.WriteLine($"mask: {kind}; {mask.MaskedCount} of {source.FrameLength} pixels excluded");
-        return (mask, new MaskInfo(kind, mask.MaskedCount, radius, centreRow, centreCol));
+        return (mask, new MaskInfo(kind, mask.MaskedCount, radius, centreRow, centreCol, mask));
     }
 
     // A mask in the final geometry is used as is; one in the file's geometry goes through the same crop and binning.

@@ -129,6 +129,20 @@ public sealed class CliInputTests : CliHarness
         });
     }
 
+    [Test]
+    public void Pca_BinnedAndCropped_SeesTheSameXAsFactorize()
+    {
+        string input = WriteSimulated("X.npy");
+        Result result = Run("pca", input, "-K", "3", "--crop-scan", "2:10,:", "--bin-detector", "2", "--mask-direct-beam", "auto");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Code, Is.Zero, result.ToString());
+            Assert.That(result.Output, Does.Contain("8×12 scan, 16×16 detector"));
+            Assert.That(result.Output, Does.Match(@"X: \d+ detector pixels × 96 scan positions"));
+            Assert.That(result.Output, Does.Contain("direct-beam disc found"));
+        });
+    }
+
     [TestCase("--bin-scan", "20", "binning 12 scan rows by 20")]
     [TestCase("--crop-detector", "0:40,0:8", "outside 0:32")]
     [TestCase("--mask-direct-beam", "yes", "auto")]
