@@ -20,7 +20,8 @@ internal static class PcaCommand
     {
         var input = new Argument<string>("input") { Description = "4D-STEM data, as for factorize (.npy, .npz, .h5 and the other formats --format lists)." };
         var max = new Option<int>("--max-components", "-K") { Description = "Components K of the spectrum (default 20).", DefaultValueFactory = _ => 20 };
-        var fraction = new Option<double>("--fraction") { Description = "Suggested k: the smallest k whose MSE is within this fraction of the rank-K MSE.", DefaultValueFactory = _ => PcaCurve.DefaultFraction };
+        var noise = new Option<double>("--noise-factor") { Description = "Suggested k: the eigenvalues above this multiple of the noise floor (the median of the upper half of the spectrum).", DefaultValueFactory = _ => PcaCurve.DefaultNoiseFactor };
+        var fraction = new Option<double>("--fraction") { Description = "The MSE rule's k (printed next to the suggestion): the smallest k whose MSE is within this fraction of the rank-K MSE.", DefaultValueFactory = _ => PcaCurve.DefaultFraction };
         var method = new Option<string>("--pca-method") { Description = "auto (Gram matrix when the smaller side is ≤ 1500, else randomised) | gram | randomized.", DefaultValueFactory = _ => "auto" };
         var output = new Option<string?>("--out") { Description = "Directory (new) for pca.json and scree.png." };
         var plot = new Option<string?>("--plot") { Description = "Write only the scree plot to this PNG file (must not exist)." };
@@ -30,7 +31,7 @@ internal static class PcaCommand
         method.AcceptOnlyFromAmong("auto", "gram", "randomized");
         var command = new Command("pca", "PCA spectrum of a 4D-STEM data set: the MSE of the best rank-k approximation for k = 0..K (the lower bound of any k-component factorization), the scree plot and a suggested k.")
         {
-            input, max, fraction, method, output, plot, clip, solver.MaskRadius, solver.MaskCentre, solver.Threads, solver.Seed,
+            input, max, fraction, noise, method, output, plot, clip, solver.MaskRadius, solver.MaskCentre, solver.Threads, solver.Seed,
         };
         reading.AddTo(command, withDryRun: false);
         command.SetAction(p => CliErrors.Run(() =>
@@ -46,6 +47,12 @@ internal static class PcaCommand
             if (!(f >= 0 && double.IsFinite(f)))
             {
                 throw new UsageException($"--fraction must be a finite number ≥ 0, got {f.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            double nf = p.GetValue(noise);
+            if (!(nf > 1 && double.IsFinite(nf)))
+            {
+                throw new UsageException($"--noise-factor must be a finite number above 1, got {nf.ToString(CultureInfo.InvariantCulture)}.");
             }
 
             if (plotPath is not null && (File.Exists(plotPath) || Directory.Exists(plotPath)))
@@ -73,7 +80,7 @@ internal static class PcaCommand
                 Seed = p.GetValue(solver.Seed),
             };
             PcaSpectrum spectrum = Pca.Spectrum(x, k, options);
-            PcaCurve curve = PcaCurve.From(spectrum, f);
+            PcaCurve curve = PcaCurve.From(spectrum, f, nf);
             Print(curve, spectrum, info, x);
             if (dir is not null)
             {
@@ -108,6 +115,6 @@ internal static class PcaCommand
             Console.WriteLine($"{k,4}  {curve.Mse[k].ToString("G8", CultureInfo.InvariantCulture),20}  {curve.Explained(k).ToString("P3", CultureInfo.InvariantCulture),10}  {eigen,14}  {gap,10}");
         }
 
-        Console.WriteLine($"suggested k = {curve.Suggested} (smallest k with MSE_k − MSE_{curve.MaxComponents} ≤ {curve.Fraction.ToString(CultureInfo.InvariantCulture)} × MSE_{curve.MaxComponents})");
+        Console.WriteLine($"suggested k = {curve.Suggested} ({curve.Rule}); by the MSE rule (smallest k with MSE_k − MSE_{curve.MaxComponents} ≤ {curve.Fraction.ToString(CultureInfo.InvariantCulture)} × MSE_{curve.MaxComponents}): {curve.SuggestedByFraction}");
     }
 }

@@ -114,7 +114,7 @@ internal static class RunSections
         page.Section("pca", "PCA spectrum");
         byte[] png = sink.Save(ScreeFigure.Render(pca, components, nmfMse), "scree.png");
         page.Figure(png, "PCA scree",
-            $"Uncentred PCA of X ({pca.Method} method): eigenvalues of XXᵀ (left) and the MSE of the best rank-k approximation (right), log axes. Suggested k = {pca.Suggested}: the smallest k whose MSE is within {pca.Fraction.ToString("P0", CultureInfo.InvariantCulture)} of the rank-{pca.MaxComponents} MSE." +
+            $"Uncentred PCA of X ({pca.Method} method): eigenvalues of XXᵀ (left) and the MSE of the best rank-k approximation (right), log axes. Suggested k = {pca.Suggested}: {pca.Rule} (the MSE rule, smallest k within {pca.Fraction.ToString("P0", CultureInfo.InvariantCulture)} of the rank-{pca.MaxComponents} MSE, gives {pca.SuggestedByFraction})." +
             (nmfMse is null ? string.Empty : $" The marker is this factorization's final MSE at k = {components}."),
             FigureSink.PathOf("scree.png"));
         page.EndSection();

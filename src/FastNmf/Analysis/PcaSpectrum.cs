@@ -90,6 +90,58 @@ public sealed class PcaSpectrum
         return MaxComponents;
     }
 
+    /// <summary>
+    /// The noise floor of the spectrum: the median of the upper half of the computed eigenvalues (λ_{⌊K/2⌋+1}..λ_K),
+    /// which for K well above the true rank are noise — for counted data the flat Poisson tail. Null when K &lt; 6 (too few
+    /// eigenvalues to tell a tail).
+    /// </summary>
+    public double? NoiseFloor
+    {
+        get
+        {
+            if (MaxComponents < MinimumForNoiseFloor)
+            {
+                return null;
+            }
+
+            double[] tail = _eigenvalues[(MaxComponents / 2)..].Order().ToArray();
+            int m = tail.Length;
+            return m % 2 == 1 ? tail[m / 2] : 0.5 * (tail[(m / 2) - 1] + tail[m / 2]);
+        }
+    }
+
+    /// <summary>The fewest eigenvalues <see cref="NoiseFloor"/> is estimated from.</summary>
+    public const int MinimumForNoiseFloor = 6;
+
+    /// <summary>
+    /// The number of leading eigenvalues that stand above the noise: the largest k ≤ K/2 with λ_1..λ_k all above
+    /// <paramref name="factor"/> × <see cref="NoiseFloor"/>. Unlike <see cref="SuggestComponents"/>, this sees
+    /// components whose share of the MSE is small next to the noise (at the paper's dose the Poisson noise is most of
+    /// the MSE, and the MSE rule suggests k = 1). Falls back to <c>SuggestComponents(0.05)</c> when K &lt; 6.
+    /// </summary>
+    /// <param name="factor">How far above the noise floor a component must stand (e.g. 1.5).</param>
+    /// <exception cref="ArgumentOutOfRangeException">factor not a finite number above 1.</exception>
+    public int SuggestAboveNoise(double factor)
+    {
+        if (!(factor > 1) || !double.IsFinite(factor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "the factor must be a finite number above 1.");
+        }
+
+        if (NoiseFloor is not { } floor)
+        {
+            return SuggestComponents(0.05);
+        }
+
+        int k = 0;
+        while (k < MaxComponents / 2 && _eigenvalues[k] > factor * floor)
+        {
+            k++;
+        }
+
+        return Math.Max(1, k);
+    }
+
     /// <summary>True when an NMF with k components reached an MSE within <paramref name="fraction"/> of PCA's rank-k
     /// bound: <c>nmfMse − MSE_k ≤ fraction·MSE_k</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">k outside 1..K, or fraction/nmfMse negative or not finite.</exception>

@@ -88,6 +88,36 @@ public sealed class PcaTests
     }
 
     [Test]
+    public void SuggestAboveNoise_PaperDose_FindsTheFourComponents()
+    {
+        // At the paper's N = 10⁴ electrons the Poisson noise is most of the MSE (on the demo set the MSE-fraction rule
+        // stops at k = 1), while the four components still stand well above the flat noise tail of the spectrum.
+        var o = new SimulationOptions { ScanRows = 24, ScanCols = 24, DetRows = 64, DetCols = 64, Seed = 3 };
+        (Dataset4D data, _) = Simulator.Generate(o);
+        using UnfoldedData x = UnfoldedData.Create(data);
+        PcaSpectrum s = Pca.Spectrum(x, 16, new PcaOptions { Method = PcaMethod.Gram });
+        string spectrum = string.Join(", ", s.Eigenvalues.Select(v => v.ToString("G4")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(s.SuggestAboveNoise(1.5), Is.EqualTo(o.Components), spectrum);
+            Assert.That(s.NoiseFloor, Is.LessThan(s.Eigenvalues[o.Components - 1] / 1.5));
+            Assert.Throws<ArgumentOutOfRangeException>(() => s.SuggestAboveNoise(1.0));
+        });
+    }
+
+    [Test]
+    public void SuggestAboveNoise_FewEigenvalues_FallsBackToTheMseRule()
+    {
+        using UnfoldedData x = GoldenX(JsonDocument.Parse(File.ReadAllText(s_golden)).RootElement.GetProperty("cases")[0]);
+        PcaSpectrum s = Pca.Spectrum(x, 4, new PcaOptions { Method = PcaMethod.Gram });
+        Assert.Multiple(() =>
+        {
+            Assert.That(s.NoiseFloor, Is.Null);
+            Assert.That(s.SuggestAboveNoise(1.5), Is.EqualTo(s.SuggestComponents(0.05)));
+        });
+    }
+
+    [Test]
     public void PcaSpectrum_Checks_CompareNmfWithTheBound()
     {
         using UnfoldedData x = GoldenX(JsonDocument.Parse(File.ReadAllText(s_golden)).RootElement.GetProperty("cases")[0]);
