@@ -11,7 +11,7 @@ internal static class FactorizeCommand
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "4D-STEM data: .npy/.npz (4-D, or 3-D with --scan-shape), and the other formats --format lists; FILE:MEMBER picks a member of a container." };
-        var output = new Option<string>("--out") { Description = "Output directory (must not exist or be empty).", Required = true };
+        var output = new Option<string>("--out") { Description = "Output directory (must not exist or be empty); not needed with --dry-run." };
         var clip = new Option<bool>("--clip-negative") { Description = "Set negative values to 0 (and report how many) instead of rejecting the file." };
         Option<bool> report = ReportOption();
         var truth = new Option<string?>("--truth") { Description = "Truth directory of a simulated input (fastnmf simulate --truth DIR): the report compares with it." };
@@ -28,27 +28,42 @@ internal static class FactorizeCommand
         command.SetAction(p => CliErrors.Run(() =>
         {
             NmfOptions options = solver.Build(p);
-            string outDir = p.GetValue(output)!;
+            bool dryRun = p.GetValue(reading.DryRun);
+            string? outDir = p.GetValue(output);
+            if (outDir is null && !dryRun)
+            {
+                throw new UsageException("--out is required (only --dry-run runs without it).");
+            }
+
             string? truthDir = p.GetValue(truth);
             if (truthDir is not null && !Directory.Exists(truthDir))
             {
                 throw new DirectoryNotFoundException($"--truth {truthDir}: no such directory.");
             }
 
-            using OutputDirectory dir = OutputDirectory.Begin(outDir);
-            using FrameSource source = InputLoader.Open(p.GetValue(input)!, reading.Build(p));
-            (DetectorMask? mask, MaskInfo maskInfo) = solver.BuildMask(p, source.DetRows, source.DetCols);
-            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip));
+            using OutputDirectory? dir = dryRun ? null : OutputDirectory.Begin(outDir!);
+            (FrameSource opened, FrameSource raw) = InputPipeline.Open(p.GetValue(input)!, reading, p);
+            using FrameSource source = opened;
+            bool anyMask = reading.AnyMask(p) || p.GetValue(solver.MaskRadius) is not null;
+            XReadMode read = MemoryCheck.ReadMode(options, source, anyMask);
+            if (MemoryCheck.BeforeReading(source, options, read, dryRun, anyMask))
+            {
+                return 0;
+            }
+
+            (DetectorMask? mask, MaskInfo maskInfo) = MaskAssembly.Build(p, reading, solver, source, raw);
+            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip), counts: read != XReadMode.Float32);
             using UnfoldedData unfolded = x;
+            MemoryCheck.AfterReading(x, options);
             NmfResult result = FactorizationSession.Run(x, options);
-            ResultWriter.Write(dir, result, info, maskInfo, truth: null);
+            ResultWriter.Write(dir!, result, info, maskInfo, truth: null);
             bool withReport = p.GetValue(report);
             if (withReport)
             {
-                ReportStep.Run(dir.Staging, dir.Final, result, x, truthDir, analysis.Build(p, options.Polar, mask), $"fastnmf factorize {Path.GetFileName(info.Path)}");
+                ReportStep.Run(dir!.Staging, dir.Final, result, x, truthDir, analysis.Build(p, options.Polar, mask), $"fastnmf factorize {Path.GetFileName(info.Path)}");
             }
 
-            dir.Commit();
+            dir!.Commit();
             Console.WriteLine($"wrote {dir.Final}: W.npy, H.npy, results.h5, summary.json, restart-history.npy, diffractions.png, maps.png{(withReport ? ", pca.json, the analysis files, figures/, report.html" : string.Empty)}");
             return 0;
         }));

@@ -18,10 +18,20 @@ internal static class InputLoader
         return source;
     }
 
-    /// <summary>Reads <paramref name="source"/> into X, reporting clipped values on the console.</summary>
-    public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative)
+    /// <summary>Reads <paramref name="source"/> into X (float32, or uint16 counts when <paramref name="counts"/>) with a
+    /// progress bar, reporting clipped values on the console.</summary>
+    public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative, bool counts = false)
     {
-        UnfoldedData x = UnfoldedData.Create(source, mask, clipNegative);
+        var progress = new Output.ReadProgress("reading", source.FrameCount, 4L * source.FrameLength);
+        UnfoldedData x = counts
+            ? UnfoldedData.CreateCounts(source, mask, clipNegative, progress)
+            : UnfoldedData.Create(source, mask, clipNegative, progress);
+        progress.Finish();
+        if (x.IsMapped)
+        {
+            Console.WriteLine($"X: uint16 counts memory-mapped from {source.Path} (no copy in memory)");
+        }
+
         if (x.ClippedValues > 0)
         {
             Console.WriteLine($"clipped {x.ClippedValues} negative value(s) to 0");

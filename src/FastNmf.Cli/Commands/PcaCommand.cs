@@ -33,7 +33,7 @@ internal static class PcaCommand
         {
             input, max, fraction, noise, method, output, plot, clip, solver.MaskRadius, solver.MaskCentre, solver.Threads, solver.Seed,
         };
-        reading.AddTo(command);
+        reading.AddTo(command, withDryRun: false);
         command.SetAction(p => CliErrors.Run(() =>
         {
             string? outDir = p.GetValue(output);
@@ -61,8 +61,9 @@ internal static class PcaCommand
             }
 
             using OutputDirectory? dir = outDir is null ? null : OutputDirectory.Begin(outDir);
-            using FrameSource source = InputLoader.Open(p.GetValue(input)!, reading.Build(p));
-            (DetectorMask? mask, _) = solver.BuildMask(p, source.DetRows, source.DetCols);
+            (FrameSource opened, FrameSource raw) = InputPipeline.Open(p.GetValue(input)!, reading, p);
+            using FrameSource source = opened;
+            (DetectorMask? mask, _) = MaskAssembly.Build(p, reading, solver, source, raw);
             (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip));
             using UnfoldedData unfolded = x;
             int k = p.GetValue(max);

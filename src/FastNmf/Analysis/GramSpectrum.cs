@@ -28,13 +28,14 @@ internal static class GramSpectrum
         long stride = (size + 15L) & ~15L;
         using var rows = new AlignedBuffer<float>(Block * stride, "Gram rows");
         using var pixels = frames ? null : new AlignedBuffer<float>(Block * ((x.NXy + 15L) & ~15L), "pixel block");
+        using var frameRows = frames && x.IsUInt16 ? new AlignedBuffer<float>(Block * ((x.NUv + 15L) & ~15L), "frame block") : null;
         for (int start = 0; start < size; start += Block)
         {
             int n = Math.Min(Block, size - start);
             MatrixView dst = MatrixView.Over(rows, n, size, stride);
             if (frames)
             {
-                xop.MultiplyWX(x.Frames.RowSlice(start, n), dst);
+                xop.MultiplyWX(frameRows is null ? x.Frames.RowSlice(start, n) : Copied(x, frameRows, start, n), dst);
             }
             else
             {
@@ -63,14 +64,27 @@ internal static class GramSpectrum
         return SymmetricEigenvalues.Largest(g, size, count);
     }
 
+    // Frames start..start+n of uint16 X as float rows (the W operand of W·Xᵀ).
+    private static MatrixView Copied(UnfoldedData x, AlignedBuffer<float> buffer, int start, int n)
+    {
+        MatrixView rows = MatrixView.Over(buffer, n, x.NUv, (x.NUv + 15L) & ~15L);
+        for (int r = 0; r < n; r++)
+        {
+            x.CopyColumn(start + r, rows.Row(r));
+        }
+
+        return rows;
+    }
+
     // Columns start..start+n of X (pixels) as rows over frames: the H operand of H·X.
     private static MatrixView Transposed(UnfoldedData x, AlignedBuffer<float> buffer, int start, int n)
     {
         long stride = (x.NXy + 15L) & ~15L;
         MatrixView h = MatrixView.Over(buffer, n, x.NXy, stride);
+        var frame = new float[x.NUv];
         for (int j = 0; j < x.NXy; j++)
         {
-            ReadOnlySpan<float> frame = x.Column(j);
+            x.CopyColumn(j, frame);
             for (int r = 0; r < n; r++)
             {
                 h.Row(r)[j] = frame[start + r];

@@ -41,7 +41,10 @@ public static class Pca
         var clock = Stopwatch.StartNew();
         KernelSet kernels = KernelSet.CreateDefault();
         using var team = new WorkerTeam(options.Threads);
-        using var xop = new DenseXOperand(x, kernels.Products, team, Math.Max(64, options.BlockSize));
+        // X read as uint16 counts has no float32 copy: its own operand serves the same products.
+        using IXOperand xop = x.IsUInt16
+            ? new Kernels.Dense.UInt16XOperand(x, kernels.LaneWidth, team, Math.Max(64, options.BlockSize))
+            : new DenseXOperand(x, kernels.Products, team, Math.Max(64, options.BlockSize));
         if (method == PcaMethod.Gram)
         {
             double[] all = GramSpectrum.Eigenvalues(x, xop, maxComponents);

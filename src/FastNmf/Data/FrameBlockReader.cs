@@ -28,27 +28,57 @@ internal sealed class FrameBlockReader
     public long Clipped { get; private set; }
 
     /// <summary>Fills row j of <paramref name="x"/> from frame j, keeping the pixels <paramref name="kept"/> lists (all when null).</summary>
-    public void ReadInto(MatrixView x, int[]? kept, IProgress<long>? progress)
+    public void ReadInto(MatrixView x, int[]? kept, IProgress<long>? progress) =>
+        ForEachFrame(x.Rows, (j, frame) => Gather(frame, kept, x.Row(j)), progress);
+
+    /// <summary>
+    /// Fills uint16 frame j (at <paramref name="target"/> + j·<paramref name="stride"/>, padding zeroed) from frame j,
+    /// keeping the pixels <paramref name="kept"/> lists; every kept value must be an integer in [0, 65 535].
+    /// </summary>
+    public unsafe void ReadCounts(ushort* target, long stride, int frames, int[]? kept, IProgress<long>? progress) =>
+        ForEachFrame(frames, (j, frame) =>
+        {
+            var row = new Span<ushort>(target + (j * stride), (int)stride);
+            int n = kept?.Length ?? frame.Length;
+            for (int u = 0; u < n; u++)
+            {
+                int pixel = kept is null ? u : kept[u];
+                float v = frame[pixel];
+                if (!(v <= ushort.MaxValue) || v != MathF.Floor(v))
+                {
+                    throw Bad(j, pixel, $"is {v}, not a count: uint16 storage (--storage uint16) holds integers 0–65535 only; use --storage auto or dense.");
+                }
+
+                row[u] = (ushort)v;
+            }
+
+            row[n..].Clear();
+        }, progress);
+
+    private delegate void FrameAction(int index, Span<float> frame);
+
+    // Reads the frames in blocks of a few MiB, checks every value, and hands each frame to the action in order.
+    private void ForEachFrame(int frames, FrameAction action, IProgress<long>? progress)
     {
         int nDet = _source.FrameLength;
-        int perBlock = (int)Math.Clamp(BlockBytes / (4L * nDet), 1, x.Rows);
+        int perBlock = (int)Math.Clamp(BlockBytes / (4L * nDet), 1, Math.Max(1, frames));
         float[] block = ArrayPool<float>.Shared.Rent(perBlock * nDet);
         try
         {
-            for (int first = 0; first < x.Rows; first += perBlock)
+            for (int first = 0; first < frames; first += perBlock)
             {
-                int count = Math.Min(perBlock, x.Rows - first);
-                Span<float> frames = block.AsSpan(0, count * nDet);
-                _source.ReadFrames(first, count, frames);
+                int count = Math.Min(perBlock, frames - first);
+                Span<float> span = block.AsSpan(0, count * nDet);
+                _source.ReadFrames(first, count, span);
                 for (int f = 0; f < count; f++)
                 {
-                    Span<float> frame = frames.Slice(f * nDet, nDet);
+                    Span<float> frame = span.Slice(f * nDet, nDet);
                     if (_check)
                     {
                         Check(frame, first + f);
                     }
 
-                    Gather(frame, kept, x.Row(first + f));
+                    action(first + f, frame);
                 }
 
                 progress?.Report(first + count);

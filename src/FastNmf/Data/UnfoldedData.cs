@@ -1,28 +1,33 @@
 using FastNmf.IO;
+using FastNmf.Kernels.Dense;
 using FastNmf.Memory;
 
 namespace FastNmf.Data;
 
 /// <summary>
-/// The data matrix X of the paper (n_uv × n_xy, one diffraction per column), stored once as float32 in
-/// frame-major order — each diffraction contiguous, which is X transposed in row-major terms — with masked detector
-/// pixels dropped rather than multiplied by zero. Owns unmanaged memory: dispose it.
+/// The data matrix X of the paper (n_uv × n_xy, one diffraction per column), stored once in frame-major order — each
+/// diffraction contiguous, which is X transposed in row-major terms — with masked detector pixels dropped rather than
+/// multiplied by zero: as float32 (<see cref="Create(FrameSource, DetectorMask?, bool, IProgress{long}?)"/>), or, for
+/// counted electrons, as uint16 only (<see cref="CreateCounts"/>: half the memory, possibly none when the file itself is
+/// mapped). Owns unmanaged memory: dispose it.
 /// </summary>
 public sealed class UnfoldedData : IDisposable
 {
-    private readonly AlignedBuffer<float> _frames;
+    private readonly AlignedBuffer<float>? _frames;
+    private readonly UInt16Frames? _counts;
     private readonly int[] _keptPixels;
 
-    private UnfoldedData(AlignedBuffer<float> frames, int[] keptPixels, int scanRows, int scanCols, int detRows, int detCols, long stride)
+    private UnfoldedData(AlignedBuffer<float>? frames, UInt16Frames? counts, int[] keptPixels, int scanRows, int scanCols, int detRows, int detCols, long stride, IProgress<long>? progress = null)
     {
         _frames = frames;
+        _counts = counts;
         _keptPixels = keptPixels;
         ScanRows = scanRows;
         ScanCols = scanCols;
         DetRows = detRows;
         DetCols = detCols;
         Stride = stride;
-        (double sum, SumOfSquares, NonZeros, IsCounts) = Scan();
+        (double sum, SumOfSquares, NonZeros, IsCounts) = counts is null ? Scan() : ScanCounts(progress);
         Mean = sum / ((double)NUv * NXy);
     }
 
@@ -59,11 +64,22 @@ public sealed class UnfoldedData : IDisposable
     /// <summary>True when every value is an integer in [0, 65 535] — counted electrons, which uint16 holds exactly.</summary>
     internal bool IsCounts { get; }
 
-    /// <summary>Row stride of the frame-major storage, a multiple of 16 floats (64 bytes) so every frame starts aligned.</summary>
+    /// <summary>Row stride of the frame-major storage, a multiple of 16 floats (64 bytes) so every frame starts aligned
+    /// (for uint16 X a multiple of 32 values, or the frame length of a mapped file).</summary>
     internal long Stride { get; }
 
+    /// <summary>Whether X is held as uint16 counts only (<see cref="CreateCounts"/>): there is no float32 copy, so only
+    /// uint16 storage can factorize it and <see cref="Column"/> is unavailable (use <see cref="CopyColumn"/>).</summary>
+    public bool IsUInt16 => _counts is not null;
+
+    /// <summary>Whether X is the input file itself, memory-mapped (see <see cref="CreateCounts"/>).</summary>
+    public bool IsMapped { get; private init; }
+
+    /// <summary>X as uint16, when it is held that way.</summary>
+    internal UInt16Frames? Counts => _counts;
+
     /// <summary>X as an <c>n_xy × n_uv</c> row-major view (frame per row).</summary>
-    internal MatrixView Frames => MatrixView.Over(_frames, NXy, NUv, Stride);
+    internal MatrixView Frames => MatrixView.Over(Float32(), NXy, NUv, Stride);
 
     /// <summary>Unfolds <paramref name="data"/> into X, dropping the pixels <paramref name="mask"/> excludes.</summary>
     /// <remarks>Values are taken as they are (no finiteness check); use the <see cref="FrameSource"/> overload to check them.</remarks>
@@ -94,7 +110,80 @@ public sealed class UnfoldedData : IDisposable
         return Create(source, mask, check: true, clipNegative, progress);
     }
 
+    /// <summary>
+    /// Reads every frame of <paramref name="source"/> once straight into uint16 X — 2 bytes per value, never a float32
+    /// copy — for counted electrons: every kept value must be an integer in [0, 65 535] (finite, non-negative). When
+    /// nothing is masked and the source is a plain little-endian uint16 C-order <c>.npy</c>, X is that file, memory-mapped
+    /// read-only (<see cref="IsMapped"/>): no memory is allocated for it, the OS pages frames in as each pass over X needs
+    /// them, so a data set larger than RAM can be factorized (at the speed the disk delivers once it no longer fits in
+    /// the page cache). Such X factorizes with uint16 storage only.
+    /// </summary>
+    /// <param name="source">The frames; read once (mapped: scanned once for the sums).</param>
+    /// <param name="mask">Detector pixels to leave out, or null.</param>
+    /// <param name="clipNegative">Set negative values to 0 (counted in <see cref="ClippedValues"/>) instead of rejecting them;
+    /// a mapped file is never clipped (uint16 has no negative values).</param>
+    /// <param name="progress">Receives the number of frames read so far.</param>
+    /// <exception cref="ArgumentException">the mask does not match the detector.</exception>
+    /// <exception cref="DataFormatException">a value that is not a count (named by element), or the reader found the file malformed.</exception>
+    public static unsafe UnfoldedData CreateCounts(FrameSource source, DetectorMask? mask = null, bool clipNegative = false, IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        int[] kept = KeptPixelsOf(source, mask);
+        int nXy = (int)source.FrameCount;
+        if (kept.Length == source.FrameLength && source is NpyFrameSource { CanMapCounts: true } npy)
+        {
+            UInt16Frames mapped = npy.MapCounts();
+            try
+            {
+                return new UnfoldedData(null, mapped, kept, source.ScanRows, source.ScanCols, source.DetRows, source.DetCols, mapped.Stride, progress) { IsMapped = true };
+            }
+            catch
+            {
+                mapped.Dispose();
+                throw;
+            }
+        }
+
+        long stride = (kept.Length + 31L) & ~31L;
+        var values = new AlignedBuffer<ushort>(Math.Max(1, checked(stride * nXy)), "X as uint16");
+        UInt16Frames counts = UInt16Frames.Over(values.Pointer, values, nXy, kept.Length, stride);
+        try
+        {
+            var reader = new FrameBlockReader(source, check: true, clipNegative);
+            reader.ReadCounts(values.Pointer, stride, nXy, kept.Length == source.FrameLength ? null : kept, progress);
+            return new UnfoldedData(null, counts, kept, source.ScanRows, source.ScanCols, source.DetRows, source.DetCols, stride) { ClippedValues = reader.Clipped };
+        }
+        catch
+        {
+            counts.Dispose();
+            throw;
+        }
+    }
+
     private static UnfoldedData Create(FrameSource source, DetectorMask? mask, bool check, bool clipNegative, IProgress<long>? progress)
+    {
+        int[] kept = KeptPixelsOf(source, mask);
+        int nXy = (int)source.FrameCount;
+        long stride = (kept.Length + 15L) & ~15L;
+        var frames = new AlignedBuffer<float>(checked(stride * nXy), "X");
+        try
+        {
+            var x = MatrixView.Over(frames, nXy, kept.Length, stride);
+            var reader = new FrameBlockReader(source, check, clipNegative);
+            reader.ReadInto(x, mask is null ? null : kept, progress);
+            return new UnfoldedData(frames, null, kept, source.ScanRows, source.ScanCols, source.DetRows, source.DetCols, stride)
+            {
+                ClippedValues = reader.Clipped,
+            };
+        }
+        catch
+        {
+            frames.Dispose();
+            throw;
+        }
+    }
+
+    private static int[] KeptPixelsOf(FrameSource source, DetectorMask? mask)
     {
         if (source.FrameCount > int.MaxValue)
         {
@@ -107,38 +196,39 @@ public sealed class UnfoldedData : IDisposable
         }
 
         int nDet = source.FrameLength;
-        int nXy = (int)source.FrameCount;
-        int[] kept = mask is null
+        return mask is null
             ? Enumerable.Range(0, nDet).ToArray()
             : Enumerable.Range(0, nDet).Where(i => !mask.Masked[i]).ToArray();
-        long stride = (kept.Length + 15L) & ~15L;
-        var frames = new AlignedBuffer<float>(checked(stride * nXy), "X");
-        try
-        {
-            var x = MatrixView.Over(frames, nXy, kept.Length, stride);
-            var reader = new FrameBlockReader(source, check, clipNegative);
-            reader.ReadInto(x, mask is null ? null : kept, progress);
-            return new UnfoldedData(frames, kept, source.ScanRows, source.ScanCols, source.DetRows, source.DetCols, stride)
-            {
-                ClippedValues = reader.Clipped,
-            };
-        }
-        catch
-        {
-            frames.Dispose();
-            throw;
-        }
     }
 
     /// <summary>How many negative values were set to 0 while reading (see <see cref="Create(FrameSource, DetectorMask?, bool, IProgress{long}?)"/>).</summary>
     public long ClippedValues { get; private init; }
 
     /// <summary>X's column j (the diffraction at scan position j), masked pixels absent.</summary>
+    /// <exception cref="InvalidOperationException">X is held as uint16 (<see cref="IsUInt16"/>): use <see cref="CopyColumn"/>.</exception>
     public ReadOnlySpan<float> Column(int j)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(j);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(j, NXy);
         return Frames.Row(j);
+    }
+
+    /// <summary>Copies X's column j into <paramref name="target"/> (<see cref="NUv"/> values), whichever way X is held.</summary>
+    public unsafe void CopyColumn(int j, Span<float> target)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(j);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(j, NXy);
+        if (_counts is null)
+        {
+            Frames.Row(j).CopyTo(target);
+            return;
+        }
+
+        var row = new ReadOnlySpan<ushort>(_counts.Frame(j), NUv);
+        for (int u = 0; u < row.Length; u++)
+        {
+            target[u] = row[u];
+        }
     }
 
     /// <summary>Scatters rows of length <see cref="NUv"/> (k of them) back to full detector images, masked pixels 0.</summary>
@@ -164,9 +254,11 @@ public sealed class UnfoldedData : IDisposable
     {
         int nDet = DetRows * DetCols;
         var data = new float[(long)NXy * nDet];
+        var column = new float[NUv];
         for (int j = 0; j < NXy; j++)
         {
-            ScatterRow(Column(j), data.AsSpan(j * nDet, nDet));
+            CopyColumn(j, column);
+            ScatterRow(column, data.AsSpan(j * nDet, nDet));
         }
 
         return new Dataset4D(data, ScanRows, ScanCols, DetRows, DetCols);
@@ -228,6 +320,41 @@ public sealed class UnfoldedData : IDisposable
         return (sum, squares, nonZeros, counts);
     }
 
-    /// <summary>Frees X.</summary>
-    public void Dispose() => _frames.Dispose();
+    // The same sums as Scan over uint16 X (every value a count by construction); for a mapped file this is the pass
+    // that reads it, so it reports progress.
+    private unsafe (double Sum, double SumOfSquares, long NonZeros, bool IsCounts) ScanCounts(IProgress<long>? progress)
+    {
+        double sum = 0, squares = 0;
+        long nonZeros = 0;
+        for (int j = 0; j < NXy; j++)
+        {
+            var row = new ReadOnlySpan<ushort>(_counts!.Frame(j), NUv);
+            long s = 0, q = 0;
+            foreach (ushort v in row)
+            {
+                s += v;
+                q += (long)v * v;
+                nonZeros += v != 0 ? 1 : 0;
+            }
+
+            sum += s;
+            squares += q;
+            if (progress is not null && (j % 256 == 255 || j == NXy - 1))
+            {
+                progress.Report(j + 1);
+            }
+        }
+
+        return (sum, squares, nonZeros, true);
+    }
+
+    private AlignedBuffer<float> Float32() => _frames
+        ?? throw new InvalidOperationException("X is held as uint16 counts only (UnfoldedData.CreateCounts); it has no float32 copy.");
+
+    /// <summary>Frees X (or unmaps the file).</summary>
+    public void Dispose()
+    {
+        _frames?.Dispose();
+        _counts?.Dispose();
+    }
 }

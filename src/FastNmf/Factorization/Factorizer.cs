@@ -73,6 +73,14 @@ public static class Factorizer
         XStorage storage = options.Storage == XStorage.Auto && options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl
             ? XStorage.Dense
             : options.Storage;
+        if (x.IsUInt16)
+        {
+            // X was read as uint16 counts only: there is no float32 copy for the other storages to start from.
+            storage = storage is XStorage.Auto or XStorage.DenseUInt16 && kernels.Products is not FactorProductsBlas
+                ? XStorage.DenseUInt16
+                : throw new ArgumentException($"X is held as uint16 counts (UnfoldedData.CreateCounts); {(kernels.Products is FactorProductsBlas ? "a native BLAS backend" : storage + " storage")} needs float32 X (UnfoldedData.Create).");
+        }
+
         if (storage == XStorage.Auto)
         {
             storage = ChooseStorage(x, k * batch);
@@ -159,7 +167,10 @@ public static class Factorizer
         _ => new DenseXOperand(x, kernels.Products, team, rows),
     };
 
-    private static int BatchSize(UnfoldedData x, NmfOptions options)
+    private static int BatchSize(UnfoldedData x, NmfOptions options) => BatchSize(x.NUv, x.NXy, options);
+
+    /// <summary>Restarts per pass over X for an X of <paramref name="nUv"/> × <paramref name="nXy"/> (for memory planning too).</summary>
+    internal static int BatchSize(int nUv, int nXy, NmfOptions options)
     {
         if (!options.BatchRestarts)
         {
@@ -167,7 +178,7 @@ public static class Factorizer
         }
 
         int batch = options.Restarts;
-        while (batch > 1 && SolverWorkspace.BytesFor(x.NUv, x.NXy, options.Components, batch) > MaxBatchWorkspaceBytes)
+        while (batch > 1 && SolverWorkspace.BytesFor(nUv, nXy, options.Components, batch) > MaxBatchWorkspaceBytes)
         {
             batch = (batch + 1) / 2;
         }

@@ -109,6 +109,26 @@ public sealed class NpyFrameSource : FrameSource
         return new NpyFrameSource(bytes, format, header, scan, (int)s[^2], (int)s[^1]);
     }
 
+    /// <summary>
+    /// Whether X as uint16 can be the file itself: a plain (not archived) C-order array of little-endian uint16 on a
+    /// little-endian machine, so every frame's pixels lie contiguously in the file exactly as the uint16 kernels read them.
+    /// </summary>
+    public bool CanMapCounts =>
+        _bytes is FileByteSource && Format == "npy" && _header.Dtype == NpyDtype.UInt16 && !_header.IsBigEndian && !_header.FortranOrder && BitConverter.IsLittleEndian;
+
+    /// <summary>The frames as uint16 straight from a read-only memory map of the file (see <see cref="CanMapCounts"/>),
+    /// frame j at <c>j × FrameLength</c> values from the data start; the map lives as long as the result.</summary>
+    internal unsafe Kernels.Dense.UInt16Frames MapCounts()
+    {
+        if (!CanMapCounts)
+        {
+            throw new InvalidOperationException($"{Path} cannot be mapped as uint16 frames.");
+        }
+
+        var map = new MappedFile(Path);
+        return Kernels.Dense.UInt16Frames.Over((ushort*)(map.Pointer + _header.DataOffset), map, checked((int)FrameCount), FrameLength, FrameLength);
+    }
+
     /// <inheritdoc/>
     protected override void ReadFramesCore(long first, int count, Span<float> destination)
     {

@@ -13,6 +13,8 @@ internal sealed unsafe class AlignedBuffer<T> : IDisposable where T : unmanaged
 {
     private const nuint Alignment = 64;
     private static long s_outstanding;
+    private static long s_outstandingBytes;
+    private static long s_peakBytes;
     private nint _pointer;
     private readonly long _bytes;
 
@@ -43,10 +45,27 @@ internal sealed unsafe class AlignedBuffer<T> : IDisposable where T : unmanaged
         NativeMemory.Clear((void*)_pointer, (nuint)_bytes);
         GC.AddMemoryPressure(_bytes);
         Interlocked.Increment(ref s_outstanding);
+        long now = Interlocked.Add(ref s_outstandingBytes, _bytes);
+        for (long peak = Interlocked.Read(ref s_peakBytes); now > peak; peak = Interlocked.Read(ref s_peakBytes))
+        {
+            if (Interlocked.CompareExchange(ref s_peakBytes, now, peak) == peak)
+            {
+                break;
+            }
+        }
     }
 
     /// <summary>Number of buffers allocated and not yet freed, process-wide.</summary>
     public static long Outstanding => Interlocked.Read(ref s_outstanding);
+
+    /// <summary>Bytes of all buffers allocated and not yet freed, process-wide.</summary>
+    public static long OutstandingBytes => Interlocked.Read(ref s_outstandingBytes);
+
+    /// <summary>The most <see cref="OutstandingBytes"/> has been since the last <see cref="ResetPeak"/> (memory tests).</summary>
+    public static long PeakBytes => Interlocked.Read(ref s_peakBytes);
+
+    /// <summary>Starts a new peak measurement from the current outstanding bytes.</summary>
+    public static void ResetPeak() => Interlocked.Exchange(ref s_peakBytes, OutstandingBytes);
 
     public long Length { get; }
 
@@ -89,6 +108,7 @@ internal sealed unsafe class AlignedBuffer<T> : IDisposable where T : unmanaged
             NativeMemory.AlignedFree((void*)p);
             GC.RemoveMemoryPressure(_bytes);
             Interlocked.Decrement(ref s_outstanding);
+            Interlocked.Add(ref s_outstandingBytes, -_bytes);
         }
     }
 }

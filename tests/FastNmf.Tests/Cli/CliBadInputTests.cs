@@ -138,7 +138,9 @@ public sealed class CliBadInputTests : CliHarness
 
         Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1", "--storage", "uint16");
 
-        AssertFailedCleanly(result, "D", "uint16 storage holds only integers");
+        // X is read straight into uint16, so the first value that is not a count stops the reading, named by element.
+        AssertFailedCleanly(result, "D", "(0, 0, 0, 0) is 8.63");
+        Assert.That(result.Error, Does.Contain("not a count: uint16 storage (--storage uint16) holds integers 0–65535 only"));
     }
 
     [Test]

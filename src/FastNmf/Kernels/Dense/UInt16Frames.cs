@@ -9,11 +9,13 @@ namespace FastNmf.Kernels.Dense;
 /// </summary>
 internal sealed unsafe class UInt16Frames : IDisposable
 {
-    private readonly AlignedBuffer<ushort> _values;
+    private readonly IDisposable? _owner;
+    private readonly ushort* _pointer;
 
-    private UInt16Frames(AlignedBuffer<ushort> values, int frames, int pixels, long stride)
+    private UInt16Frames(ushort* pointer, IDisposable? owner, int frames, int pixels, long stride)
     {
-        _values = values;
+        _pointer = pointer;
+        _owner = owner;
         Frames = frames;
         Pixels = pixels;
         Stride = stride;
@@ -26,9 +28,17 @@ internal sealed unsafe class UInt16Frames : IDisposable
     /// <summary>Elements from one frame to the next.</summary>
     public long Stride { get; }
 
-    public ushort* Pointer => _values.Pointer;
+    public ushort* Pointer => _pointer;
 
-    public ushort* Frame(int j) => _values.Pointer + (j * Stride);
+    public ushort* Frame(int j) => _pointer + (j * Stride);
+
+    /// <summary>Frames at <paramref name="pointer"/> (any stride ≥ <paramref name="pixels"/>: the kernels never read past a
+    /// frame's last pixel), kept alive by <paramref name="owner"/>, which this disposes (null: borrowed).</summary>
+    public static UInt16Frames Over(ushort* pointer, IDisposable? owner, int frames, int pixels, long stride) =>
+        new(pointer, owner, frames, pixels, stride);
+
+    /// <summary>A view of the same frames that does not own them (for an operand over X that X itself owns).</summary>
+    public UInt16Frames Borrow() => new(_pointer, null, Frames, Pixels, Stride);
 
     /// <summary>True when every value of <paramref name="x"/> is an integer in [0, 65 535], so uint16 holds X exactly.</summary>
     public static bool CanHold(UnfoldedData x) => x.IsCounts;
@@ -56,6 +66,11 @@ internal sealed unsafe class UInt16Frames : IDisposable
     /// <exception cref="ArgumentException">a value is not an integer in [0, 65 535] (named with its frame and pixel).</exception>
     public static UInt16Frames Create(UnfoldedData x)
     {
+        if (x.Counts is { } counts)
+        {
+            return counts.Borrow();
+        }
+
         if (!x.IsCounts && FirstUnrepresentable(x) is { } bad)
         {
             throw new ArgumentException(
@@ -76,8 +91,8 @@ internal sealed unsafe class UInt16Frames : IDisposable
             new Span<ushort>(d + frame.Length, (int)(stride - frame.Length)).Clear();
         }
 
-        return new UInt16Frames(values, x.NXy, x.NUv, stride);
+        return new UInt16Frames(values.Pointer, values, x.NXy, x.NUv, stride);
     }
 
-    public void Dispose() => _values.Dispose();
+    public void Dispose() => _owner?.Dispose();
 }

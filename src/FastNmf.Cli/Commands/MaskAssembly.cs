@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Globalization;
+using FastNmf.Cli.Output;
+using FastNmf.Data;
+using FastNmf.IO;
+using FastNmf.IO.Preprocessing;
+
+namespace FastNmf.Cli.Commands;
+
+/// <summary>
+/// Builds the detector mask of a run as the union of every mask asked for: a mask file (in the file's detector geometry
+/// or the cropped/binned one), the explicit disc (--mask-radius/--mask-centre, in the final detector's pixels), the
+/// direct-beam disc found in the mean pattern (--mask-direct-beam auto) and dead/hot pixels (--mask-dead-hot). The last
+/// two need one streaming pass over the frames before X is read (with a progress bar).
+/// </summary>
+internal static class MaskAssembly
+{
+    public static (DetectorMask? Mask, MaskInfo Info) Build(ParseResult p, InputOptionSet o, SolverOptionSet solver, FrameSource source, FrameSource raw)
+    {
+        var masked = new bool[source.FrameLength];
+        var parts = new List<string>();
+        double? radius = null;
+        double centreRow = 0, centreCol = 0;
+
+        if (p.GetValue(o.Mask) is string file)
+        {
+            (bool[] m, int rows, int cols) = MaskFile.Load(file);
+            bool[] fitted = Fit(m, rows, cols, source, raw, file);
+            parts.Add($"file {file} ({Or(masked, fitted)} px)");
+        }
+
+        (DetectorMask? disc, MaskInfo discInfo) = solver.BuildMask(p, source.DetRows, source.DetCols);
+        if (disc is not null)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"direct-beam disc r = {discInfo.Radius} at ({discInfo.CentreRow}, {discInfo.CentreCol}) ({Or(masked, disc.Masked)} px)"));
+            (radius, centreRow, centreCol) = (discInfo.Radius, discInfo.CentreRow, discInfo.CentreCol);
+        }
+
+        bool auto = p.GetValue(o.MaskDirectBeam) is not null;
+        bool deadHot = p.GetValue(o.MaskDeadHot);
+        if (auto || deadHot)
+        {
+            var progress = new ReadProgress("mean pattern", source.FrameCount, 4L * source.FrameLength);
+            DetectorStatistics stats = DetectorStatistics.Compute(source, progress);
+            progress.Finish();
+            try
+            {
+                if (auto)
+                {
+                    (double cr, double cc, double r) = DirectBeamFinder.Find(stats, p.GetValue(o.DirectBeamThreshold));
+                    DetectorMask found = DetectorMask.DirectBeam(source.DetRows, source.DetCols, cr, cc, r);
+                    parts.Add(string.Create(CultureInfo.InvariantCulture, $"direct-beam disc found: r = {r} at ({cr:F2}, {cc:F2}) ({Or(masked, found.Masked)} px)"));
+                    (radius, centreRow, centreCol) = (r, cr, cc);
+                }
+
+                if (deadHot)
+                {
+                    (bool[] m, int dead, int hot) = DeadHotPixels.Find(stats, p.GetValue(o.HotFactor));
+                    Or(masked, m);
+                    parts.Add($"dead/hot pixels ({dead} dead, {hot} hot)");
+                }
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message.Split(" (Parameter")[0]);
+            }
+        }
+
+        if (parts.Count == 0)
+        {
+            return (null, MaskInfo.None);
+        }
+
+        var mask = new DetectorMask(masked, source.DetRows, source.DetCols);
+        string kind = string.Join(" + ", parts);
+        Console.WriteLine($"mask: {kind}; {mask.MaskedCount} of {source.FrameLength} pixels excluded");
+        return (mask, new MaskInfo(kind, mask.MaskedCount, radius, centreRow, centreCol, mask));
+    }
+
+    // A mask in the final geometry is used as is; one in the file's geometry goes through the same crop and binning.
+    private static bool[] Fit(bool[] m, int rows, int cols, FrameSource source, FrameSource raw, string file)
+    {
+        if (rows == source.DetRows && cols == source.DetCols)
+        {
+            return m;
+        }
+
+        if (rows == raw.DetRows && cols == raw.DetCols)
+        {
+            return Through(source, raw, m);
+        }
+
+        throw new DataFormatException(file, null,
+            $"the mask is {rows}×{cols}; the detector is {raw.DetRows}×{raw.DetCols}" + (source == raw ? "." : $" ({source.DetRows}×{source.DetCols} after cropping/binning)."));
+    }
+
+    private static bool[] Through(FrameSource s, FrameSource raw, bool[] rawMask) => s switch
+    {
+        _ when ReferenceEquals(s, raw) => rawMask,
+        CroppedFrameSource c => c.CropMask(Through(c.Inner, raw, rawMask)),
+        BinnedFrameSource b => b.BinMask(Through(b.Inner, raw, rawMask)),
+        _ => throw new InvalidOperationException("unexpected preprocessing chain"),
+    };
+
+    private static int Or(bool[] into, ReadOnlySpan<bool> add)
+    {
+        int count = 0;
+        for (int i = 0; i < into.Length; i++)
+        {
+            into[i] |= add[i];
+            count += add[i] ? 1 : 0;
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Buffers;
+using FastNmf.IO;
+
+namespace FastNmf.Data;
+
+/// <summary>
+/// Per detector pixel, over every frame of a source: the mean value and whether it was ever nonzero. One streaming pass
+/// (blocks of a few MiB, sums in double), for the masks that are found from the data itself (<see cref="DirectBeamFinder"/>,
+/// <see cref="DeadHotPixels"/>).
+/// </summary>
+public sealed class DetectorStatistics
+{
+    private const long BlockBytes = 4 << 20;
+
+    private DetectorStatistics(double[] mean, bool[] everNonZero, int detRows, int detCols, long frames)
+    {
+        Mean = mean;
+        EverNonZero = everNonZero;
+        DetRows = detRows;
+        DetCols = detCols;
+        Frames = frames;
+    }
+
+    /// <summary>Mean over frames per pixel, row-major.</summary>
+    public double[] Mean { get; }
+
+    /// <summary>Whether the pixel was nonzero in at least one frame.</summary>
+    public bool[] EverNonZero { get; }
+
+    /// <summary>Detector rows.</summary>
+    public int DetRows { get; }
+
+    /// <summary>Detector columns.</summary>
+    public int DetCols { get; }
+
+    /// <summary>Frames averaged.</summary>
+    public long Frames { get; }
+
+    /// <summary>Reads every frame of <paramref name="source"/> once.</summary>
+    /// <param name="source">The frames.</param>
+    /// <param name="progress">Receives the number of frames read so far after each block.</param>
+    /// <exception cref="DataFormatException">the reader found the file malformed, or a value is not finite.</exception>
+    public static DetectorStatistics Compute(FrameSource source, IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        int n = source.FrameLength;
+        var sum = new double[n];
+        var nonZero = new bool[n];
+        int perBlock = (int)Math.Clamp(BlockBytes / (4L * n), 1, Math.Min(source.FrameCount, int.MaxValue));
+        float[] block = ArrayPool<float>.Shared.Rent(perBlock * n);
+        try
+        {
+            for (long first = 0; first < source.FrameCount; first += perBlock)
+            {
+                int count = (int)Math.Min(perBlock, source.FrameCount - first);
+                source.ReadFrames(first, count, block.AsSpan(0, count * n));
+                for (int f = 0; f < count; f++)
+                {
+                    ReadOnlySpan<float> frame = block.AsSpan(f * n, n);
+                    for (int p = 0; p < n; p++)
+                    {
+                        float v = frame[p];
+                        if (!float.IsFinite(v))
+                        {
+                            throw new DataFormatException(source.Path, null, $"element {source.DescribeElement(first + f, p)} is {v}; the data must be finite.");
+                        }
+
+                        sum[p] += v;
+                        nonZero[p] |= v != 0;
+                    }
+                }
+
+                progress?.Report(first + count);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(block);
+        }
+
+        for (int p = 0; p < n; p++)
+        {
+            sum[p] /= source.FrameCount;
+        }
+
+        return new DetectorStatistics(sum, nonZero, source.DetRows, source.DetCols, source.FrameCount);
+    }
+
+    /// <summary>Statistics from a mean pattern given directly (a pixel counts as ever nonzero when its mean is).</summary>
+    public static DetectorStatistics FromMean(double[] mean, int detRows, int detCols, long frames)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        if (mean.Length != detRows * detCols)
+        {
+            throw new ArgumentException($"a {detRows}×{detCols} mean pattern needs {detRows * detCols} values, got {mean.Length}.", nameof(mean));
+        }
+
+        return new DetectorStatistics((double[])mean.Clone(), mean.Select(m => m != 0).ToArray(), detRows, detCols, frames);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using FastNmf.IO;
+using FastNmf.Tests.TestSupport;
+using NUnit.Framework;
+using SkiaSharp;
+
+namespace FastNmf.Tests.Cli;
+
+/// <summary>Input options of factorize: formats, preprocessing, masks, the memory plan.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class CliInputTests : CliHarness
+{
+    // A header-only .npy claiming 256×256×256×256 uint16 (32 GiB) on a sparse file: nothing but the header is on disk.
+    private string WriteHugeSparse()
+    {
+        byte[] header = NpyBytes.Npy(NpyBytes.Dict("<u2", "(256, 256, 256, 256)"), []);
+        string path = PathOf("huge.npy");
+        using (var f = new FileStream(path, FileMode.CreateNew))
+        {
+            f.Write(header);
+            f.SetLength(header.Length + (256L * 256 * 256 * 256 * 2));
+        }
+
+        return path;
+    }
+
+    [Test]
+    public void Factorize_DryRunOn32GiBFile_PrintsThePlanWithoutReading()
+    {
+        string input = WriteHugeSparse();
+        Result dense = Run("factorize", input, "-k", "4", "--dry-run");
+        Result counts = Run("factorize", input, "-k", "4", "--dry-run", "--storage", "uint16");
+        Assert.Multiple(() =>
+        {
+            Assert.That(dense.Code, Is.Zero, dense.ToString());
+            Assert.That(dense.Output, Does.Match(@"X\s+16\.00 GiB\s+float32"));
+            Assert.That(dense.Output, Does.Contain("16.10 GiB certain"));
+            Assert.That(dense.Output, Does.Contain("no frame was read"));
+            Assert.That(counts.Code, Is.Zero, counts.ToString());
+            Assert.That(counts.Output, Does.Match(@"X\s+0 bytes\s+uint16 counts memory-mapped"));
+            Assert.That(counts.Output, Does.Match(@"total\s+104\.0 MiB"));
+            Assert.That(Directory.GetFileSystemEntries(WorkDirectory), Is.EqualTo(new[] { input }));
+        });
+    }
+
+    [Test]
+    public void Factorize_DoesNotFit_RefusesBeforeReadingAndSuggestsWhatFits()
+    {
+        string input = WriteHugeSparse();
+        Environment.SetEnvironmentVariable("FASTNMF_AVAILABLE_MEMORY", "6G");
+        Result result;
+        try
+        {
+            result = Run("factorize", input, "-k", "4", "--out", PathOf("D"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FASTNMF_AVAILABLE_MEMORY", null);
+        }
+
+        AssertFailedCleanly(result, "D", "needs 16.10 GiB");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Code, Is.EqualTo(3));
+            Assert.That(result.Error, Does.Contain("6.00 GiB are available"));
+            Assert.That(result.Error, Does.Contain("--storage uint16 (104.0 MiB: X memory-mapped from the file)"));
+            Assert.That(result.Error, Does.Contain("--bin-detector 2 (4.07 GiB)"));
+            Assert.That(result.Output, Does.Not.Contain("reading ["));
+        });
+    }
+
+    [Test]
+    public void Factorize_CropBinAndEveryMask_RunsAndRecordsTheMask()
+    {
+        string input = WriteSimulated("X.npy");
+        // A 16×16 PNG (the binned detector's geometry) with one white pixel.
+        string png = PathOf("mask.png");
+        using (var bitmap = new SKBitmap(16, 16))
+        {
+            bitmap.Erase(SKColors.Black);
+            bitmap.SetPixel(3, 2, SKColors.White);
+            using SKData encoded = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(png, encoded.ToArray());
+        }
+
+        string output = PathOf("D");
+        Result result = Run("factorize", input, "-k", "3", "--out", output, "--iterations", "5", "--restarts", "1",
+            "--crop-scan", "0:10,2:12", "--bin-detector", "2", "--mask", png, "--mask-direct-beam", "auto", "--mask-dead-hot");
+
+        Assert.That(result.Code, Is.Zero, result.ToString());
+        JsonElement mask = ReadSummary(output).GetProperty("mask");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Output, Does.Contain("cropped: scan 0:10,2:12"));
+            Assert.That(result.Output, Does.Contain("binned (sums): scan 1×1, detector 2×2 → 10×10 scan, 16×16 detector"));
+            Assert.That(NpyReader.ReadFloat32(Path.Combine(output, "W.npy")).Shape, Is.EqualTo(new long[] { 3, 16, 16 }));
+            Assert.That(NpyReader.ReadFloat32(Path.Combine(output, "H.npy")).Shape, Is.EqualTo(new long[] { 3, 10, 10 }));
+            Assert.That(mask.ToString(), Does.Contain("file").And.Contain("direct-beam disc found").And.Contain("dead/hot"));
+            Assert.That(NpyReader.ReadFloat32(Path.Combine(output, "W.npy")).Data[(2 * 16) + 3], Is.Zero, "the masked pixel refolds as 0");
+        });
+    }
+
+    [Test]
+    public void Factorize_MaskOfTheWrongShape_FailsNamingBothShapes()
+    {
+        string input = WriteSimulated("X.npy");
+        string mask = PathOf("mask.npy");
+        NpyWriter.Write(mask, new float[20 * 20], [20, 20]);
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--mask", mask);
+        AssertFailedCleanly(result, "D", "mask is 20×20");
+        Assert.That(result.Error, Does.Contain("detector is 32×32"));
+    }
+
+    [Test]
+    public void Factorize_UInt16StorageOnUInt16Npy_MapsTheFileAndMatchesFloat32Storage()
+    {
+        string input = PathOf("counts.npy");
+        Result simulate = Run("simulate", "--out", input, "--scan-rows", "8", "--scan-cols", "8", "--det-rows", "16", "--det-cols", "16", "--dtype", "uint16");
+        Assert.That(simulate.Code, Is.Zero, simulate.ToString());
+        Result mapped = Run("factorize", input, "-k", "3", "--out", PathOf("M"), "--iterations", "6", "--restarts", "2", "--storage", "uint16");
+        Result copied = Run("factorize", input, "-k", "3", "--out", PathOf("C"), "--iterations", "6", "--restarts", "2", "--storage", "uint16", "--clip-negative");
+        Assert.Multiple(() =>
+        {
+            Assert.That(mapped.Code, Is.Zero, mapped.ToString());
+            Assert.That(mapped.Output, Does.Contain("memory-mapped"));
+            Assert.That(File.ReadAllBytes(PathOf("M/W.npy")), Is.EqualTo(File.ReadAllBytes(PathOf("C/W.npy"))));
+            Assert.That(File.ReadAllBytes(PathOf("M/H.npy")), Is.EqualTo(File.ReadAllBytes(PathOf("C/H.npy"))));
+        });
+    }
+
+    [Test]
+    public void Pca_BinnedAndCropped_SeesTheSameXAsFactorize()
+    {
+        string input = WriteSimulated("X.npy");
+        Result result = Run("pca", input, "-K", "3", "--crop-scan", "2:10,:", "--bin-detector", "2", "--mask-direct-beam", "auto");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Code, Is.Zero, result.ToString());
+            Assert.That(result.Output, Does.Contain("8×12 scan, 16×16 detector"));
+            Assert.That(result.Output, Does.Match(@"X: \d+ detector pixels × 96 scan positions"));
+            Assert.That(result.Output, Does.Contain("direct-beam disc found"));
+        });
+    }
+
+    [TestCase("--bin-scan", "20", "binning 12 scan rows by 20")]
+    [TestCase("--crop-detector", "0:40,0:8", "outside 0:32")]
+    [TestCase("--mask-direct-beam", "yes", "auto")]
+    public void Factorize_BadPreprocessingOption_FailsCleanly(string option, string value, string expected)
+    {
+        string input = WriteSimulated("X.npy");
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), option, value);
+        AssertFailedCleanly(result, "D", expected);
+    }
+}

@@ -1,0 +1,71 @@
+using FastNmf.Data;
+using FastNmf.IO;
+using NUnit.Framework;
+
+namespace FastNmf.Tests.Data;
+
+[TestFixture]
+public sealed class DetectorMasksFromDataTests
+{
+    // A 48×48 mean pattern: background 1, a disc of radius 6 and height 200 at (20.3, 18.7), a ring of height 5 at radius 15.
+    private static double[] Pattern()
+    {
+        var m = new double[48 * 48];
+        for (int r = 0; r < 48; r++)
+        {
+            for (int c = 0; c < 48; c++)
+            {
+                double d = Math.Sqrt(Math.Pow(r - 20.3, 2) + Math.Pow(c - 18.7, 2));
+                m[(r * 48) + c] = 1 + (d <= 6 ? 200 : 0) + (Math.Abs(d - 15) < 1 ? 5 : 0);
+            }
+        }
+
+        return m;
+    }
+
+    [Test]
+    public void DirectBeamFind_DiscInTheMeanPattern_FindsCentreAndRadius()
+    {
+        (double cr, double cc, double radius) = DirectBeamFinder.Find(DetectorStatistics.FromMean(Pattern(), 48, 48, 1));
+        Assert.Multiple(() =>
+        {
+            Assert.That(cr, Is.EqualTo(20.3).Within(0.2));
+            Assert.That(cc, Is.EqualTo(18.7).Within(0.2));
+            Assert.That(radius, Is.InRange(6, 7));
+        });
+    }
+
+    [Test]
+    public void DirectBeamFind_StatisticsStreamedFromFrames_AgreeWithTheMean()
+    {
+        // Every frame is the pattern: the streamed mean is the pattern itself.
+        double[] m = Pattern();
+        float[] frame = m.Select(v => (float)v).ToArray();
+        var data = new Dataset4D([.. Enumerable.Repeat(frame, 6).SelectMany(f => f)], 2, 3, 48, 48);
+        using var source = new ArrayFrameSource(data);
+        DetectorStatistics stats = DetectorStatistics.Compute(source);
+        Assert.That(stats.Mean, Is.EqualTo(m).Within(1e-9));
+    }
+
+    [Test]
+    public void DirectBeamFind_ZeroPattern_ThrowsArgumentException() =>
+        Assert.That(() => DirectBeamFinder.Find(DetectorStatistics.FromMean(new double[16], 4, 4, 1)), Throws.ArgumentException.With.Message.Contains("zero everywhere"));
+
+    [Test]
+    public void DeadHotFind_LonePixelsButNotTheBeam_AreMasked()
+    {
+        double[] m = Pattern();
+        m[(40 * 48) + 40] = 0;    // dead
+        m[(5 * 48) + 30] = 50;    // hot: 50 × the background
+        m[(30 * 48) + 8] = 5;     // bright but only 5× its neighbours: kept
+        var stats = DetectorStatistics.FromMean(m, 48, 48, 10);
+        (bool[] masked, int dead, int hot) = DeadHotPixels.Find(stats);
+        Assert.Multiple(() =>
+        {
+            Assert.That((dead, hot), Is.EqualTo((1, 1)));
+            Assert.That(masked[(40 * 48) + 40] && masked[(5 * 48) + 30], Is.True);
+            Assert.That(masked[(30 * 48) + 8], Is.False);
+            Assert.That(masked[(20 * 48) + 19], Is.False, "the direct beam is not hot: its neighbours are as bright");
+        });
+    }
+}
