@@ -97,7 +97,7 @@ internal static class AnalyzeCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"map kernel: {e.Message}");
+            throw new UsageException($"map kernel: {CliErrors.WithoutParameter(e)}");
         }
     }
 }

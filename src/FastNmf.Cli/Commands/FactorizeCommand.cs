@@ -44,6 +44,8 @@ internal static class FactorizeCommand
             using OutputDirectory? dir = dryRun ? null : OutputDirectory.Begin(outDir!);
             (FrameSource opened, FrameSource raw) = InputPipeline.Open(p.GetValue(input)!, reading, p);
             using FrameSource source = opened;
+            // Before a frame is read: a mask can only lower n_uv, and X is checked again once unfolded.
+            SolverOptionSet.Check(options, source.FrameLength, source.FrameCount);
             bool anyMask = reading.AnyMask(p) || p.GetValue(solver.MaskRadius) is not null;
             XReadMode read = MemoryCheck.ReadMode(options, source, anyMask);
             if (MemoryCheck.BeforeReading(source, options, read, dryRun, anyMask))

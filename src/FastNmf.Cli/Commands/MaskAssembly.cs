@@ -38,6 +38,7 @@ internal static class MaskAssembly
 
         bool auto = p.GetValue(o.MaskDirectBeam) is not null;
         bool deadHot = p.GetValue(o.MaskDeadHot);
+        double threshold = p.GetValue(o.DirectBeamThreshold), hotFactor = p.GetValue(o.HotFactor);
         if (auto || deadHot)
         {
             var progress = new ReadProgress("mean pattern", source.FrameCount, 4L * source.FrameLength);
@@ -47,7 +48,7 @@ internal static class MaskAssembly
             {
                 if (auto)
                 {
-                    (double cr, double cc, double r) = DirectBeamFinder.Find(stats, p.GetValue(o.DirectBeamThreshold));
+                    (double cr, double cc, double r) = DirectBeamFinder.Find(stats, threshold);
                     DetectorMask found = DetectorMask.DirectBeam(source.DetRows, source.DetCols, cr, cc, r);
                     parts.Add(string.Create(CultureInfo.InvariantCulture, $"direct-beam disc found: r = {r} at ({cr:F2}, {cc:F2}) ({Or(masked, found.Masked)} px)"));
                     (radius, centreRow, centreCol) = (r, cr, cc);
@@ -55,14 +56,14 @@ internal static class MaskAssembly
 
                 if (deadHot)
                 {
-                    (bool[] m, int dead, int hot) = DeadHotPixels.Find(stats, p.GetValue(o.HotFactor));
+                    (bool[] m, int dead, int hot) = DeadHotPixels.Find(stats, hotFactor);
                     Or(masked, m);
                     parts.Add($"dead/hot pixels ({dead} dead, {hot} hot)");
                 }
             }
             catch (ArgumentException e)
             {
-                throw new UsageException(e.Message.Split(" (Parameter")[0]);
+                throw new UsageException(CliErrors.WithoutParameter(e));
             }
         }
 
@@ -71,8 +72,13 @@ internal static class MaskAssembly
             return (null, MaskInfo.None);
         }
 
-        var mask = new DetectorMask(masked, source.DetRows, source.DetCols);
         string kind = string.Join(" + ", parts);
+        if (!masked.Contains(false))
+        {
+            throw new UsageException($"the masks ({kind}) hide all {masked.Length} detector pixels; nothing is left to factorize.");
+        }
+
+        var mask = new DetectorMask(masked, source.DetRows, source.DetCols);
         Console.WriteLine($"mask: {kind}; {mask.MaskedCount} of {source.FrameLength} pixels excluded");
         return (mask, new MaskInfo(kind, mask.MaskedCount, radius, centreRow, centreCol, mask));
     }

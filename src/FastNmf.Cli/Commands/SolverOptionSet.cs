@@ -138,6 +138,34 @@ internal sealed class SolverOptionSet
         _ => XStorage.Auto,
     };
 
+    /// <summary>
+    /// Checks <paramref name="options"/> for X of <paramref name="detectorPixels"/> × <paramref name="scanPositions"/>
+    /// (before reading, from the file's header; after reading, X's own sizes), reporting a bad value by its option name.
+    /// </summary>
+    /// <exception cref="UsageException">an option is out of range.</exception>
+    public static void Check(NmfOptions options, int detectorPixels, long scanPositions)
+    {
+        try
+        {
+            options.EnsureValidFor(detectorPixels, scanPositions);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            string option = e.ParamName switch
+            {
+                nameof(NmfOptions.Components) => "-k",
+                nameof(NmfOptions.Iterations) => "--iterations",
+                nameof(NmfOptions.Restarts) => "--restarts",
+                nameof(NmfOptions.Threads) => "--threads",
+                nameof(NmfOptions.Tolerance) => "--tolerance",
+                nameof(PolarConstraintOptions.PhiSamples) => "--phi-samples",
+                nameof(PolarConstraintOptions.OutlierFactor) => "--outlier-factor",
+                _ => e.ParamName ?? "option",
+            };
+            throw new UsageException($"{option} {Convert.ToString(e.ActualValue, CultureInfo.InvariantCulture)}: {CliErrors.WithoutParameter(e)}");
+        }
+    }
+
     public (DetectorMask? Mask, Output.MaskInfo Info) BuildMask(ParseResult p, int detRows, int detCols)
     {
         double? radius = p.GetValue(MaskRadius);
@@ -171,7 +199,7 @@ internal sealed class SolverOptionSet
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--mask-radius {radius}: {e.Message}");
+            throw new UsageException($"--mask-radius {radius}: {CliErrors.WithoutParameter(e)}");
         }
     }
 
@@ -215,7 +243,7 @@ internal sealed class SolverOptionSet
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"map kernel: {e.Message}");
+            throw new UsageException($"map kernel: {CliErrors.WithoutParameter(e)}");
         }
     }
 }
