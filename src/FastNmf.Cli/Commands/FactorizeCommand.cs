@@ -53,8 +53,9 @@ internal static class FactorizeCommand
                 return 0;
             }
 
-            (DetectorMask? mask, MaskInfo maskInfo) = MaskAssembly.Build(p, reading, solver, source, raw);
-            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip), counts: read != XReadMode.Float32);
+            bool clipNegative = p.GetValue(clip);
+            (DetectorMask? mask, MaskInfo maskInfo) = MaskAssembly.Build(p, reading, solver, source, raw, clipNegative);
+            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative, counts: read != XReadMode.Float32);
             using UnfoldedData unfolded = x;
             MemoryCheck.AfterReading(x, options);
             NmfResult result = FactorizationSession.Run(x, options);

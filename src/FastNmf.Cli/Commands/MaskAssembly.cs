@@ -15,7 +15,9 @@ namespace FastNmf.Cli.Commands;
 /// </summary>
 internal static class MaskAssembly
 {
-    public static (DetectorMask? Mask, MaskInfo Info) Build(ParseResult p, InputOptionSet o, SolverOptionSet solver, FrameSource source, FrameSource raw)
+    /// <summary>The union of the masks asked for, in the final detector's geometry; <paramref name="clipNegative"/> makes
+    /// the statistics pass see negative values as the 0 that X will hold.</summary>
+    public static (DetectorMask? Mask, MaskInfo Info) Build(ParseResult p, InputOptionSet o, SolverOptionSet solver, FrameSource source, FrameSource raw, bool clipNegative)
     {
         var masked = new bool[source.FrameLength];
         var parts = new List<string>();
@@ -42,7 +44,7 @@ internal static class MaskAssembly
         if (auto || deadHot)
         {
             var progress = new ReadProgress("mean pattern", source.FrameCount, 4L * source.FrameLength);
-            DetectorStatistics stats = DetectorStatistics.Compute(source, progress);
+            DetectorStatistics stats = DetectorStatistics.Compute(source, clipNegative, progress);
             progress.Finish();
             try
             {

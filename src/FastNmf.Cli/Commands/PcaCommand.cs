@@ -66,8 +66,9 @@ internal static class PcaCommand
             int k = p.GetValue(max);
             // Before a frame is read (a mask can only lower the limit), and again on X as unfolded.
             CheckMaxComponents(k, source.FrameLength, source.FrameCount);
-            (DetectorMask? mask, _) = MaskAssembly.Build(p, reading, solver, source, raw);
-            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip));
+            bool clipNegative = p.GetValue(clip);
+            (DetectorMask? mask, _) = MaskAssembly.Build(p, reading, solver, source, raw, clipNegative);
+            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative);
             using UnfoldedData unfolded = x;
             CheckMaxComponents(k, x.NUv, x.NXy);
 
