@@ -4,9 +4,6 @@ using FastNmf.IO;
 
 namespace FastNmf.Cli.Commands;
 
-/// <summary>Where the data came from, for summary.json.</summary>
-internal sealed record InputInfo(string Path, long[] Shape, string Dtype, bool FortranOrder, long Clipped, ResultsProvenance? Provenance = null);
-
 /// <summary>Opens a 4-D input file as a frame source and unfolds it into X (converted to float32 once, values checked).</summary>
 internal static class InputLoader
 {
