@@ -44,8 +44,16 @@ internal static class MaskAssembly
         if (auto || deadHot)
         {
             var progress = new ReadProgress("mean pattern", source.FrameCount, 4L * source.FrameLength);
-            DetectorStatistics stats = DetectorStatistics.Compute(source, clipNegative, progress);
-            progress.Finish();
+            DetectorStatistics stats;
+            try
+            {
+                stats = DetectorStatistics.Compute(source, clipNegative, progress);
+            }
+            finally
+            {
+                progress.Finish();
+            }
+
             try
             {
                 if (auto)
