@@ -71,6 +71,29 @@ public sealed class CliAnalyzeTests : CliHarness
     }
 
     [Test]
+    public void Analyze_Force_ReplacesTheFiguresFolderWholeAndNothingElse()
+    {
+        string dir = FactorFiles.Write(PathOf("F"), maps: true);
+        Assert.That(Run("analyze", dir).Code, Is.Zero);
+        // A figure only an earlier analysis drew (e.g. truth.png of a run with --truth), and a file of the user's.
+        string stale = Path.Combine(dir, "figures", "truth.png");
+        File.WriteAllBytes(stale, s_pngSignature);
+        string mine = Path.Combine(dir, "notes.txt");
+        File.WriteAllText(mine, "mine");
+
+        Result again = Run("analyze", dir, "--force");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.Code, Is.Zero, again.ToString());
+            Assert.That(File.Exists(stale), Is.False, "a figure this analysis did not draw is gone");
+            Assert.That(Directory.GetFiles(Path.Combine(dir, "figures"), "*.png"), Is.Not.Empty);
+            Assert.That(File.ReadAllText(mine), Is.EqualTo("mine"));
+            Assert.That(Directory.GetFileSystemEntries(dir, ".analysis*"), Is.Empty, "staging and backup removed");
+        });
+    }
+
+    [Test]
     public void Analyze_Out_WritesANewDirectoryAndLeavesTheSourceAlone()
     {
         string dir = FactorFiles.Write(PathOf("F"), maps: true);
