@@ -16,13 +16,14 @@ namespace FastNmf.Benchmarks;
 internal static unsafe class PhaseTimer
 {
     /// <param name="args">Optional <c>--rows 4,40</c> (stacked components to time), <c>--scan 36</c> (scan rows and
-    /// columns of the simulated set), <c>--sparse-only</c> (time only the sparse products).</param>
+    /// columns of the simulated set), <c>--det 128</c> (detector rows and columns), <c>--sparse-only</c> (time only the sparse products).</param>
     public static void Run(string[] args)
     {
         int scan = int.Parse(Option(args, "--scan") ?? "36", System.Globalization.CultureInfo.InvariantCulture);
+        int det = int.Parse(Option(args, "--det") ?? "128", System.Globalization.CultureInfo.InvariantCulture);
         int[] stacked = (Option(args, "--rows") ?? "4,40").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         bool quick = args.Contains("--sparse-only");
-        (Dataset4D data, _) = Simulator.Generate(new SimulationOptions { Seed = 1, ScanRows = scan, ScanCols = scan });
+        (Dataset4D data, _) = Simulator.Generate(new SimulationOptions { Seed = 1, ScanRows = scan, ScanCols = scan, DetRows = det, DetCols = det });
         using UnfoldedData x = UnfoldedData.Create(data);
         KernelSet kernels = KernelSet.CreateDefault();
         using var team = new WorkerTeam(Environment.ProcessorCount);

@@ -6,7 +6,7 @@ namespace FastNmf.Benchmarks;
 
 /// <summary>
 /// BenchmarkDotNet entry point: <c>dotnet run -c Release --project perf/FastNmf.Benchmarks -- --filter '*'</c>;
-/// <c>-- phases [--rows 4,40] [--scan 36] [--sparse-only]</c> prints a per-phase timing of one iteration instead (a profiling aid), <c>-- roofline</c> the read
+/// <c>-- phases [--rows 4,40] [--scan 36] [--det 128] [--sparse-only]</c> prints a per-phase timing of one iteration instead (a profiling aid), <c>-- roofline</c> the read
 /// bandwidth against one pass over X, <c>-- compare BASE NEW [--threshold 10]</c> two JSON exports (see <see cref="BenchmarkComparer"/>).
 /// </summary>
 public static class Program
@@ -17,6 +17,9 @@ public static class Program
         {
             case ["phases", ..]:
                 PhaseTimer.Run(args[1..]);
+                return;
+            case ["team"]:
+                TeamLatency.Run();
                 return;
             case ["roofline"]:
                 Roofline.Run();

@@ -291,15 +291,7 @@ internal sealed unsafe class NmfSolver : ITeamWork
         if (_options.Method == NmfMethod.Mu)
         {
             // Eq. 3: W ← W ⊛ XHᵀ ⊘ (W HHᵀ); in our layout the denominator is (HHᵀ)·Wᵀ.
-            MatrixView d = _ws.Of(_ws.DView, r);
-            MultiplySmall(_ws.GramH[r], w, d);
-            for (int c = 0; c < _k; c++)
-            {
-                Span<float> dc = d.Row(c);
-                TensorPrimitives.Add(dc, _options.MuEpsilon, dc);
-                TensorPrimitives.Divide(a.Row(c), dc, dc);
-                TensorPrimitives.Multiply(w.Row(c), dc, next.Row(c));
-            }
+            MultiplicativeUpdate(_ws.GramH[r], w, a, _ws.Of(_ws.DView, r), next);
         }
         else
         {
@@ -317,20 +309,25 @@ internal sealed unsafe class NmfSolver : ITeamWork
         if (_options.Method == NmfMethod.Mu)
         {
             // Eq. 4: H ← H ⊛ WᵀX ⊘ (WᵀW H).
-            MatrixView e = _ws.Of(_ws.EView, r);
-            MultiplySmall(_ws.GramW[r], h, e);
-            for (int c = 0; c < _k; c++)
-            {
-                Span<float> ec = e.Row(c);
-                TensorPrimitives.Add(ec, _options.MuEpsilon, ec);
-                TensorPrimitives.Divide(b.Row(c), ec, ec);
-                TensorPrimitives.Multiply(h.Row(c), ec, next.Row(c));
-            }
+            MultiplicativeUpdate(_ws.GramW[r], h, b, _ws.Of(_ws.EView, r), next);
         }
         else
         {
             // Eq. 6 / Eq. 8: H = (WᵀW)⁻¹ (WᵀX).
             Solve(r, _ws.GramW[r], b, next, scratch);
+        }
+    }
+
+    // next = current ⊛ numerator ⊘ (gram·current + ε), row by row; the denominator is built in scratch.
+    private void MultiplicativeUpdate(double[] gram, MatrixView current, MatrixView numerator, MatrixView scratch, MatrixView next)
+    {
+        MultiplySmall(gram, current, scratch);
+        for (int c = 0; c < _k; c++)
+        {
+            Span<float> d = scratch.Row(c);
+            TensorPrimitives.Add(d, _options.MuEpsilon, d);
+            TensorPrimitives.Divide(numerator.Row(c), d, d);
+            TensorPrimitives.Multiply(current.Row(c), d, next.Row(c));
         }
     }
 
