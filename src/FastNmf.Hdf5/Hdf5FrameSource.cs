@@ -219,7 +219,7 @@ public sealed class Hdf5FrameSource : FrameSource
     // Before PureHDF parses anything: a file without the signature is reported as such, not as a parser failure.
     private static void CheckSignature(string path)
     {
-        using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using FileStream stream = ByteSource.OpenRead(path);
         var head = new byte[(int)Math.Min(stream.Length, 4096)];
         stream.ReadExactly(head);
         if (!Sniff(head, path))

@@ -3,7 +3,6 @@ using FastNmf.Analysis;
 using FastNmf.Cli.Output;
 using FastNmf.Cli.Report;
 using FastNmf.Constraints;
-using FastNmf.Data;
 
 namespace FastNmf.Cli.Commands;
 
@@ -57,8 +56,7 @@ internal static class AnalyzeCommand
                 polar = polar with { CentreRow = row, CentreCol = col };
             }
 
-            DetectorMask? mask = data.Summary?.MaskDisc is { } disc ? DetectorMask.DirectBeam(f.DetRows, f.DetCols, disc.Row, disc.Col, disc.Radius) : null;
-            AnalysisOptions options = analysis.Build(p, polar, mask);
+            AnalysisOptions options = analysis.Build(p, polar, data.Mask);
             ConvolutionKernel? kernel = Kernel(p.GetValue(fwhm), p.GetValue(step));
             string produced = $"fastnmf analyze {source}";
             AnalysisResult? result;
@@ -99,7 +97,7 @@ internal static class AnalyzeCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"map kernel: {e.Message}");
+            throw new UsageException($"map kernel: {CliErrors.WithoutParameter(e)}");
         }
     }
 }

@@ -20,7 +20,8 @@ internal static class CliErrors
             (int code, string message) = e switch
             {
                 OperationCanceledException => (130, "cancelled; nothing was written."),
-                DataFormatException or InvalidDataException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UsageException => (2, e.Message),
+                ArgumentException a => (2, WithoutParameter(a)),
+                DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UsageException => (2, e.Message),
                 InvalidOperationException => (2, e.Message),
                 InsufficientMemoryException or OutOfMemoryException => (3, e.Message),
                 ArithmeticException => (4, e.Message),
@@ -37,5 +38,14 @@ internal static class CliErrors
 
             return code;
         }
+    }
+
+    /// <summary>The message of <paramref name="e"/> without the " (Parameter 'name')" .NET appends: the name is the
+    /// library's, not an option the user typed.</summary>
+    public static string WithoutParameter(ArgumentException e)
+    {
+        string message = e.Message.Split('\n', 2)[0].TrimEnd();
+        string suffix = $" (Parameter '{e.ParamName}')";
+        return e.ParamName is not null && message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 }

@@ -32,12 +32,9 @@ internal static class DemoCommand
         {
             using OutputDirectory dir = OutputDirectory.Begin(p.GetValue(output)!);
             var simulation = new SimulationOptions { Seed = p.GetValue(seed) };
-            Console.WriteLine($"simulating the paper's data set: {simulation.ScanRows}×{simulation.ScanCols} scan, {simulation.DetRows}×{simulation.DetCols} detector, " +
-                $"{simulation.Components} components, N = {simulation.Dose:0} electrons per diffraction, seed {simulation.Seed}");
-            (Dataset4D data, SimulatedTruth truth) = Simulator.Generate(simulation);
             var options = new NmfOptions
             {
-                Components = truth.Components,
+                Components = simulation.Components,
                 Iterations = p.GetValue(iterations),
                 Restarts = p.GetValue(restarts),
                 Seed = p.GetValue(seed),
@@ -45,6 +42,10 @@ internal static class DemoCommand
                 Backend = SolverOptionSet.ParseBackend(p.GetValue(backend)!),
                 Storage = SolverOptionSet.ParseStorage(p.GetValue(storage)!),
             };
+            SolverOptionSet.Check(options, simulation.DetRows * simulation.DetCols, (long)simulation.ScanRows * simulation.ScanCols);
+            Console.WriteLine($"simulating the paper's data set: {simulation.ScanRows}×{simulation.ScanCols} scan, {simulation.DetRows}×{simulation.DetCols} detector, " +
+                $"{simulation.Components} components, N = {simulation.Dose:0} electrons per diffraction, seed {simulation.Seed}");
+            (Dataset4D data, SimulatedTruth truth) = Simulator.Generate(simulation);
             using UnfoldedData x = UnfoldedData.Create(data);
             NmfResult result = FactorizationSession.Run(x, options);
             IReadOnlyList<ComponentMatch> matches = TruthComparison.Compare(result, truth);

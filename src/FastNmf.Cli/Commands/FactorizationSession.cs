@@ -8,7 +8,7 @@ internal static class FactorizationSession
 {
     public static NmfResult Run(UnfoldedData x, NmfOptions options)
     {
-        options.EnsureValidFor(x);
+        SolverOptionSet.Check(options, x.NUv, x.NXy);
         Console.WriteLine($"X: {x.NUv} detector pixels × {x.NXy} scan positions; method {options.Method.ToString().ToLowerInvariant()}, k = {options.Components}, " +
             $"{options.Iterations} iterations × {options.Restarts} restarts, seed {options.Seed}" +
             (options.Method == NmfMethod.Constrained ? $"; W: {options.DiffractionConstraint}, H: {options.MapConstraint} ({options.MapKernel.Description})" : string.Empty));

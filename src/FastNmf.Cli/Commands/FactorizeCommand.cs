@@ -44,6 +44,8 @@ internal static class FactorizeCommand
             using OutputDirectory? dir = dryRun ? null : OutputDirectory.Begin(outDir!);
             (FrameSource opened, FrameSource raw) = InputPipeline.Open(p.GetValue(input)!, reading, p);
             using FrameSource source = opened;
+            // Before a frame is read: a mask can only lower n_uv, and X is checked again once unfolded.
+            SolverOptionSet.Check(options, source.FrameLength, source.FrameCount);
             bool anyMask = reading.AnyMask(p) || p.GetValue(solver.MaskRadius) is not null;
             XReadMode read = MemoryCheck.ReadMode(options, source, anyMask);
             if (MemoryCheck.BeforeReading(source, options, read, dryRun, anyMask))
@@ -51,8 +53,9 @@ internal static class FactorizeCommand
                 return 0;
             }
 
-            (DetectorMask? mask, MaskInfo maskInfo) = MaskAssembly.Build(p, reading, solver, source, raw);
-            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip), counts: read != XReadMode.Float32);
+            bool clipNegative = p.GetValue(clip);
+            (DetectorMask? mask, MaskInfo maskInfo) = MaskAssembly.Build(p, reading, solver, source, raw, clipNegative);
+            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative, counts: read != XReadMode.Float32);
             using UnfoldedData unfolded = x;
             MemoryCheck.AfterReading(x, options);
             NmfResult result = FactorizationSession.Run(x, options);

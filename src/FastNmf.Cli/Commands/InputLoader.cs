@@ -4,9 +4,6 @@ using FastNmf.IO;
 
 namespace FastNmf.Cli.Commands;
 
-/// <summary>Where the data came from, for summary.json.</summary>
-internal sealed record InputInfo(string Path, long[] Shape, string Dtype, bool FortranOrder, long Clipped, ResultsProvenance? Provenance = null);
-
 /// <summary>Opens a 4-D input file as a frame source and unfolds it into X (converted to float32 once, values checked).</summary>
 internal static class InputLoader
 {
@@ -23,10 +20,19 @@ internal static class InputLoader
     public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative, bool counts = false)
     {
         var progress = new Output.ReadProgress("reading", source.FrameCount, 4L * source.FrameLength);
-        UnfoldedData x = counts
-            ? UnfoldedData.CreateCounts(source, mask, clipNegative, progress)
-            : UnfoldedData.Create(source, mask, clipNegative, progress);
-        progress.Finish();
+        UnfoldedData x;
+        try
+        {
+            x = counts
+                ? UnfoldedData.CreateCounts(source, mask, clipNegative, progress)
+                : UnfoldedData.Create(source, mask, clipNegative, progress);
+        }
+        finally
+        {
+            // Also on a bad value: the error line must not land on the live progress line.
+            progress.Finish();
+        }
+
         if (x.IsMapped)
         {
             Console.WriteLine($"X: uint16 counts memory-mapped from {source.Path} (no copy in memory)");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using FastNmf.Data;
 using FastNmf.IO;
 
@@ -59,10 +60,22 @@ internal sealed class InputOptionSet
         }
     }
 
-    /// <summary>The reader options these flags give.</summary>
-    /// <exception cref="UsageException">--scan-shape is not ROWSxCOLS.</exception>
+    /// <summary>The reader options these flags give; every value is checked here, before the file is opened (the
+    /// mask options' streaming pass can take minutes on a large file).</summary>
+    /// <exception cref="UsageException">--scan-shape is not ROWSxCOLS, or a mask option's value is out of range.</exception>
     public FrameSourceOptions Build(ParseResult p)
     {
+        double threshold = p.GetValue(DirectBeamThreshold), hotFactor = p.GetValue(HotFactor);
+        if (!(threshold > 0 && threshold < 1))
+        {
+            throw new UsageException($"--direct-beam-threshold {threshold.ToString(CultureInfo.InvariantCulture)}: a fraction of the mean pattern's peak, between 0 and 1 (exclusive).");
+        }
+
+        if (!(hotFactor > 1 && double.IsFinite(hotFactor)))
+        {
+            throw new UsageException($"--hot-factor {hotFactor.ToString(CultureInfo.InvariantCulture)}: must be a finite number above 1.");
+        }
+
         string? scan = p.GetValue(ScanShape);
         ScanShape? shape = null;
         if (scan is not null)

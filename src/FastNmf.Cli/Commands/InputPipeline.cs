@@ -35,7 +35,7 @@ internal static class InputPipeline
                 }
                 catch (ArgumentOutOfRangeException e)
                 {
-                    throw new UsageException($"--bin-scan/--bin-detector: {e.Message.Split('\n')[0].Split(" (Parameter")[0]}");
+                    throw new UsageException($"--bin-scan/--bin-detector: {CliErrors.WithoutParameter(e)}");
                 }
 
                 Console.WriteLine($"binned (sums): scan {binScan}×{binScan}, detector {binDetector}×{binDetector} → {Describe(source)}; {source.Metadata["bin"]}");

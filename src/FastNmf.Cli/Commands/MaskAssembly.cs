@@ -15,7 +15,9 @@ namespace FastNmf.Cli.Commands;
 /// </summary>
 internal static class MaskAssembly
 {
-    public static (DetectorMask? Mask, MaskInfo Info) Build(ParseResult p, InputOptionSet o, SolverOptionSet solver, FrameSource source, FrameSource raw)
+    /// <summary>The union of the masks asked for, in the final detector's geometry; <paramref name="clipNegative"/> makes
+    /// the statistics pass see negative values as the 0 that X will hold.</summary>
+    public static (DetectorMask? Mask, MaskInfo Info) Build(ParseResult p, InputOptionSet o, SolverOptionSet solver, FrameSource source, FrameSource raw, bool clipNegative)
     {
         var masked = new bool[source.FrameLength];
         var parts = new List<string>();
@@ -38,16 +40,25 @@ internal static class MaskAssembly
 
         bool auto = p.GetValue(o.MaskDirectBeam) is not null;
         bool deadHot = p.GetValue(o.MaskDeadHot);
+        double threshold = p.GetValue(o.DirectBeamThreshold), hotFactor = p.GetValue(o.HotFactor);
         if (auto || deadHot)
         {
             var progress = new ReadProgress("mean pattern", source.FrameCount, 4L * source.FrameLength);
-            DetectorStatistics stats = DetectorStatistics.Compute(source, progress);
-            progress.Finish();
+            DetectorStatistics stats;
+            try
+            {
+                stats = DetectorStatistics.Compute(source, clipNegative, progress);
+            }
+            finally
+            {
+                progress.Finish();
+            }
+
             try
             {
                 if (auto)
                 {
-                    (double cr, double cc, double r) = DirectBeamFinder.Find(stats, p.GetValue(o.DirectBeamThreshold));
+                    (double cr, double cc, double r) = DirectBeamFinder.Find(stats, threshold);
                     DetectorMask found = DetectorMask.DirectBeam(source.DetRows, source.DetCols, cr, cc, r);
                     parts.Add(string.Create(CultureInfo.InvariantCulture, $"direct-beam disc found: r = {r} at ({cr:F2}, {cc:F2}) ({Or(masked, found.Masked)} px)"));
                     (radius, centreRow, centreCol) = (r, cr, cc);
@@ -55,14 +66,14 @@ internal static class MaskAssembly
 
                 if (deadHot)
                 {
-                    (bool[] m, int dead, int hot) = DeadHotPixels.Find(stats, p.GetValue(o.HotFactor));
+                    (bool[] m, int dead, int hot) = DeadHotPixels.Find(stats, hotFactor);
                     Or(masked, m);
                     parts.Add($"dead/hot pixels ({dead} dead, {hot} hot)");
                 }
             }
             catch (ArgumentException e)
             {
-                throw new UsageException(e.Message.Split(" (Parameter")[0]);
+                throw new UsageException(CliErrors.WithoutParameter(e));
             }
         }
 
@@ -71,8 +82,13 @@ internal static class MaskAssembly
             return (null, MaskInfo.None);
         }
 
-        var mask = new DetectorMask(masked, source.DetRows, source.DetCols);
         string kind = string.Join(" + ", parts);
+        if (!masked.Contains(false))
+        {
+            throw new UsageException($"the masks ({kind}) hide all {masked.Length} detector pixels; nothing is left to factorize.");
+        }
+
+        var mask = new DetectorMask(masked, source.DetRows, source.DetCols);
         Console.WriteLine($"mask: {kind}; {mask.MaskedCount} of {source.FrameLength} pixels excluded");
         return (mask, new MaskInfo(kind, mask.MaskedCount, radius, centreRow, centreCol, mask));
     }

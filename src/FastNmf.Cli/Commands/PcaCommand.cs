@@ -63,15 +63,14 @@ internal static class PcaCommand
             using OutputDirectory? dir = outDir is null ? null : OutputDirectory.Begin(outDir);
             (FrameSource opened, FrameSource raw) = InputPipeline.Open(p.GetValue(input)!, reading, p);
             using FrameSource source = opened;
-            (DetectorMask? mask, _) = MaskAssembly.Build(p, reading, solver, source, raw);
-            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, p.GetValue(clip));
-            using UnfoldedData unfolded = x;
             int k = p.GetValue(max);
-            int limit = Math.Min(x.NUv, x.NXy);
-            if (k < 1 || k > limit)
-            {
-                throw new UsageException($"--max-components must be between 1 and min(detector pixels, scan positions) = {limit}, got {k}.");
-            }
+            // Before a frame is read (a mask can only lower the limit), and again on X as unfolded.
+            CheckMaxComponents(k, source.FrameLength, source.FrameCount);
+            bool clipNegative = p.GetValue(clip);
+            (DetectorMask? mask, _) = MaskAssembly.Build(p, reading, solver, source, raw, clipNegative);
+            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative);
+            using UnfoldedData unfolded = x;
+            CheckMaxComponents(k, x.NUv, x.NXy);
 
             var options = new PcaOptions
             {
@@ -100,6 +99,15 @@ internal static class PcaCommand
             return 0;
         }));
         return command;
+    }
+
+    private static void CheckMaxComponents(int k, int detectorPixels, long scanPositions)
+    {
+        long limit = Math.Min(detectorPixels, scanPositions);
+        if (k < 1 || k > limit)
+        {
+            throw new UsageException($"--max-components must be between 1 and min(detector pixels, scan positions) = {limit}, got {k}.");
+        }
     }
 
     private static void Print(PcaCurve curve, PcaSpectrum s, InputInfo info, UnfoldedData x)

@@ -100,7 +100,7 @@ internal sealed class SolverOptionSet
     /// <summary>The --backend option (shared with demo).</summary>
     public static Option<string> BackendOption()
     {
-        var o = new Option<string>("--backend") { Description = "Library for the dense products: auto (OpenBLAS, then MKL, then managed) | managed | openblas | mkl.", DefaultValueFactory = _ => "auto" };
+        var o = new Option<string>("--backend") { Description = "Library for the dense products: auto (managed where vector lanes run, which beat both BLAS at the measured shapes; else OpenBLAS, then MKL, then managed; FASTNMF_BACKEND overrides) | managed | openblas | mkl.", DefaultValueFactory = _ => "auto" };
         o.AcceptOnlyFromAmong("auto", "managed", "openblas", "mkl");
         return o;
     }
@@ -108,7 +108,7 @@ internal sealed class SolverOptionSet
     /// <summary>The --storage option (shared with demo).</summary>
     public static Option<string> StorageOption()
     {
-        var o = new Option<string>("--storage") { Description = "How X is held: auto (sparse when ≥ 30 % zeros, else uint16 when every value is a count below 65536, else float32; float32 or sparse when --backend names a BLAS) | dense (float32) | uint16 (dense, half the bytes; counts only) | sparse.", DefaultValueFactory = _ => "auto" };
+        var o = new Option<string>("--storage") { Description = "How X is held: auto (sparse when ≥ 30 % zeros on ≤ 65536 pixels — on counts only from 18 stacked components, k × restarts, on; else uint16 when every value is a count below 65536; else float32; float32 or sparse when --backend names a BLAS) | dense (float32) | uint16 (dense, half the bytes; counts only) | sparse.", DefaultValueFactory = _ => "auto" };
         o.AcceptOnlyFromAmong("auto", "dense", "uint16", "sparse");
         return o;
     }
@@ -137,6 +137,34 @@ internal sealed class SolverOptionSet
         "sparse" => XStorage.Sparse,
         _ => XStorage.Auto,
     };
+
+    /// <summary>
+    /// Checks <paramref name="options"/> for X of <paramref name="detectorPixels"/> × <paramref name="scanPositions"/>
+    /// (before reading, from the file's header; after reading, X's own sizes), reporting a bad value by its option name.
+    /// </summary>
+    /// <exception cref="UsageException">an option is out of range.</exception>
+    public static void Check(NmfOptions options, int detectorPixels, long scanPositions)
+    {
+        try
+        {
+            options.EnsureValidFor(detectorPixels, scanPositions);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            string option = e.ParamName switch
+            {
+                nameof(NmfOptions.Components) => "-k",
+                nameof(NmfOptions.Iterations) => "--iterations",
+                nameof(NmfOptions.Restarts) => "--restarts",
+                nameof(NmfOptions.Threads) => "--threads",
+                nameof(NmfOptions.Tolerance) => "--tolerance",
+                nameof(PolarConstraintOptions.PhiSamples) => "--phi-samples",
+                nameof(PolarConstraintOptions.OutlierFactor) => "--outlier-factor",
+                _ => e.ParamName ?? "option",
+            };
+            throw new UsageException($"{option} {Convert.ToString(e.ActualValue, CultureInfo.InvariantCulture)}: {CliErrors.WithoutParameter(e)}");
+        }
+    }
 
     public (DetectorMask? Mask, Output.MaskInfo Info) BuildMask(ParseResult p, int detRows, int detCols)
     {
@@ -171,7 +199,7 @@ internal sealed class SolverOptionSet
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--mask-radius {radius}: {e.Message}");
+            throw new UsageException($"--mask-radius {radius}: {CliErrors.WithoutParameter(e)}");
         }
     }
 
@@ -215,7 +243,7 @@ internal sealed class SolverOptionSet
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"map kernel: {e.Message}");
+            throw new UsageException($"map kernel: {CliErrors.WithoutParameter(e)}");
         }
     }
 }

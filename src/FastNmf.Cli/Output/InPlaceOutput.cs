@@ -4,8 +4,9 @@ namespace FastNmf.Cli.Output;
 /// Adds files to an existing directory (<c>analyze DIR</c> writes its results next to W.npy) with the guarantees of
 /// <see cref="OutputDirectory"/>: everything is written into a hidden staging directory inside DIR and moved into
 /// place only when complete, so a failed or cancelled run adds nothing. A file that already exists under one of the
-/// names is never replaced unless <c>force</c> is set; then only those names are replaced, and if moving in fails
-/// half-way, the moved files are taken back out and the replaced ones restored.
+/// names is never replaced unless <c>force</c> is set; then only those names are replaced — a folder (figures/) as a
+/// whole, so no file of an earlier run stays in it — and if moving in fails half-way, the moved files are taken back
+/// out and the replaced ones restored.
 /// </summary>
 internal sealed class InPlaceOutput : IDisposable
 {
@@ -67,6 +68,21 @@ internal sealed class InPlaceOutput : IDisposable
         var replaced = new List<string>();
         try
         {
+            if (_force)
+            {
+                // A folder of ours is replaced whole: figures an earlier run drew and this one does not would be stale.
+                foreach (string folder in Directory.EnumerateDirectories(Staging).Order(StringComparer.Ordinal))
+                {
+                    string name = Path.GetFileName(folder);
+                    if (Directory.Exists(Path.Combine(Final, name)))
+                    {
+                        Directory.CreateDirectory(backup);
+                        Directory.Move(Path.Combine(Final, name), Path.Combine(backup, name));
+                        replaced.Add(name);
+                    }
+                }
+            }
+
             foreach (string file in Directory.EnumerateFiles(Staging, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 string relative = Path.GetRelativePath(Staging, file);
@@ -94,7 +110,21 @@ internal sealed class InPlaceOutput : IDisposable
 
             foreach (string relative in replaced)
             {
-                File.Move(Path.Combine(backup, relative), Path.Combine(Final, relative));
+                string saved = Path.Combine(backup, relative), original = Path.Combine(Final, relative);
+                if (Directory.Exists(saved))
+                {
+                    // Our files were taken out above; the folder they were moved into is empty.
+                    if (Directory.Exists(original))
+                    {
+                        Directory.Delete(original, recursive: true);
+                    }
+
+                    Directory.Move(saved, original);
+                }
+                else
+                {
+                    File.Move(saved, original);
+                }
             }
 
             throw;

@@ -56,10 +56,11 @@ internal sealed class ProgressDisplay
         }
     }
 
-    /// <summary>Writes the pending iteration's line and ends the live line.</summary>
+    /// <summary>Writes the pending iteration's line and ends the live line; calling it again writes nothing.</summary>
     public void Finish()
     {
         Flush();
+        _iteration = -1;
         if (_pendingLine)
         {
             Console.WriteLine();

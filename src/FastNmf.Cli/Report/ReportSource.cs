@@ -1,4 +1,6 @@
 using FastNmf.Cli.Output;
+using FastNmf.Data;
+using FastNmf.Hdf5.Results;
 using FastNmf.IO;
 
 namespace FastNmf.Cli.Report;
@@ -28,6 +30,13 @@ internal sealed class ReportSource
 
     public TruthSet? Truth { get; private init; }
 
+    /// <summary>
+    /// The detector mask the factorization used, so the analysis leaves out the same pixels: results.h5's <c>/mask</c>
+    /// (every mask a run combined: file, disc, direct beam, dead/hot pixels), else the direct-beam disc summary.json
+    /// records, else none (factors from another tool).
+    /// </summary>
+    public DetectorMask? Mask { get; private init; }
+
     /// <summary>Reads <paramref name="dir"/>.</summary>
     /// <param name="dir">The result directory.</param>
     /// <param name="truthDir">A truth directory to compare with; null uses DIR/truth when it exists.</param>
@@ -46,9 +55,11 @@ internal sealed class ReportSource
         string historyPath = Path.Combine(dir, RestartHistoryFile.Name);
         string pcaPath = Path.Combine(dir, PcaCurve.FileName);
         string? truth = truthDir ?? (System.IO.Directory.Exists(Path.Combine(dir, "truth")) ? Path.Combine(dir, "truth") : null);
+        RunSummary? summary = File.Exists(summaryPath) ? RunSummary.Read(summaryPath) : null;
         return new ReportSource(dir, factors)
         {
-            Summary = File.Exists(summaryPath) ? RunSummary.Read(summaryPath) : null,
+            Summary = summary,
+            Mask = ReadMask(dir, factors, summary),
             Restarts = File.Exists(historyPath) ? RestartHistoryFile.Read(historyPath) : null,
             Pca = File.Exists(pcaPath) ? PcaCurve.Read(pcaPath) : null,
             Truth = truth is null ? null : TruthSet.Read(truth, factors, truthDir is null ? "truth/ next to W.npy" : Path.GetFullPath(truthDir)),
@@ -86,6 +97,23 @@ internal sealed class ReportSource
 
         CheckFinite(hPath, h.Data, (int)(h.Shape[1] * h.Shape[2]), "map");
         return new Factors(w.Data, k, (int)w.Shape[1], (int)w.Shape[2], h.Data, (int)h.Shape[1], (int)h.Shape[2]);
+    }
+
+    private static DetectorMask? ReadMask(string dir, Factors factors, RunSummary? summary)
+    {
+        string results = Path.Combine(dir, "results.h5");
+        if (File.Exists(results))
+        {
+            DetectorMask? mask = ResultsFile.ReadMask(results);
+            if (mask is not null && (mask.DetRows != factors.DetRows || mask.DetCols != factors.DetCols))
+            {
+                throw new DataFormatException(results, null, $"/mask is {mask.DetRows}×{mask.DetCols} but W.npy's diffractions are {factors.DetRows}×{factors.DetCols}.");
+            }
+
+            return mask;
+        }
+
+        return summary?.MaskDisc is { } disc ? DetectorMask.DirectBeam(factors.DetRows, factors.DetCols, disc.Row, disc.Col, disc.Radius) : null;
     }
 
     private static void CheckFinite(string path, float[] data, int per, string what)

@@ -117,6 +117,36 @@ public static class ResultsFile
         return (w, h, ws, hs);
     }
 
+    /// <summary>Reads the detector mask <c>/mask</c> a run used: null when the file has none (or it masks nothing).</summary>
+    /// <exception cref="DataFormatException">the file is not a readable HDF5 file, or <c>/mask</c> is not a 2-D uint8 image.</exception>
+    public static DetectorMask? ReadMask(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException(path, null, "file not found.");
+        }
+
+        Hdf5Filters.EnsureRegistered();
+        using NativeFile file = Hdf5Guard.Run(path, "superblock", () => H5File.OpenRead(path));
+        return Hdf5Guard.Run(path, "dataset /mask", () =>
+        {
+            if (!file.LinkExists("mask"))
+            {
+                return null;
+            }
+
+            if (file.Get("mask") is not NativeDataset ds || ds.Space.Dimensions is not [ulong rows and > 0 and <= 1 << 16, ulong cols and > 0 and <= 1 << 16]
+                || ds.Type.Class != H5DataTypeClass.FixedPoint || ds.Type.Size != 1)
+            {
+                throw new DataFormatException(path, null, "/mask is not a 2-D uint8 image (det_rows, det_cols).");
+            }
+
+            bool[] masked = ds.Read<byte[]>().Select(b => b != 0).ToArray();
+            return masked.Contains(true) ? new DetectorMask(masked, (int)rows, (int)cols) : null;
+        });
+    }
+
     private static (float[] Data, int[] Shape) ReadStack(string path, NativeFile file, string name)
     {
         return Hdf5Guard.Run(path, $"dataset /{name}", () =>

@@ -40,7 +40,15 @@ public sealed class DetectorStatistics
     /// <param name="source">The frames.</param>
     /// <param name="progress">Receives the number of frames read so far after each block.</param>
     /// <exception cref="DataFormatException">the reader found the file malformed, or a value is not finite.</exception>
-    public static DetectorStatistics Compute(FrameSource source, IProgress<long>? progress = null)
+    public static DetectorStatistics Compute(FrameSource source, IProgress<long>? progress = null) => Compute(source, clipNegative: false, progress);
+
+    /// <summary>Reads every frame of <paramref name="source"/> once, seeing the values X will hold.</summary>
+    /// <param name="source">The frames.</param>
+    /// <param name="clipNegative">Count negative values as 0, as <see cref="UnfoldedData.Create(FrameSource, DetectorMask?, bool, IProgress{long}?)"/>
+    /// with clipping stores them (so a pixel that is only ever negative is dead, as it is in X); false takes them as they are.</param>
+    /// <param name="progress">Receives the number of frames read so far after each block.</param>
+    /// <exception cref="DataFormatException">the reader found the file malformed, or a value is not finite.</exception>
+    public static DetectorStatistics Compute(FrameSource source, bool clipNegative, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         int n = source.FrameLength;
@@ -63,6 +71,11 @@ public sealed class DetectorStatistics
                         if (!float.IsFinite(v))
                         {
                             throw new DataFormatException(source.Path, null, $"element {source.DescribeElement(first + f, p)} is {v}; the data must be finite.");
+                        }
+
+                        if (clipNegative && v < 0)
+                        {
+                            continue;
                         }
 
                         sum[p] += v;

@@ -73,6 +73,15 @@ public sealed record NmfOptions
         Validate(x.NUv, x.NXy);
     }
 
+    /// <summary>
+    /// Checks every option for X of <paramref name="detectorPixels"/> rows (n_uv) and <paramref name="scanPositions"/>
+    /// columns (n_xy) before any data is read, e.g. from a file's header: a mask can only lower n_uv, so a run that
+    /// passes here is checked again with <see cref="EnsureValidFor(Data.UnfoldedData)"/> once X is unfolded.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">an option is out of range (the message names it).</exception>
+    public void EnsureValidFor(int detectorPixels, long scanPositions) =>
+        Validate(detectorPixels, (int)Math.Min(scanPositions, int.MaxValue));
+
     internal void Validate(int nUv, int nXy)
     {
         if (Components < 1 || Components >= Math.Min(nUv, nXy))

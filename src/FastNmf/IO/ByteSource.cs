@@ -36,13 +36,15 @@ internal abstract class ByteSource : IDisposable
     /// <summary>Reads up to <paramref name="buffer"/>.Length bytes at <paramref name="offset"/>; fewer only at the end.</summary>
     public abstract int Read(long offset, Span<byte> buffer);
 
-    /// <summary>Opens a file for reading, reporting a missing file as a <see cref="DataFormatException"/>.</summary>
-    public static FileStream OpenRead(string path)
+    /// <summary>Opens a file for reading, reporting a missing or unreadable file as a <see cref="DataFormatException"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">E.g. <see cref="FileOptions.SequentialScan"/> for a file read once from start to end.</param>
+    public static FileStream OpenRead(string path, FileOptions options = FileOptions.None)
     {
         try
         {
             // Unbuffered: every reader reads in its own large chunks.
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.None);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, options);
         }
         catch (FileNotFoundException ex)
         {

@@ -35,6 +35,25 @@ internal sealed class FileByteSource : ByteSource
         return new FileByteSource(path, stream, ownsStream: true, 0, stream.Length);
     }
 
+    /// <summary>
+    /// Opens <paramref name="path"/> and hands it to <paramref name="create"/> (a reader's parser), which owns it from then
+    /// on; if <paramref name="create"/> throws, the file is closed and the exception passes on.
+    /// </summary>
+    /// <exception cref="DataFormatException">the file does not exist or cannot be read, or <paramref name="create"/> rejects it.</exception>
+    public static T OpenWith<T>(string path, Func<FileByteSource, T> create)
+    {
+        FileByteSource file = Open(path);
+        try
+        {
+            return create(file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>A range of an open file, named <paramref name="label"/> in messages; disposing it disposes the stream when it <paramref name="ownsStream"/>.</summary>
     public static FileByteSource Range(string label, FileStream stream, long start, long length, bool ownsStream) =>
         new(label, stream, ownsStream, start, length);

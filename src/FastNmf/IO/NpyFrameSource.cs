@@ -55,16 +55,7 @@ public sealed class NpyFrameSource : FrameSource
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
-        FileByteSource bytes = FileByteSource.Open(path);
-        try
-        {
-            return Create(bytes, "npy", options);
-        }
-        catch
-        {
-            bytes.Dispose();
-            throw;
-        }
+        return FileByteSource.OpenWith(path, bytes => Create(bytes, "npy", options));
     }
 
     /// <summary>Parses the header at the start of <paramref name="bytes"/> and wraps them; the source owns <paramref name="bytes"/> on success.</summary>
@@ -126,7 +117,15 @@ public sealed class NpyFrameSource : FrameSource
         }
 
         var map = new MappedFile(Path);
-        return Kernels.Dense.UInt16Frames.Over((ushort*)(map.Pointer + _header.DataOffset), map, checked((int)FrameCount), FrameLength, FrameLength);
+        try
+        {
+            return Kernels.Dense.UInt16Frames.Over((ushort*)(map.Pointer + _header.DataOffset), map, checked((int)FrameCount), FrameLength, FrameLength);
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc/>

@@ -61,22 +61,8 @@ public static class NpyReader
         return new NpyArray(header.Shape, header.Dtype, header.FortranOrder, data);
     }
 
-    internal static FileStream Open(string path)
-    {
-        try
-        {
-            // Buffering is pointless: the header is read once and the data in our own large chunks.
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        }
-        catch (FileNotFoundException ex)
-        {
-            throw new DataFormatException(path, null, "file not found", ex);
-        }
-        catch (DirectoryNotFoundException ex)
-        {
-            throw new DataFormatException(path, null, "file not found (directory does not exist)", ex);
-        }
-    }
+    // Buffering is pointless: the header is read once and the data in our own large chunks.
+    private static FileStream Open(string path) => ByteSource.OpenRead(path, FileOptions.SequentialScan);
 
     private static void ReadData(Stream stream, NpyHeader header, float[] data, string path)
     {

@@ -71,6 +71,29 @@ public sealed class CliAnalyzeTests : CliHarness
     }
 
     [Test]
+    public void Analyze_Force_ReplacesTheFiguresFolderWholeAndNothingElse()
+    {
+        string dir = FactorFiles.Write(PathOf("F"), maps: true);
+        Assert.That(Run("analyze", dir).Code, Is.Zero);
+        // A figure only an earlier analysis drew (e.g. truth.png of a run with --truth), and a file of the user's.
+        string stale = Path.Combine(dir, "figures", "truth.png");
+        File.WriteAllBytes(stale, s_pngSignature);
+        string mine = Path.Combine(dir, "notes.txt");
+        File.WriteAllText(mine, "mine");
+
+        Result again = Run("analyze", dir, "--force");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.Code, Is.Zero, again.ToString());
+            Assert.That(File.Exists(stale), Is.False, "a figure this analysis did not draw is gone");
+            Assert.That(Directory.GetFiles(Path.Combine(dir, "figures"), "*.png"), Is.Not.Empty);
+            Assert.That(File.ReadAllText(mine), Is.EqualTo("mine"));
+            Assert.That(Directory.GetFileSystemEntries(dir, ".analysis*"), Is.Empty, "staging and backup removed");
+        });
+    }
+
+    [Test]
     public void Analyze_Out_WritesANewDirectoryAndLeavesTheSourceAlone()
     {
         string dir = FactorFiles.Write(PathOf("F"), maps: true);
@@ -117,6 +140,35 @@ public sealed class CliAnalyzeTests : CliHarness
                 using SKBitmap bitmap = SKBitmap.Decode(png);
                 Assert.That(bitmap, Is.Not.Null, png);
                 Assert.That(bitmap.Width, Is.GreaterThan(100), png);
+            }
+        });
+    }
+
+    [Test]
+    public void Analyze_FactorizeDirectoryWithMaskFileAndDisc_LeavesOutTheSamePixelsAsFactorizesReport()
+    {
+        string input = WriteSimulated("X.npy");
+        // Masked pixels refold as 0 in W: an analysis that does not know them takes those zeros for dark data.
+        string mask = PathOf("mask.npy");
+        var masked = new float[32 * 32];
+        for (int i = 0; i < masked.Length; i += 3)
+        {
+            masked[i] = 1;
+        }
+
+        NpyWriter.Write(mask, masked, [32, 32]);
+        string output = PathOf("D");
+        Result factorize = Run("factorize", input, "-k", "3", "--out", output, "--iterations", "8", "--restarts", "1", "--mask", mask, "--mask-radius", "3");
+        Assert.That(factorize.Code, Is.Zero, factorize.ToString());
+
+        Result analyze = Run("analyze", output, "--out", PathOf("E"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(analyze.Code, Is.Zero, analyze.ToString());
+            foreach (string name in new[] { "diffraction-similarity.npy", "rotation.npy", "cluster-diffractions.npy" })
+            {
+                Assert.That(File.ReadAllBytes(PathOf("E/" + name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(output, name))), name);
             }
         });
     }

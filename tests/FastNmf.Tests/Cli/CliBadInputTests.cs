@@ -176,6 +176,60 @@ public sealed class CliBadInputTests : CliHarness
         Assert.That(result.Error, Does.Contain("every detector pixel"));
     }
 
+    [TestCase("-k", "30", "-k 30: components must satisfy 1 ≤ k < min(n_uv, n_xy) = 30")]
+    [TestCase("--iterations", "0", "--iterations 0: iterations must be at least 1.")]
+    [TestCase("--restarts", "0", "--restarts 0: restarts must be at least 1.")]
+    [TestCase("--threads", "0", "--threads 0: threads must be at least 1.")]
+    [TestCase("--tolerance", "-1", "--tolerance -1: tolerance must be a positive number.")]
+    [TestCase("--phi-samples", "2", "--phi-samples 2: φ samples must be between")]
+    public void Factorize_OptionOutOfRange_FailsBeforeReadingAndNamesTheOption(string option, string value, string expected)
+    {
+        string input = WriteComponents("X.npy", seed: 15);
+
+        Result result = Run(["factorize", input, "--out", PathOf("D"), .. option == "-k" ? Array.Empty<string>() : ["-k", "3"], option, value]);
+
+        AssertFailedCleanly(result, "D", expected);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error, Does.Not.Contain("(Parameter"), "the library's parameter name is not an option");
+            Assert.That(result.Output, Does.Not.Contain("memory:"), "refused from the file's header, before the memory plan and the reading");
+        });
+    }
+
+    [TestCase("--mask-dead-hot", "--hot-factor", "0.5")]
+    [TestCase("--mask-direct-beam=auto", "--direct-beam-threshold", "1.5")]
+    public void Factorize_MaskOptionOutOfRange_FailsBeforeOpeningTheInput(string mask, string option, string value)
+    {
+        string input = WriteComponents("X.npy", seed: 16);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), mask, option, value);
+
+        AssertFailedCleanly(result, "D", $"{option} {value}");
+        Assert.That(result.Output, Does.Not.Contain("input:"), "checked before the file is opened and its statistics pass runs");
+    }
+
+    [Test]
+    public void Factorize_MaskFileHidingWholeDetector_FailsCleanlyNamingTheMask()
+    {
+        string input = WriteComponents("X.npy", seed: 17);
+        string mask = PathOf("all.npy");
+        NpyWriter.Write(mask, Enumerable.Repeat(1f, DetRows * DetCols).ToArray(), [DetRows, DetCols]);
+
+        Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), "--mask", mask);
+
+        AssertFailedCleanly(result, "D", $"file {mask}");
+        Assert.That(result.Error, Does.Contain($"hide all {DetRows * DetCols} detector pixels"));
+    }
+
+    [Test]
+    public void Demo_ZeroIterations_FailsBeforeSimulating()
+    {
+        Result result = Run("demo", "--out", PathOf("D"), "--iterations", "0");
+
+        AssertFailedCleanly(result, "D", "--iterations 0");
+        Assert.That(result.Output, Does.Not.Contain("simulating"));
+    }
+
     [Test]
     public void Factorize_BogusConstraints_FailsCleanly()
     {

@@ -105,6 +105,8 @@ public abstract partial class CliHarness
             }
 
             Assert.That(RestartLine().Matches(result.Output), Has.Count.EqualTo(restarts), result.Output);
+            // Restarts run batched (asserted above), so the last iteration has one progress line — written once.
+            Assert.That(Regex.Matches(result.Output, $@"^iteration\s+{iterations}/{iterations}\s", RegexOptions.Multiline), Has.Count.EqualTo(1), result.Output);
             Assert.That(PartialSiblings(Path.GetFileName(output)), Is.Empty);
         });
     }

@@ -89,7 +89,8 @@ public sealed class CliSuccessTests : CliHarness
     {
         string output = PathOf("D");
 
-        Result result = Run("demo", "--out", output, "--iterations", "3", "--restarts", "1");
+        // The demo's report is checked by CliReportRecoveryTests (Slow) and CI's quick start; here only the run itself.
+        Result result = Run("demo", "--out", output, "--iterations", "3", "--restarts", "1", "--report", "false");
 
         Assert.That(result.Code, Is.Zero, result.ToString());
         Assert.Multiple(() =>
@@ -100,6 +101,7 @@ public sealed class CliSuccessTests : CliHarness
             Assert.That(NpyReader.ReadFloat32(Path.Combine(output, "W.npy")).Shape, Is.EqualTo(new long[] { 4, 128, 128 }));
             Assert.That(NpyReader.ReadFloat32(Path.Combine(output, "H.npy")).Shape, Is.EqualTo(new long[] { 4, 36, 36 }));
             Assert.That(File.Exists(Path.Combine(output, "truth", "W_true.npy")), Is.True);
+            Assert.That(File.Exists(Path.Combine(output, "report.html")), Is.False, "--report false");
             Assert.That(ReadSummary(output).GetProperty("truth_comparison").GetArrayLength(), Is.EqualTo(4));
             Assert.That(PartialSiblings("D"), Is.Empty);
         });

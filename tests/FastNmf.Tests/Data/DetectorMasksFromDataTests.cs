@@ -48,6 +48,28 @@ public sealed class DetectorMasksFromDataTests
     }
 
     [Test]
+    public void Compute_ClipNegative_SeesTheValuesXHolds()
+    {
+        // Pixel 0 is negative in every frame, pixel 1 alternates between −2 and 4, pixel 2 is 3 throughout.
+        float[] frame = [-1, -2, 3, 0];
+        float[] other = [-1, 4, 3, 0];
+        var data = new Dataset4D([.. frame, .. other, .. frame, .. other], 2, 2, 2, 2);
+        using var source = new ArrayFrameSource(data);
+
+        DetectorStatistics raw = DetectorStatistics.Compute(source);
+        DetectorStatistics clipped = DetectorStatistics.Compute(source, clipNegative: true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(raw.Mean, Is.EqualTo(new[] { -1, 1, 3, 0 }));
+            Assert.That(raw.EverNonZero, Is.EqualTo(new[] { true, true, true, false }));
+            Assert.That(clipped.Mean, Is.EqualTo(new[] { 0, 2, 3, 0 }));
+            Assert.That(clipped.EverNonZero, Is.EqualTo(new[] { false, true, true, false }), "a pixel only ever negative is all 0 in X: dead");
+            Assert.That(DeadHotPixels.Find(clipped).Dead, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public void DirectBeamFind_ZeroPattern_ThrowsArgumentException() =>
         Assert.That(() => DirectBeamFinder.Find(DetectorStatistics.FromMean(new double[16], 4, 4, 1)), Throws.ArgumentException.With.Message.Contains("zero everywhere"));
 

@@ -69,6 +69,27 @@ public sealed class InPlaceOutputTests
     }
 
     [Test]
+    public void Commit_WithForceFailingHalfway_RestoresTheReplacedFolderAsItWas()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.PathOf("figures"));
+        File.WriteAllText(temp.PathOf("figures/old.png"), "old");
+        Directory.CreateDirectory(temp.PathOf("z.txt")); // a folder where a file is to go: the last move fails
+        using InPlaceOutput o = InPlaceOutput.Begin(temp.Path, ["figures", "z.txt"], force: true);
+        Directory.CreateDirectory(Path.Combine(o.Staging, "figures"));
+        File.WriteAllText(Path.Combine(o.Staging, "figures", "new.png"), "new");
+        File.WriteAllText(Path.Combine(o.Staging, "z.txt"), "Z");
+
+        Assert.That(o.Commit, Throws.InstanceOf<IOException>());
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.GetFiles(temp.PathOf("figures")).Select(Path.GetFileName), Is.EqualTo(new[] { "old.png" }));
+            Assert.That(File.ReadAllText(temp.PathOf("figures/old.png")), Is.EqualTo("old"));
+            Assert.That(Directory.GetFileSystemEntries(temp.Path, ".analysis.replaced*"), Is.Empty, "nothing left in the backup");
+        });
+    }
+
+    [Test]
     public void Commit_WithForce_ReplacesOnlyTheNamedFiles()
     {
         using var temp = new TempDirectory();

@@ -35,19 +35,13 @@ public sealed class BloFrameSource : FrameSource
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
-        FileByteSource file = FileByteSource.Open(path);
-        try
+        return FileByteSource.OpenWith(path, file =>
         {
             BloHeader header = BloHeader.Read(file);
             long frames = (long)header.ScanRows * header.ScanCols;
             ScanShape scan = ScanShape.Resolve(path, frames, new ScanShape(header.ScanRows, header.ScanCols), options);
             return new BloFrameSource(file, header, scan);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <inheritdoc/>

@@ -47,8 +47,7 @@ public sealed class DmFrameSource : FrameSource
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
-        FileByteSource file = FileByteSource.Open(path);
-        try
+        return FileByteSource.OpenWith(path, file =>
         {
             DmTagParser parser = DmTagParser.Parse(file, out DmTag root);
             List<DmImage> images = DmImage.All(root, path);
@@ -62,12 +61,7 @@ public sealed class DmFrameSource : FrameSource
             (int detRows, int detCols, long frames, ScanShape? stored) = image.Geometry();
             ScanShape scan = ScanShape.Resolve(path, frames, stored, options);
             return new DmFrameSource(file, image, type, parser.LittleEndian, scan, detRows, detCols, parser.Version);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
+        });
     }
 
     private static DmImage Choose(string path, List<DmImage> images, string? member)

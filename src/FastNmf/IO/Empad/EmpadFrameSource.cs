@@ -46,8 +46,7 @@ public sealed class EmpadFrameSource : FrameSource
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
         EmpadXml? xml = path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) ? EmpadXml.Read(path) : FindXml(path);
-        FileByteSource raw = FileByteSource.Open(xml?.RawPath ?? path);
-        try
+        return FileByteSource.OpenWith(xml?.RawPath ?? path, raw =>
         {
             if (raw.Length == 0 || raw.Length % FrameBytes != 0)
             {
@@ -70,12 +69,7 @@ public sealed class EmpadFrameSource : FrameSource
 
             ScanShape scan = ScanShape.Resolve(raw.Path, frames, stored, options);
             return new EmpadFrameSource(raw.Path, raw, scan, xml?.Path);
-        }
-        catch
-        {
-            raw.Dispose();
-            throw;
-        }
+        });
     }
 
     // The .xml in the .raw's directory that names this .raw, if exactly one does.

@@ -28,8 +28,7 @@ internal sealed class MibFile : IDisposable
     /// not a multiple of the frame stride (a truncated last frame, or header sizes that lie).</exception>
     public static MibFile Open(string path)
     {
-        FileByteSource bytes = FileByteSource.Open(path);
-        try
+        return FileByteSource.OpenWith(path, bytes =>
         {
             if (bytes.Length < MibHeader.MinimumLength)
             {
@@ -50,12 +49,7 @@ internal sealed class MibFile : IDisposable
             }
 
             return new MibFile(bytes, first, frames);
-        }
-        catch
-        {
-            bytes.Dispose();
-            throw;
-        }
+        });
     }
 
     public void Dispose() => Bytes.Dispose();
