@@ -29,6 +29,15 @@ internal static class Program
             return 2;
         }
 
+        if (args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            // The parser names the program after its host (FastNmf.Cli.dll, or dotnet's test host); the user typed fastnmf.
+            using var help = new StringWriter();
+            int code = parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = help });
+            Console.Out.Write(help.ToString().Replace(root.Name + " ", "fastnmf ", StringComparison.Ordinal));
+            return code;
+        }
+
         return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

@@ -134,6 +134,7 @@ public sealed class CliSuccessTests : CliHarness
         {
             Assert.That(result.Code, Is.Zero, result.ToString());
             Assert.That(result.Output, Does.Contain("--out"));
+            Assert.That(result.Output, Does.Contain($"fastnmf {verb} "), "the usage line names the program as the user types it");
             Assert.That(result.Error, Is.Empty);
             Assert.That(Directory.GetFileSystemEntries(WorkDirectory), Is.Empty);
         });
