@@ -57,6 +57,12 @@ internal static unsafe class PhaseTimer
             Time("  transpose lanes → A (1 thread)", () => FastNmf.Kernels.Lanes.LaneTranspose.FromLanes(laneBuffer.Pointer, lanes, av, 0, x.NUv));
             Time("  sparse H·X", () => sparse.MultiplyHX(hv, av));
             Time("  sparse W·Xᵀ", () => sparse.MultiplyWX(wv, hv));
+            // As in an iteration: the two products alternate, so neither finds its copy of X still in cache.
+            Time("  sparse H·X + W·Xᵀ alternating", () =>
+            {
+                sparse.MultiplyHX(hv, av);
+                sparse.MultiplyWX(wv, hv);
+            });
             if (quick)
             {
                 continue;
