@@ -12,6 +12,11 @@ internal static class InputLoader
     {
         FrameSource source = FrameFormats.Open(path, options);
         Console.WriteLine($"input: {source.Path} ({source.Format}, {source.SourceDtype}): {source.ScanRows}×{source.ScanCols} scan, {source.DetRows}×{source.DetCols} detector");
+        if (source.Metadata.TryGetValue("warning", out string? warning))
+        {
+            Console.Error.WriteLine($"fastnmf: warning: {warning}");
+        }
+
         return source;
     }
 

@@ -152,4 +152,24 @@ public sealed class CliInputTests : CliHarness
         Result result = Run("factorize", input, "-k", "3", "--out", PathOf("D"), option, value);
         AssertFailedCleanly(result, "D", expected);
     }
+
+    [Test]
+    public void Factorize_MibWithBrokenHdr_FailsWithoutScanShape_AndWarnsWithIt()
+    {
+        var layout = new MibBytes.Layout("U16", 12, 4, 4);
+        string mib = PathOf("scan.mib");
+        File.WriteAllBytes(mib, MibBytes.File(layout, MibBytes.RandomFrames(12, 16, 12, seed: 5)));
+        File.WriteAllText(PathOf("scan.hdr"), "truncated by the acquisition PC\n");
+
+        Result without = Run("factorize", mib, "-k", "2", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+        AssertFailedCleanly(without, "D", "scan.hdr");
+
+        Result with = Run("factorize", mib, "-k", "2", "--out", PathOf("E"), "--iterations", "2", "--restarts", "1", "--scan-shape", "3x4");
+        Assert.Multiple(() =>
+        {
+            Assert.That(with.Code, Is.Zero, with.ToString());
+            Assert.That(with.Error, Does.StartWith("fastnmf: warning: ignored the acquisition header").And.Contain("scan.hdr"));
+            Assert.That(NpyReader.ReadFloat32(PathOf("E/H.npy")).Shape, Is.EqualTo(new long[] { 2, 3, 4 }));
+        });
+    }
 }

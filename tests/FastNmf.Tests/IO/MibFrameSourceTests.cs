@@ -74,6 +74,25 @@ public sealed class MibFrameSourceTests
     }
 
     [Test]
+    public void Open_BrokenHdr_IsAnErrorWithoutScanShape_AndAWarningWithIt()
+    {
+        using var dir = new TempDirectory();
+        var layout = new Layout("U16", 12, 4, 4);
+        List<int[]> frames = RandomFrames(12, 16, 12, seed: 3);
+        string path = dir.Write("scan.mib", MibBytes.File(layout, frames));
+        string hdr = dir.Write("scan.hdr", "not a header\n"u8.ToArray());
+
+        Assert.That(() => FrameFormats.Open(path), Throws.TypeOf<DataFormatException>().With.Message.StartsWith(hdr).And.Message.Contains("HDR"));
+        using FrameSource source = FrameFormats.Open(path, new FrameSourceOptions { ScanShape = new ScanShape(4, 3) });
+        Assert.Multiple(() =>
+        {
+            Assert.That(source.Shape, Is.EqualTo(new long[] { 4, 3, 4, 4 }));
+            Assert.That(source.Metadata["warning"], Does.Contain(hdr).And.Contains("--scan-shape"));
+            Assert.That(source.Metadata.ContainsKey("hdr"), Is.False, "the ignored header is not recorded as the scan's source");
+        });
+    }
+
+    [Test]
     public void Open_TheHdrItself_OpensItsMibFile()
     {
         using var dir = new TempDirectory();

@@ -18,7 +18,7 @@ public sealed class MibFrameSource : FrameSource
     private readonly MibFile[] _files;
     private readonly MibHeader _layout;
 
-    private MibFrameSource(string path, MibFile[] files, ScanShape scan, string? hdr)
+    private MibFrameSource(string path, MibFile[] files, ScanShape scan, string? hdr, string? hdrIgnored)
         : base(path, "mib", files[0].First.Describe(), scan.Rows, scan.Cols, files[0].First.Height, files[0].First.Width)
     {
         _files = files;
@@ -32,6 +32,11 @@ public sealed class MibFrameSource : FrameSource
         if (hdr is not null)
         {
             SetMetadata("hdr", hdr);
+        }
+
+        if (hdrIgnored is not null)
+        {
+            SetMetadata("warning", hdrIgnored);
         }
     }
 
@@ -59,9 +64,24 @@ public sealed class MibFrameSource : FrameSource
 
             Order(files);
             long total = files.Sum(f => f.Frames);
-            ScanShape? stored = hdr is null ? null : MibHdr.Read(hdr).ScanShape();
+            // The .hdr only supplies the scan shape: when --scan-shape gives it, a broken .hdr is reported, not fatal.
+            ScanShape? stored = null;
+            string? hdrIgnored = null;
+            if (hdr is not null)
+            {
+                try
+                {
+                    stored = MibHdr.Read(hdr).ScanShape();
+                }
+                catch (DataFormatException e) when (options.ScanShape is not null)
+                {
+                    hdrIgnored = $"ignored the acquisition header ({e.Message}); the scan shape is --scan-shape's.";
+                    hdr = null;
+                }
+            }
+
             ScanShape scan = ScanShape.Resolve(path, total, stored, options);
-            return new MibFrameSource(path, [.. files], scan, hdr);
+            return new MibFrameSource(path, [.. files], scan, hdr, hdrIgnored);
         }
         catch
         {
