@@ -4,8 +4,8 @@ namespace FastNmf.Cli.Commands;
 
 /// <summary>
 /// Turns every failure of a verb into one line on stderr and a nonzero exit code — never a stack trace (set
-/// FASTNMF_DEBUG=1 to get one). Exit codes: 2 bad input or options, 3 out of memory, 4 numerical failure, 130 cancelled,
-/// 1 anything else.
+/// FASTNMF_DEBUG=1 to get one). Exit codes: 2 bad input or options (including a --backend that is not installed), 3 out
+/// of memory, 4 numerical failure, 130 cancelled, 1 an internal error (a broken invariant, e.g. an InvalidOperationException).
 /// </summary>
 internal static class CliErrors
 {
@@ -22,11 +22,12 @@ internal static class CliErrors
                 OperationCanceledException => (130, "cancelled; nothing was written."),
                 ArgumentException a => (2, WithoutParameter(a)),
                 DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UsageException => (2, e.Message),
-                InvalidOperationException => (2, e.Message),
+                BackendUnavailableException => (2, e.Message),
                 InsufficientMemoryException or OutOfMemoryException => (3, e.Message),
                 ArithmeticException => (4, e.Message),
                 IOException or UnauthorizedAccessException => (2, e.Message),
-                _ => (1, $"{e.GetType().Name}: {e.Message}"),
+                // A broken invariant inside FastNmf, not something the user did: say so instead of blaming the input.
+                _ => (1, $"internal error ({e.GetType().Name}): {e.Message} — please report it with FASTNMF_DEBUG=1 output"),
             };
             // One line, always: ArgumentOutOfRangeException appends "Actual value was …" on a second line.
             message = message.Split('\n', 2)[0].TrimEnd();
