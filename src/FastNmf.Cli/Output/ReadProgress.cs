@@ -21,7 +21,8 @@ internal sealed class ReadProgress : IProgress<long>
 
     /// <param name="what">What is being done, e.g. <c>reading</c>.</param>
     /// <param name="total">Frames in all.</param>
-    /// <param name="bytesPerFrame">Bytes per frame as float32, for the rate.</param>
+    /// <param name="bytesPerFrame">Bytes per frame once converted to float32: the rate is of the data as read into X,
+    /// whatever the file's element type or compression.</param>
     public ReadProgress(string what, long total, long bytesPerFrame)
     {
         _what = what;
@@ -71,6 +72,6 @@ internal sealed class ReadProgress : IProgress<long>
         // Too early for a rate worth extrapolating: say nothing rather than something absurd.
         string left = fraction >= 0.01 ? string.Create(CultureInfo.InvariantCulture, $"{seconds * (1 - fraction) / fraction:F0} s left") : "estimating";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{_what} [{new string('#', filled)}{new string('.', 30 - filled)}] {done}/{_total} frames {100 * fraction:F0} %  {rate:F0} MiB/s  {left}");
+            $"{_what} [{new string('#', filled)}{new string('.', 30 - filled)}] {done}/{_total} frames {100 * fraction:F0} %  {done / seconds:F0} frames/s ({rate:F0} MiB/s as float32)  {left}");
     }
 }
