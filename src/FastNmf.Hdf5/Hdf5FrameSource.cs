@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.MemoryMappedFiles;
 using FastNmf.Hdf5.Filters;
 using FastNmf.IO;
 using PureHDF;
@@ -24,22 +23,15 @@ public sealed class Hdf5FrameSource : FrameSource
     // every chunk of it, which a flipped dimension turns into minutes per frame (found by the fuzz tests).
     private const ulong MaxChunksPerFrame = 4096;
 
-    private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
-
-    private readonly MemoryMappedFile _mapped;
-    private readonly MemoryMappedViewStream _view;
-    private readonly NativeFile _file;
+    private readonly Hdf5OpenFile _file;
     private readonly NativeDataset _dataset;
     private readonly Hdf5ElementType _type;
     private readonly ulong[] _dims;
     private readonly H5DatasetAccess _access;
 
-    private Hdf5FrameSource(string path, MemoryMappedFile mapped, MemoryMappedViewStream view, NativeFile file, Hdf5DatasetInfo info,
-        Hdf5ElementType type, int scanRows, int scanCols)
+    private Hdf5FrameSource(string path, Hdf5OpenFile file, Hdf5DatasetInfo info, Hdf5ElementType type, int scanRows, int scanCols)
         : base(path, "hdf5", type.Name, scanRows, scanCols, (int)info.Dimensions[^2], (int)info.Dimensions[^1])
     {
-        _mapped = mapped;
-        _view = view;
         _file = file;
         _dataset = info.Dataset;
         _type = type;
@@ -74,18 +66,7 @@ public sealed class Hdf5FrameSource : FrameSource
     /// Whether <paramref name="head"/> (the file's first bytes) holds the HDF5 signature <c>\x89HDF\r\n\x1a\n</c> at
     /// byte 0, 512, 1024, 2048, … (a user block before the superblock is a power of two ≥ 512 bytes long).
     /// </summary>
-    public static bool Sniff(ReadOnlySpan<byte> head, string path)
-    {
-        for (int at = 0; at + Signature.Length <= head.Length; at = at == 0 ? 512 : at * 2)
-        {
-            if (head.Slice(at, Signature.Length).SequenceEqual(Signature))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool Sniff(ReadOnlySpan<byte> head, string path) => Hdf5OpenFile.Sniff(head);
 
     /// <summary>
     /// Opens <paramref name="path"/> and finds the data set: <paramref name="datasetPath"/> if given (a dataset, or an EMD
@@ -108,28 +89,24 @@ public sealed class Hdf5FrameSource : FrameSource
     public static Hdf5FrameSource Open(string path, FrameSourceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        string? datasetPath = options.Member;
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new DataFormatException(path, null, "file not found.");
-        }
+        return OpenDataset(path, options.Member, options.ScanShape is not null, (frames, stored) => ScanShape.Resolve(path, frames, stored, options));
+    }
 
-        Hdf5Filters.EnsureRegistered();
-        CheckSignature(path);
-        // Read through a bounds-checked stream over a memory mapping, not PureHDF's own file driver (one positional read
-        // per small piece: 3× slower on contiguous data, `perf/FastNmf.Benchmarks -- read FILE`: 208 → 550–690 MiB/s of
-        // file) and not its memory-mapped driver (unchecked copies: a corrupt chunk address crashed the process in the
-        // fuzz tests).
-        MemoryMappedFile mapped = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        MemoryMappedViewStream? view = null;
-        NativeFile? file = null;
+    /// <summary>Opens the 3-D stack <paramref name="datasetPath"/> of <paramref name="path"/> as one scan row of all its
+    /// frames: one part of an acquisition split over several files (see <see cref="DectrisMaster"/>).</summary>
+    internal static Hdf5FrameSource OpenStackPart(string path, string datasetPath) =>
+        OpenDataset(path, datasetPath, stackAllowed: true, (frames, stored) =>
+            stored is null && frames <= int.MaxValue
+                ? new ScanShape(1, (int)frames)
+                : throw new DataFormatException(path, null, $"'{datasetPath}' is not a 3-D stack (frames, det_rows, det_cols) of at most {int.MaxValue} frames."));
+
+    private static Hdf5FrameSource OpenDataset(string path, string? datasetPath, bool stackAllowed, Func<long, ScanShape?, ScanShape> scanShape)
+    {
+        Hdf5OpenFile file = Hdf5OpenFile.Open(path);
         try
         {
-            view = mapped.CreateViewStream(0, 0, MemoryMappedFileAccess.Read);
-            MemoryMappedViewStream opened = view;
-            file = Hdf5Guard.Run(path, "superblock", () => H5File.Open(opened, leaveOpen: true));
-            Hdf5DatasetInfo info = Hdf5DatasetFinder.Find(path, file, datasetPath, stackAllowed: options.ScanShape is not null);
+            Hdf5DatasetInfo info = Hdf5DatasetFinder.Find(path, file.File, datasetPath, stackAllowed);
             if (info.Rank is not (3 or 4) || info.Dimensions.Any(d => d is 0 or > int.MaxValue))
             {
                 throw new DataFormatException(path, null,
@@ -139,14 +116,12 @@ public sealed class Hdf5FrameSource : FrameSource
             Hdf5ElementType type = Hdf5ElementType.Of(path, info.Path, info.Dataset);
             long frames = info.Rank == 4 ? (long)info.Dimensions[0] * (long)info.Dimensions[1] : (long)info.Dimensions[0];
             ScanShape? stored = info.Rank == 4 ? new ScanShape((int)info.Dimensions[0], (int)info.Dimensions[1]) : null;
-            ScanShape scan = ScanShape.Resolve(path, frames, stored, options);
-            return new Hdf5FrameSource(path, mapped, view, file, info, type, scan.Rows, scan.Cols);
+            ScanShape scan = scanShape(frames, stored);
+            return new Hdf5FrameSource(path, file, info, type, scan.Rows, scan.Cols);
         }
         catch
         {
-            file?.Dispose();
-            view?.Dispose();
-            mapped.Dispose();
+            file.Dispose();
             throw;
         }
     }
@@ -233,19 +208,6 @@ public sealed class Hdf5FrameSource : FrameSource
         }
     }
 
-    // Before PureHDF parses anything: a file without the signature is reported as such, not as a parser failure.
-    private static void CheckSignature(string path)
-    {
-        using FileStream stream = ByteSource.OpenRead(path);
-        var head = new byte[(int)Math.Min(stream.Length, 4096)];
-        stream.ReadExactly(head);
-        if (!Sniff(head, path))
-        {
-            string first = Convert.ToHexString(head.AsSpan(0, Math.Min(8, head.Length)));
-            throw new DataFormatException(path, 0, $"not an HDF5 file: no signature 89484446 0D0A1A0A at byte 0, 512, 1024 or 2048 (first bytes {(first.Length == 0 ? "none: empty file" : first)}).");
-        }
-    }
-
     // Two layers of the chunks one frame touches (a chunk may span several frames), so a read block that ends inside a
     // chunk leaves it cached for the next block instead of decompressing it twice.
     private static ulong CacheBytes(ulong[]? chunks, ulong[] dims, int elementSize)
@@ -274,8 +236,6 @@ public sealed class Hdf5FrameSource : FrameSource
         if (disposing)
         {
             _file.Dispose();
-            _view.Dispose();
-            _mapped.Dispose();
         }
     }
 }

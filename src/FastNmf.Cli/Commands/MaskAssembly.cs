@@ -8,7 +8,8 @@ using FastNmf.IO.Preprocessing;
 namespace FastNmf.Cli.Commands;
 
 /// <summary>
-/// Builds the detector mask of a run as the union of every mask asked for: a mask file (in the file's detector geometry
+/// Builds the detector mask of a run as the union of the pixels the input file itself flags (e.g. a DECTRIS
+/// pixel_mask) and every mask asked for: a mask file (in the file's detector geometry
 /// or the cropped/binned one), the explicit disc (--mask-radius/--mask-centre, in the final detector's pixels), the
 /// direct-beam disc found in the mean pattern (--mask-direct-beam auto) and dead/hot pixels (--mask-dead-hot). The last
 /// two need one streaming pass over the frames before X is read (with a progress bar).
@@ -23,6 +24,11 @@ internal static class MaskAssembly
         var parts = new List<string>();
         double? radius = null;
         double centreRow = 0, centreCol = 0;
+
+        if (raw.StoredPixelMask is { } stored && stored.Contains(true))
+        {
+            parts.Add($"the file's own pixel mask ({Or(masked, Through(source, raw, stored))} px)");
+        }
 
         if (p.GetValue(o.Mask) is string file)
         {

@@ -115,6 +115,26 @@ public abstract class FrameSource : IDisposable
     /// <summary>Reads frames <c>[first, first + count)</c>; the range and the destination's length are already checked.</summary>
     protected abstract void ReadFramesCore(long first, int count, Span<float> destination);
 
+    /// <summary>
+    /// Detector pixels the file itself flags as unusable (true = exclude), e.g. a DECTRIS master file's
+    /// <c>pixel_mask</c> (module gaps, dead and noisy pixels, which hold 2ⁿ − 1 in every frame); null where the format
+    /// records none. The runner excludes them; a library caller passes them into its <see cref="Data.DetectorMask"/>.
+    /// </summary>
+    public bool[]? StoredPixelMask { get; private set; }
+
+    /// <summary>Sets <see cref="StoredPixelMask"/> (one flag per detector pixel, row-major).</summary>
+    /// <exception cref="DataFormatException">the mask does not have one flag per detector pixel.</exception>
+    protected void SetStoredPixelMask(bool[] mask, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        if (mask.Length != FrameLength)
+        {
+            throw new DataFormatException(Path, null, $"{origin} has {mask.Length} pixels, the frames {DetRows}×{DetCols}.");
+        }
+
+        StoredPixelMask = mask;
+    }
+
     /// <summary>Records one provenance entry (see <see cref="Metadata"/>).</summary>
     protected void SetMetadata(string key, string value) => _metadata[key] = value;
 

@@ -179,4 +179,22 @@ public sealed class CliHdf5Tests : CliHarness
         Assert.That(result.Code, Is.Zero, result.ToString());
         return PathOf("D");
     }
+
+    [Test]
+    public void Factorize_DectrisMaster_JoinsTheDataFilesAndExcludesThePixelsItsMaskFlags()
+    {
+        string master = Hdf5Samples.File("dectris_master");
+        Result without = Run("factorize", master, "-k", "2", "--out", PathOf("D"), "--iterations", "2", "--restarts", "1");
+        AssertFailedCleanly(without, "D", "--scan-shape");
+
+        Result with = Run("factorize", master, "-k", "2", "--out", PathOf("E"), "--iterations", "2", "--restarts", "1", "--scan-shape", "3x4", "--report", "false");
+        Assert.Multiple(() =>
+        {
+            Assert.That(with.Code, Is.Zero, with.ToString());
+            Assert.That(with.Output, Does.Contain("the file's own pixel mask (2 px)"));
+            Assert.That(NpyReader.ReadFloat32(PathOf("E/H.npy")).Shape, Is.EqualTo(new long[] { 2, 3, 4 }));
+            float[] w = NpyReader.ReadFloat32(PathOf("E/W.npy")).Data;
+            Assert.That(new[] { w[0], w[24], w[(2 * 6) + 5], w[24 + (2 * 6) + 5] }, Is.All.Zero, "masked pixels carry no weight in any diffraction");
+        });
+    }
 }

@@ -18,6 +18,11 @@ Samples (the layouts FastNmf documents):
   dtypes.h5            /dtypes/<byteorder><kind><bytes>, e.g. /dtypes/be_u2: every integer and float width, both byte
                        orders, shape (2, 3, 4, 5); expected values in dtypes.expected.npy
   stack.h5             DECTRIS-like 3-D stack /entry/data/data uint16 (12, 5, 6), chunks (1, 5, 6) -> scan shape 3x4
+  dectris_master.h5    a DECTRIS acquisition: the master links /entry/data/data_000001..3 (external links) to
+                       dectris_data_000001..3.h5, 5 + 5 + 2 frames of 4x6 uint16 (gzip chunks per frame), plus the
+                       detectorSpecific metadata (pixel_mask flags pixels (0, 0) and (2, 5), which hold 65535);
+                       expected as one (12, 4, 6) stack. dectris_gap_master.h5 links 3 files
+                       of which the second is missing.
   bslz4.h5             /entry/data/data uint16 (2, 3, 8, 9) chunked per frame, bitshuffle + LZ4 (filter 32008) chunks
                        built here from the documented chunk format and stored with write_direct_chunk (no plugin
                        needed); only if python3-lz4 is present
@@ -125,6 +130,28 @@ s = values((12, 5, 6), 8).astype("<u2")
 with h5py.File(path("stack"), "w") as f:
     f.create_dataset("entry/data/data", data=s, chunks=(1, 5, 6), compression="gzip")
 expected("stack", s)
+
+# DECTRIS acquisition: master + data files joined by external links
+d = values((12, 4, 6), 13).astype("<u2")
+mask = np.zeros((4, 6), "u4")
+mask[0, 0], mask[2, 5] = 1, 16  # a gap pixel and a noisy one, as DECTRIS flags them; the frames hold 2^16 - 1 there
+d[:, 0, 0] = d[:, 2, 5] = 65535
+for i, (lo, hi) in enumerate([(0, 5), (5, 10), (10, 12)]):
+    with h5py.File(os.path.join(out, f"dectris_data_{i + 1:06d}.h5"), "w") as f:
+        f.create_dataset("entry/data/data", data=d[lo:hi], chunks=(1, 4, 6), compression="gzip")
+        f["entry/data/data"].attrs["image_nr_low"] = lo + 1
+        f["entry/data/data"].attrs["image_nr_high"] = hi
+for name, files in (("dectris", 3), ("dectris_gap", 3)):
+    with h5py.File(path(name + "_master"), "w") as f:
+        for i in range(files):
+            f[f"entry/data/data_{i + 1:06d}"] = h5py.ExternalLink(f"{name}_data_{i + 1:06d}.h5", "/entry/data/data")
+        spec = f.create_group("entry/instrument/detector/detectorSpecific")
+        spec["nimages"] = 12
+        spec["ntrigger"] = 1
+        spec.create_dataset("pixel_mask", data=mask)
+expected("dectris_master", d)
+os.link(os.path.join(out, "dectris_data_000001.h5"), os.path.join(out, "dectris_gap_data_000001.h5"))
+os.link(os.path.join(out, "dectris_data_000003.h5"), os.path.join(out, "dectris_gap_data_000003.h5"))
 
 # two unrelated 4-D datasets
 with h5py.File(path("ambiguous"), "w") as f:
