@@ -49,11 +49,45 @@ public sealed class Hdf5FuzzTests
         Assert.That(rejected, Is.GreaterThan(Cases / 4));
     }
 
-    private static Exception? OpenAndReadAll(string path)
+    [Test]
+    public void OpenAndRead_TruncatedOrFlippedDectrisMaster_SucceedsOrThrowsDataFormatException()
+    {
+        string sample = Hdf5Samples.File("dectris_master");
+        byte[] original = File.ReadAllBytes(sample);
+        using var dir = new TempDirectory();
+        var random = new Random(14);
+        int rejected = 0;
+        const int cases = Cases / 2;
+        for (int i = 0; i < cases; i++)
+        {
+            (byte[] bytes, string change) = Mutate(original, random);
+            string path = dir.Write($"case{i}_master.h5", bytes);
+            for (int d = 1; d <= 3; d++)
+            {
+                File.Copy(Path.Combine(Path.GetDirectoryName(sample)!, $"dectris_data_{d:D6}.h5"), dir.PathOf($"case{i}_data_{d:D6}.h5"));
+            }
+
+            Task<Exception?> run = Task.Run(() => OpenAndReadAll(path, new ScanShape(3, 4)));
+            Assert.That(run.Wait(HangLimit), Is.True, $"case {i} ({change}) did not finish within {HangLimit.TotalSeconds} s");
+            Exception? e = run.Result;
+            if (e is null)
+            {
+                continue;
+            }
+
+            Assert.That(e, Is.TypeOf<DataFormatException>(), $"case {i} ({change}): {e}");
+            Assert.That(e.Message, Does.StartWith(path), $"case {i} ({change})");
+            rejected++;
+        }
+
+        Assert.That(rejected, Is.GreaterThan(cases / 4));
+    }
+
+    private static Exception? OpenAndReadAll(string path, ScanShape? scan = null)
     {
         try
         {
-            using Hdf5FrameSource source = Hdf5FrameSource.Open(path);
+            using FrameSource source = scan is null ? Hdf5FrameSource.Open(path) : Hdf5Format.Open(path, new FrameSourceOptions { ScanShape = scan });
 
             // A flipped dimension can claim a huge data set; reading its first frames exercises the same code.
             int frames = (int)Math.Min(source.FrameCount, Math.Max(1, (1 << 20) / source.FrameLength));
