@@ -43,7 +43,7 @@ typedef enum fastnmf_status {
     FASTNMF_STATUS_INVALID_HANDLE = 3,      /* not a handle, or one already destroyed */
     FASTNMF_STATUS_INVALID_ARGUMENT = 4,    /* a parameter out of range (k, iterations, enum value, kernel, mask) */
     FASTNMF_STATUS_BAD_LAYOUT = 5,          /* dimensions, strides or alignment of the input, or a buffer too short for them */
-    FASTNMF_STATUS_BAD_DATA = 6,            /* NaN, infinity or a negative value in the input (the message names the element) */
+    FASTNMF_STATUS_BAD_DATA = 6,            /* NaN, infinity or a negative value in the input (the message names the element), or all zeros */
     FASTNMF_STATUS_NO_RESULT = 7,           /* results asked for before a successful run */
     FASTNMF_STATUS_BUFFER_TOO_SMALL = 8,    /* an output buffer's capacity is short; *required holds the size */
     FASTNMF_STATUS_CANCELLED = 9,           /* the progress callback returned nonzero */

@@ -170,6 +170,10 @@ static void bad_data(void)
     EXPECT_ERROR_MENTIONS("negative");
     s.data[((3 * 12 + 4) * 16 + 10) * 16 + 12] = INFINITY;
     EXPECT_STATUS(FASTNMF_STATUS_BAD_DATA, fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
+    /* All zeros: any W with H = 0 fits exactly, so there is nothing to factorize. */
+    memset(s.data, 0, s.length * sizeof *s.data);
+    EXPECT_STATUS(FASTNMF_STATUS_BAD_DATA, fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
+    EXPECT_ERROR_MENTIONS("all zeros");
     EXPECT_OK(fastnmf_factorizer_destroy(f));
     small_set_free(&s);
 }

@@ -38,6 +38,12 @@ internal static class InputLoader
             progress.Finish();
         }
 
+        if (x.SumOfSquares == 0)
+        {
+            x.Dispose();
+            throw new DataFormatException(source.Path, null, $"every value{(mask is null ? string.Empty : " outside the mask")} is 0: there is nothing to factorize.");
+        }
+
         if (x.IsMapped)
         {
             Console.WriteLine($"X: uint16 counts memory-mapped from {source.Path} (no copy in memory)");

@@ -59,6 +59,12 @@ public static class Factorizer
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(x.NUv, x.NXy);
+        if (x.SumOfSquares == 0)
+        {
+            // Any W with H = 0 fits exactly: a "result" would be noise from the random start, not a factorization.
+            throw new InvalidDataException($"X is all zeros ({x.NXy} diffractions of {x.NUv} unmasked pixels): there is nothing to factorize; check the input, the mask and the crop.");
+        }
+
         var clock = Stopwatch.StartNew();
         var times = new PhaseTimes();
         long setup = Stopwatch.GetTimestamp();

@@ -86,6 +86,19 @@ public sealed class CliBadInputTests : CliHarness
     }
 
     [Test]
+    public void Factorize_AllZeroData_FailsCleanlyNamingTheFile()
+    {
+        string input = PathOf("zeros.npy");
+        NpyWriter.Write(input, new float[ScanRows * ScanCols * DetRows * DetCols], [ScanRows, ScanCols, DetRows, DetCols]);
+
+        Result result = Run("factorize", input, "-k", "2", "--out", PathOf("D"));
+
+        AssertFailedCleanly(result, "D", "nothing to factorize");
+        Assert.That(result.Error, Does.Contain(input));
+        Assert.That(result.Code, Is.EqualTo(2));
+    }
+
+    [Test]
     public void Factorize_ScanShapeNotMatchingTheFrames_FailsCleanlyNamingBothCounts()
     {
         string input = PathOf("sim.npy");

@@ -177,13 +177,21 @@ public sealed class FactorizerTests
     }
 
     [Test]
-    public void Run_AllZeroData_GivesZeroFitWithoutNaN()
+    public void Run_AllZeroData_IsRefusedRatherThanFittedByNoise()
     {
         var data = new Dataset4D(new float[5 * 5 * 8 * 8], 5, 5, 8, 8);
-        NmfResult r = Run(data, new NmfOptions { Components = 2, Iterations = 5, Restarts = 1 });
+        Assert.That(() => Run(data, new NmfOptions { Components = 2, Iterations = 5, Restarts = 1 }),
+            Throws.TypeOf<InvalidDataException>().With.Message.Contains("all zeros").And.Message.Contains("25 diffractions"));
+    }
+
+    [Test]
+    public void Run_DataThatIsZeroButForOneValue_StillRunsWithoutNaN()
+    {
+        var values = new float[5 * 5 * 8 * 8];
+        values[100] = 3;
+        NmfResult r = Run(new Dataset4D(values, 5, 5, 8, 8), new NmfOptions { Components = 2, Iterations = 5, Restarts = 1 });
         Assert.Multiple(() =>
         {
-            Assert.That(r.Mse, Is.Zero);
             Assert.That(r.H.All(float.IsFinite) && r.W.All(float.IsFinite), Is.True);
             Assert.That(r.Restarts[0].RidgeSolves + r.Restarts[0].Reseeds, Is.GreaterThan(0), "the degenerate solve is reported");
         });
