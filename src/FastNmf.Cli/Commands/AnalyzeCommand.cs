@@ -19,7 +19,7 @@ internal static class AnalyzeCommand
         var force = new Option<bool>("--force") { Description = "Replace analysis files an earlier analyze or factorize --report left in DIR (nothing else is touched)." };
         var truth = new Option<string?>("--truth") { Description = "Truth directory to compare with (default: DIR/truth when it exists)." };
         var phi = new Option<int?>("--phi-samples") { Description = "φ samples of the polar transform (default: the factorization's, else 360)." };
-        var centre = new Option<string?>("--centre") { Description = "Pattern centre as ROW,COL in detector pixels (default: the detector centre)." };
+        var centre = new Option<string?>("--centre") { Description = "Pattern centre as ROW,COL in detector pixels (default: the factorization's [·]_W centre from summary.json, else the detector centre)." };
         var fwhm = new Option<double?>("--probe-fwhm") { Description = "Probe FWHM, for the resolution limit on the maps' Fourier transforms when summary.json records no map kernel (with --scan-step)." };
         var step = new Option<double?>("--scan-step") { Description = "Scan step, same unit as --probe-fwhm." };
         var analysis = new AnalysisOptionSet();
@@ -54,6 +54,11 @@ internal static class AnalyzeCommand
                 }
 
                 polar = polar with { CentreRow = row, CentreCol = col };
+            }
+            else if (data.Summary?.PolarCentre is { } used)
+            {
+                // The factorization's own centre, so that re-analysing a result compares it as it was constrained.
+                polar = polar with { CentreRow = used.Row, CentreCol = used.Col };
             }
 
             AnalysisOptions options = analysis.Build(p, polar, data.Mask);

@@ -55,6 +55,7 @@ internal static class FactorizeCommand
 
             bool clipNegative = p.GetValue(clip);
             (DetectorMask? mask, MaskInfo maskInfo) = MaskAssembly.Build(p, reading, solver, source, raw, clipNegative);
+            options = PolarCentre.Resolve(p, solver, options, maskInfo, source.DetRows, source.DetCols);
             (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative, counts: read != XReadMode.Float32);
             using UnfoldedData unfolded = x;
             MemoryCheck.AfterReading(x, options);

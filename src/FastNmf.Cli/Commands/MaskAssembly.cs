@@ -62,19 +62,26 @@ internal static class MaskAssembly
 
             try
             {
-                if (auto)
-                {
-                    (double cr, double cc, double r) = DirectBeamFinder.Find(stats, threshold);
-                    DetectorMask found = DetectorMask.DirectBeam(source.DetRows, source.DetCols, cr, cc, r);
-                    parts.Add(string.Create(CultureInfo.InvariantCulture, $"direct-beam disc found: r = {r} at ({cr:F2}, {cc:F2}) ({Or(masked, found.Masked)} px)"));
-                    (radius, centreRow, centreCol) = (r, cr, cc);
-                }
-
+                // Dead/hot pixels first: they, the file's own mask and a mask file take no part in finding the beam.
                 if (deadHot)
                 {
                     (bool[] m, int dead, int hot) = DeadHotPixels.Find(stats, hotFactor);
                     Or(masked, m);
                     parts.Add($"dead/hot pixels ({dead} dead, {hot} hot)");
+                }
+
+                if (auto)
+                {
+                    (double cr, double cc, double r) = DirectBeamFinder.Find(stats, threshold, (bool[])masked.Clone());
+                    DetectorMask found = DetectorMask.DirectBeam(source.DetRows, source.DetCols, cr, cc, r);
+                    int covered = Or(masked, found.Masked);
+                    parts.Add(string.Create(CultureInfo.InvariantCulture, $"direct-beam disc found: r = {r} at ({cr:F2}, {cc:F2}) ({covered} px)"));
+                    (radius, centreRow, centreCol) = (r, cr, cc);
+                    if (covered > 0.1 * source.FrameLength)
+                    {
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"fastnmf: warning: the direct-beam disc found covers {100.0 * covered / source.FrameLength:F0} % of the detector (r = {r}); if the patterns have no bright direct beam, give --mask-radius R [--mask-centre ROW,COL] or raise --direct-beam-threshold."));
+                    }
                 }
             }
             catch (ArgumentException e)

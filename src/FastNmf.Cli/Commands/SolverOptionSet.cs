@@ -45,12 +45,14 @@ internal sealed class SolverOptionSet
 
     public Option<string> Storage { get; } = StorageOption();
 
+    public Option<string?> Centre { get; } = new("--centre") { Description = "Pattern centre (the direct beam) as ROW,COL in detector pixels, about which [·]_W's polar transform runs (default: the centre of the masked direct-beam disc — --mask-centre or --mask-direct-beam auto — else the detector centre rows/2, cols/2)." };
+
     public Option<double> OutlierFactor { get; } = new("--outlier-factor") { Description = "Bright-spot threshold of [·]_W as a multiple of the radial mean.", DefaultValueFactory = _ => 2.0 };
 
     public void AddTo(Command command)
     {
         Method.AcceptOnlyFromAmong("constrained", "als", "mu");
-        foreach (Option o in new Option[] { Components, Method, Constraints, Iterations, Restarts, Seed, Threads, Tolerance, MaskRadius, MaskCentre, ProbeFwhm, ScanStep, Kernel, KernelSize, Eta, PhiSamples, OutlierFactor, Backend, Storage })
+        foreach (Option o in new Option[] { Components, Method, Constraints, Iterations, Restarts, Seed, Threads, Tolerance, MaskRadius, MaskCentre, ProbeFwhm, ScanStep, Kernel, KernelSize, Eta, PhiSamples, Centre, OutlierFactor, Backend, Storage })
         {
             command.Options.Add(o);
         }

@@ -24,6 +24,12 @@ internal static class SummaryWriter
             JsonArrays.Write(json, "map_kernel_weights", o.MapKernel.Weights.ToArray().Select(v => (double)v));
             json.WriteNumber("phi_samples", o.Polar.PhiSamples);
             json.WriteNumber("outlier_factor", o.Polar.OutlierFactor);
+            if (o.Polar.CentreRow is { } centreRow && o.Polar.CentreCol is { } centreCol)
+            {
+                // Absent: the detector centre (rows / 2, cols / 2).
+                json.WriteNumber("polar_centre_row", centreRow);
+                json.WriteNumber("polar_centre_col", centreCol);
+            }
             json.WriteEndObject();
             json.WriteString("w_normalisation", "each diffraction (column of W) has unit L1 norm over unmasked pixels; H is in counts");
             json.WriteString("backend", result.Backend);

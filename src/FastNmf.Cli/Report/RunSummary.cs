@@ -36,6 +36,14 @@ internal sealed class RunSummary
     public int? PhiSamples =>
         _root.TryGetProperty("constraints", out JsonElement c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("phi_samples", out JsonElement n) && n.TryGetInt32(out int v) ? v : null;
 
+    /// <summary>The [·]_W polar centre the factorization used (row, column), or null for the detector centre.</summary>
+    public (double Row, double Col)? PolarCentre =>
+        _root.TryGetProperty("constraints", out JsonElement c) && c.ValueKind == JsonValueKind.Object
+            && c.TryGetProperty("polar_centre_row", out JsonElement r) && r.ValueKind == JsonValueKind.Number
+            && c.TryGetProperty("polar_centre_col", out JsonElement k) && k.ValueKind == JsonValueKind.Number
+            ? (r.GetDouble(), k.GetDouble())
+            : null;
+
     /// <summary>The truth comparison demo (or factorize --truth) recorded: name, matched index, cosine, cleared cosine, Pearson.</summary>
     public IReadOnlyList<(string Name, int Found, double Cosine, double? Cleared, double Pearson)> Truth { get; private init; } = [];
 

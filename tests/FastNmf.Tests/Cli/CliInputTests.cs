@@ -74,6 +74,25 @@ public sealed class CliInputTests : CliHarness
     public void Factorize_CropBinAndEveryMask_RunsAndRecordsTheMask()
     {
         string input = WriteSimulated("X.npy");
+        // The simulated set has no direct beam: add one (radius 4 at (15, 17) on the 32×32 detector, 8 on 16×16 after
+        // binning) for --mask-direct-beam auto to find and for [·]_W to centre on.
+        NpyArray x = NpyReader.ReadFloat32(input);
+        for (long f = 0; f < x.Shape[0] * x.Shape[1]; f++)
+        {
+            for (int r = 0; r < 32; r++)
+            {
+                for (int c = 0; c < 32; c++)
+                {
+                    if (Math.Pow(r - 15, 2) + Math.Pow(c - 17, 2) <= 16)
+                    {
+                        x.Data[(f * 1024) + (r * 32) + c] += 2000;
+                    }
+                }
+            }
+        }
+
+        File.Delete(input);
+        NpyWriter.Write(input, x.Data, x.Shape);
         // A 16×16 PNG (the binned detector's geometry) with one white pixel.
         string png = PathOf("mask.png");
         using (var bitmap = new SKBitmap(16, 16))
@@ -97,6 +116,8 @@ public sealed class CliInputTests : CliHarness
             Assert.That(NpyReader.ReadFloat32(Path.Combine(output, "W.npy")).Shape, Is.EqualTo(new long[] { 3, 16, 16 }));
             Assert.That(NpyReader.ReadFloat32(Path.Combine(output, "H.npy")).Shape, Is.EqualTo(new long[] { 3, 10, 10 }));
             Assert.That(mask.ToString(), Does.Contain("file").And.Contain("direct-beam disc found").And.Contain("dead/hot"));
+            Assert.That(result.Output, Does.Match(@"\[·\]_W polar centre: \(7\.\d*, 8\.\d*\), from the direct-beam disc"), "the binned beam sits at (7.25, 8.25)");
+            Assert.That(ReadSummary(output).GetProperty("constraints").GetProperty("polar_centre_row").GetDouble(), Is.EqualTo(7.25).Within(0.3));
             Assert.That(NpyReader.ReadFloat32(Path.Combine(output, "W.npy")).Data[(2 * 16) + 3], Is.Zero, "the masked pixel refolds as 0");
         });
     }
@@ -171,5 +192,28 @@ public sealed class CliInputTests : CliHarness
             Assert.That(with.Error, Does.StartWith("fastnmf: warning: ignored the acquisition header").And.Contain("scan.hdr"));
             Assert.That(NpyReader.ReadFloat32(PathOf("E/H.npy")).Shape, Is.EqualTo(new long[] { 2, 3, 4 }));
         });
+    }
+
+    [Test]
+    public void Factorize_Centre_SetsThePolarCentreAndAnalyzeKeepsIt()
+    {
+        string input = WriteComponents("X.npy", seed: 6);
+        Result outside = Run("factorize", input, "-k", "2", "--out", PathOf("D"), "--centre", "9,1");
+        AssertFailedCleanly(outside, "D", "--centre 9,1: outside the 8×8 detector");
+
+        Result result = Run("factorize", input, "-k", "2", "--out", PathOf("E"), "--iterations", "3", "--restarts", "1", "--centre", "3,4.5", "--report", "false");
+        Assert.That(result.Code, Is.Zero, result.ToString());
+        JsonElement constraints = ReadSummary(PathOf("E")).GetProperty("constraints");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Output, Does.Contain("[·]_W polar centre: (3, 4.5), from --centre"));
+            Assert.That(constraints.GetProperty("polar_centre_row").GetDouble(), Is.EqualTo(3));
+            Assert.That(constraints.GetProperty("polar_centre_col").GetDouble(), Is.EqualTo(4.5));
+        });
+
+        Result analyzed = Run("analyze", PathOf("E"), "--out", PathOf("A"));
+        Assert.That(analyzed.Code, Is.Zero, analyzed.ToString());
+        string clusters = File.ReadAllText(PathOf("A/clusters.json"));
+        Assert.That(clusters, Does.Contain("\"centre_row\": 3").And.Contain("\"centre_col\": 4.5"), "analyze compares with the factorization's centre");
     }
 }

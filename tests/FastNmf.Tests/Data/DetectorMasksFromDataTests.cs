@@ -36,6 +36,48 @@ public sealed class DetectorMasksFromDataTests
     }
 
     [Test]
+    public void DirectBeamFind_AHotPixelBrighterThanTheBeam_DoesNotPullTheDisc()
+    {
+        double[] m = Pattern();
+        m[(5 * 48) + 40] = 5000;     // 25× the disc, alone
+        m[(20 * 48) + 32] = 3000;    // one bright pixel on the radius-13 ring around the beam
+        (double cr, double cc, double radius) = DirectBeamFinder.Find(DetectorStatistics.FromMean(m, 48, 48, 1));
+        Assert.Multiple(() =>
+        {
+            Assert.That(cr, Is.EqualTo(20.3).Within(0.2));
+            Assert.That(cc, Is.EqualTo(18.7).Within(0.2));
+            Assert.That(radius, Is.InRange(6, 7));
+        });
+    }
+
+    [Test]
+    public void DirectBeamFind_ExcludedPixels_TakeNoPart()
+    {
+        double[] m = Pattern();
+        // A 3×3 bright patch survives the erosion; flagged as excluded (a mask file, dead/hot), it must not count.
+        var excluded = new bool[48 * 48];
+        for (int r = 2; r <= 4; r++)
+        {
+            for (int c = 38; c <= 40; c++)
+            {
+                m[(r * 48) + c] = 4000;
+                excluded[(r * 48) + c] = true;
+            }
+        }
+
+        var stats = DetectorStatistics.FromMean(m, 48, 48, 1);
+        (double cr, double cc, _) = DirectBeamFinder.Find(stats, excluded: excluded);
+        (double pr, _, _) = DirectBeamFinder.Find(stats);
+        Assert.Multiple(() =>
+        {
+            Assert.That(cr, Is.EqualTo(20.3).Within(0.2));
+            Assert.That(cc, Is.EqualTo(18.7).Within(0.2));
+            Assert.That(pr, Is.EqualTo(3).Within(0.5), "not excluded, the patch is the brightest blob: the exclusion is what helps");
+            Assert.That(() => DirectBeamFinder.Find(stats, excluded: new bool[3]), Throws.ArgumentException);
+        });
+    }
+
+    [Test]
     public void DirectBeamFind_StatisticsStreamedFromFrames_AgreeWithTheMean()
     {
         // Every frame is the pattern: the streamed mean is the pattern itself.
