@@ -58,7 +58,7 @@ internal static class FactorizeCommand
             options = PolarCentre.Resolve(p, solver, options, maskInfo, source.DetRows, source.DetCols);
             (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative, counts: read != XReadMode.Float32);
             using UnfoldedData unfolded = x;
-            MemoryCheck.AfterReading(x, options);
+            options = MemoryCheck.AfterReading(x, options);
             NmfResult result = FactorizationSession.Run(x, options);
             ResultWriter.Write(dir!, result, info, maskInfo, truth: null);
             bool withReport = p.GetValue(report);

@@ -53,8 +53,14 @@ internal static class MemoryCheck
         return false;
     }
 
-    /// <summary>Once X is read: refuses when the storage copy the run will build (now exactly known) does not fit.</summary>
-    public static void AfterReading(UnfoldedData x, NmfOptions options)
+    /// <summary>
+    /// Once X is read: checks the storage copy the run will build (now exactly known). A copy that <c>--storage auto</c>
+    /// chose and that does not fit is dropped for dense storage (X as read, no copy; same results, slower), so a run is
+    /// never refused after its data were read for a choice the user did not make; an explicit <c>--storage</c> is refused.
+    /// </summary>
+    /// <returns><paramref name="options"/>, with dense storage where auto's copy does not fit.</returns>
+    /// <exception cref="InsufficientMemoryException">the storage the user asked for does not fit.</exception>
+    public static NmfOptions AfterReading(UnfoldedData x, NmfOptions options)
     {
         XStorage storage = x.IsUInt16 ? XStorage.DenseUInt16
             : options.Storage != XStorage.Auto ? options.Storage
@@ -62,12 +68,20 @@ internal static class MemoryCheck
             : Factorizer.ChooseStorage(x, options.Components * Math.Max(1, options.Restarts));
         long copy = MemoryPlan.Exact(x, storage, options.Components * Math.Max(1, options.Restarts));
         long available = MemoryPlan.AvailableBytes();
-        if (copy > available)
+        if (copy <= available)
         {
-            throw new InsufficientMemoryException(
-                $"X is read, but its {SolverOptionSet.StorageName(storage)} storage copy needs {MemoryPlan.Format(copy)} more and {MemoryPlan.Format(available)} are available; nothing was written. "
-                + "Try --storage dense (no copy) or --storage uint16 (X read as counts, no copy), or bin/crop the input.");
+            return options;
         }
+
+        if (options.Storage == XStorage.Auto && !x.IsUInt16)
+        {
+            Console.WriteLine($"memory: the {SolverOptionSet.StorageName(storage)} copy auto would build needs {MemoryPlan.Format(copy)} and {MemoryPlan.Format(available)} are available: X is used as read (dense float32, no copy; same results, slower).");
+            return options with { Storage = XStorage.Dense };
+        }
+
+        throw new InsufficientMemoryException(
+            $"X is read, but its {SolverOptionSet.StorageName(storage)} storage copy needs {MemoryPlan.Format(copy)} more and {MemoryPlan.Format(available)} are available; nothing was written. "
+            + "Try --storage dense (no copy) or --storage uint16 (X read as counts, no copy), or bin/crop the input.");
     }
 
     private static void PrintTable(FrameSource source, NmfOptions options, XReadMode read, MemoryPlan plan, long available)

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using FastNmf.Cli.Commands;
+using FastNmf.Factorization;
 using FastNmf.IO;
+using FastNmf.Simulation;
 using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
 using SkiaSharp;
@@ -42,6 +45,30 @@ public sealed class CliInputTests : CliHarness
             Assert.That(counts.Output, Does.Match(@"total\s+104\.0 MiB"));
             Assert.That(Directory.GetFileSystemEntries(WorkDirectory), Is.EqualTo(new[] { input }));
         });
+    }
+
+    [Test]
+    public void AfterReading_AutoCopyThatDoesNotFit_FallsBackToDense_AnExplicitStorageIsRefused()
+    {
+        (FastNmf.Data.Dataset4D data, _) = Simulator.Generate(new SimulationOptions { ScanRows = 12, ScanCols = 12, DetRows = 32, DetCols = 32, Seed = 1 });
+        using FastNmf.Data.UnfoldedData x = FastNmf.Data.UnfoldedData.Create(data);
+        var auto = new NmfOptions { Components = 3, Restarts = 10 };
+        Environment.SetEnvironmentVariable("FASTNMF_AVAILABLE_MEMORY", "64K");
+        try
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(MemoryCheck.AfterReading(x, auto).Storage, Is.EqualTo(XStorage.Dense), "auto's sparse copy (~0.6 MiB) does not fit in 64 KiB");
+                Assert.That(() => MemoryCheck.AfterReading(x, auto with { Storage = XStorage.Sparse }),
+                    Throws.TypeOf<InsufficientMemoryException>().With.Message.Contains("--storage dense"));
+            });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FASTNMF_AVAILABLE_MEMORY", null);
+        }
+
+        Assert.That(MemoryCheck.AfterReading(x, auto).Storage, Is.EqualTo(XStorage.Auto), "with memory to spare, auto stays auto");
     }
 
     [Test]
