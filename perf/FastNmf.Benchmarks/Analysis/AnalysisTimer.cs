@@ -47,11 +47,27 @@ internal static class AnalysisTimer
     {
         float[] w = RandomDiffractions.Make(30, 128);
         var polar = new PolarConstraintOptions();
-        foreach (Func<IPhiCorrelation> make in new Func<IPhiCorrelation>[] { () => new PhiCorrelationScalar(), () => new PhiCorrelationDirect(), () => new PhiCorrelationFft() })
+        var makers = new List<Func<IPhiCorrelation>> { () => new PhiCorrelationScalar(), () => new PhiCorrelationDirect(), () => new PhiCorrelationFft() };
+        if (PhiCorrelationDfti.TryCreate() is { } probe)
+        {
+            probe.Dispose();
+            makers.Add(() => PhiCorrelationDfti.TryCreate()!);
+        }
+        else
+        {
+            Console.WriteLine($"MKL DFTI not timed: {DiffractionSimilarity.FftDescription}");
+        }
+
+        foreach (Func<IPhiCorrelation> make in makers)
         {
             string name = make().Name;
             int runs = name == nameof(PhiCorrelationScalar) ? 1 : 5;
-            double ms = Median(runs, () => DiffractionSimilarity.Compute(w, 30, 128, 128, polar, null, DiffractionSimilarity.DefaultIsotropyThreshold, make()));
+            double ms = Median(runs, () =>
+            {
+                IPhiCorrelation impl = make();
+                DiffractionSimilarity.Compute(w, 30, 128, 128, polar, null, DiffractionSimilarity.DefaultIsotropyThreshold, impl);
+                (impl as IDisposable)?.Dispose();
+            });
             Console.WriteLine($"diffraction similarity, k = 30, 128×128, n_φ = 360, {name}: {ms:F1} ms (all 435 pairs, polar transform included)");
         }
     }

@@ -15,6 +15,7 @@ internal static class BackendsCommand
                 Console.WriteLine(line);
             }
 
+            Console.WriteLine($"FFT for the diffraction similarity (φ cross-correlation): {FastNmf.Analysis.DiffractionSimilarity.FftDescription}");
             return 0;
         }));
         return command;

@@ -45,8 +45,21 @@ public static class DiffractionSimilarity
     /// intensity inside the polar transform (all zero).</exception>
     /// <exception cref="ArgumentOutOfRangeException">a size or polar option is out of range.</exception>
     public static DiffractionSimilarityResult Compute(ReadOnlySpan<float> diffractions, int count, int detRows, int detCols,
-        PolarConstraintOptions? polar = null, DetectorMask? mask = null, double isotropicAbove = DefaultIsotropyThreshold) =>
-        Compute(diffractions, count, detRows, detCols, polar, mask, isotropicAbove, new PhiCorrelationFft());
+        PolarConstraintOptions? polar = null, DetectorMask? mask = null, double isotropicAbove = DefaultIsotropyThreshold)
+    {
+        IPhiCorrelation correlation = PhiCorrelations.Create();
+        try
+        {
+            return Compute(diffractions, count, detRows, detCols, polar, mask, isotropicAbove, correlation);
+        }
+        finally
+        {
+            (correlation as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>The FFT the φ-correlation uses in this process: MKL's DFTI where MKL is loaded, else FftSharp.</summary>
+    public static string FftDescription => PhiCorrelations.Describe();
 
     /// <summary>Similarity and rotation of one pair: <c>(Similarity[0, 1], Rotation[0, 1])</c> of <see cref="Compute(ReadOnlySpan{float}, int, int, int, PolarConstraintOptions?, DetectorMask?, double)"/>.</summary>
     /// <exception cref="ArgumentException">see <see cref="Compute(ReadOnlySpan{float}, int, int, int, PolarConstraintOptions?, DetectorMask?, double)"/>.</exception>

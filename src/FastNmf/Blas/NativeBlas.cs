@@ -30,9 +30,10 @@ internal sealed unsafe class NativeBlas
     private readonly object _threadGate = new();
     private int _threads = -1;
 
-    private NativeBlas(KernelBackend kind, string path, string version, nint sgemm, nint setThreads, string trace)
+    private NativeBlas(KernelBackend kind, string path, string version, nint handle, nint sgemm, nint setThreads, string trace)
     {
         Kind = kind;
+        Handle = handle;
         Path = path;
         Version = version;
         _sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
@@ -44,6 +45,9 @@ internal sealed unsafe class NativeBlas
     public const string DisableVariable = "FASTNMF_NO_NATIVE_BLAS";
 
     public KernelBackend Kind { get; }
+
+    /// <summary>The loaded library (for its other exports, e.g. MKL's DFTI).</summary>
+    public nint Handle { get; }
 
     public string Path { get; }
 
@@ -138,7 +142,7 @@ internal sealed unsafe class NativeBlas
         }
 
         trace.Append($"{path}: loaded ({version})");
-        return new NativeBlas(KernelBackend.OpenBlas, path, version, sgemm, setThreads, trace.ToString());
+        return new NativeBlas(KernelBackend.OpenBlas, path, version, handle, sgemm, setThreads, trace.ToString());
     }
 
     private static NativeBlas SetUpMkl(string path, nint handle, nint sgemm, StringBuilder trace)
@@ -173,7 +177,7 @@ internal sealed unsafe class NativeBlas
 
         string version = Encoding.ASCII.GetString(buffer).TrimEnd('\0', ' ') + ", " + layer;
         trace.Append($"{path}: loaded ({version})");
-        return new NativeBlas(KernelBackend.Mkl, path, version, sgemm, setThreads, trace.ToString());
+        return new NativeBlas(KernelBackend.Mkl, path, version, handle, sgemm, setThreads, trace.ToString());
     }
 
     private static nint Export(nint handle, string name) =>

@@ -79,7 +79,8 @@ public sealed class DiffractionSimilarityTests
         float[] all = [.. SyntheticPatterns.Render(48, spots, 0), .. SyntheticPatterns.Render(48, spots, 77), .. SyntheticPatterns.Render(48, spots, -5)];
         var polar = new PolarConstraintOptions(PhiSamples: 90);
         DiffractionSimilarityResult reference = DiffractionSimilarity.Compute(all, 3, 48, 48, polar, null, DiffractionSimilarity.DefaultIsotropyThreshold, new PhiCorrelationScalar());
-        foreach (IPhiCorrelation impl in new IPhiCorrelation[] { new PhiCorrelationDirect(), new PhiCorrelationFft() })
+        using PhiCorrelationDfti? dfti = PhiCorrelationDfti.TryCreate();
+        foreach (IPhiCorrelation impl in new IPhiCorrelation?[] { new PhiCorrelationDirect(), new PhiCorrelationFft(), dfti }.OfType<IPhiCorrelation>())
         {
             DiffractionSimilarityResult r = DiffractionSimilarity.Compute(all, 3, 48, 48, polar, null, DiffractionSimilarity.DefaultIsotropyThreshold, impl);
             for (int i = 0; i < 3; i++)
@@ -127,4 +128,40 @@ public sealed class DiffractionSimilarityTests
     [Test]
     public void Compute_WrongLength_Throws() =>
         Assert.Throws<ArgumentException>(() => DiffractionSimilarity.Compute(new float[100], 2, N, N));
+
+    [TestCase(90)]
+    [TestCase(360)]
+    [TestCase(97)]
+    public void Compute_MklDfti_AgreesWithTheScalarReference_OnOddAndEvenPhiCounts(int phi)
+    {
+        using PhiCorrelationDfti? dfti = PhiCorrelationDfti.TryCreate();
+        if (dfti is null)
+        {
+            Assert.Ignore($"MKL's DFTI is not available here: {DiffractionSimilarity.FftDescription}");
+        }
+
+        var spots = SyntheticPatterns.Spots(seed: 9, count: 7, minRadius: 5, maxRadius: 21);
+        float[] all = [.. SyntheticPatterns.Render(48, spots, 0), .. SyntheticPatterns.Render(48, spots, 31), .. SyntheticPatterns.Render(48, SyntheticPatterns.Spots(4, 6, 5, 21), 0)];
+        var polar = new PolarConstraintOptions(PhiSamples: phi);
+        DiffractionSimilarityResult reference = DiffractionSimilarity.Compute(all, 3, 48, 48, polar, null, DiffractionSimilarity.DefaultIsotropyThreshold, new PhiCorrelationScalar());
+        DiffractionSimilarityResult r = DiffractionSimilarity.Compute(all, 3, 48, 48, polar, null, DiffractionSimilarity.DefaultIsotropyThreshold, dfti);
+        Assert.Multiple(() =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                for (int j = 0; j < 3; j++)
+                {
+                    Assert.That(r.Similarity[i, j], Is.EqualTo(reference.Similarity[i, j]).Within(1e-5), $"similarity ({i}, {j})");
+                    Assert.That(r.Rotation[i, j], Is.EqualTo(reference.Rotation[i, j]).Within(1e-3), $"rotation ({i}, {j})");
+                }
+            }
+        });
+    }
+
+    [Test]
+    public void FftDescription_SaysMklDftiExactlyWhereMklLoads()
+    {
+        bool mkl = FastNmf.Blas.NativeBlas.TryGet(KernelBackend.Mkl, out _) is not null;
+        Assert.That(DiffractionSimilarity.FftDescription, mkl ? Does.StartWith("MKL DFTI") : Does.StartWith("FftSharp"));
+    }
 }

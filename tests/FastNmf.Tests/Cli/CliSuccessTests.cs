@@ -120,6 +120,7 @@ public sealed class CliSuccessTests : CliHarness
             Assert.That(result.Output, Does.Contain($"lane widths (dense and sparse kernels): {string.Join(", ", FastNmf.Kernels.KernelSet.AvailableLaneWidths)}"));
             Assert.That(result.Output, Does.Match(@"auto prefers (managed|a native BLAS)"));
             Assert.That(result.Output, Does.Contain("auto: backend "));
+            Assert.That(result.Output, Does.Match(@"FFT for the diffraction similarity \(φ cross-correlation\): (MKL DFTI|FftSharp)"));
         });
     }
 
