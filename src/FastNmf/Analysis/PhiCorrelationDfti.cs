@@ -58,15 +58,7 @@ internal sealed unsafe class PhiCorrelationDfti : IPhiCorrelation, IDisposable
         PolarImages images = _images ?? throw new InvalidOperationException("Prepare first.");
         int n = images.PhiSamples;
         var s = new Complex[_half];
-        for (int r = 0; r < images.Radii; r++)
-        {
-            ReadOnlySpan<Complex> a = Spectrum(i, r);
-            ReadOnlySpan<Complex> b = Spectrum(j, r);
-            for (int m = 0; m < _half; m++)
-            {
-                s[m] += Complex.Conjugate(a[m]) * b[m];
-            }
-        }
+        PhiCorrelationFft.CrossSpectrum(_spectra, images.Radii, _half, i, j, s);
 
         var result = new double[n];
         fixed (Complex* input = s)
@@ -93,6 +85,4 @@ internal sealed unsafe class PhiCorrelationDfti : IPhiCorrelation, IDisposable
         _inverse?.Dispose();
         _rows = _inverse = null;
     }
-
-    private ReadOnlySpan<Complex> Spectrum(int image, int radius) => _spectra.AsSpan(((image * _images!.Radii) + radius) * _half, _half);
 }

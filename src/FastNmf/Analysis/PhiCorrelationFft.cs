@@ -63,15 +63,7 @@ internal sealed class PhiCorrelationFft : IPhiCorrelation
         PolarImages images = _images ?? throw new InvalidOperationException("Prepare first.");
         int n = images.PhiSamples;
         var s = new Complex[n];
-        for (int r = 0; r < images.Radii; r++)
-        {
-            Span<Complex> a = Spectrum(i, r);
-            Span<Complex> b = Spectrum(j, r);
-            for (int m = 0; m < _half; m++)
-            {
-                s[m] += Complex.Conjugate(a[m]) * b[m];
-            }
-        }
+        CrossSpectrum(_spectra, images.Radii, _half, i, j, s);
 
         // c is real, so S is Hermitian: fill the upper half from the lower.
         for (int m = 1; m < _half; m++)
@@ -83,6 +75,21 @@ internal sealed class PhiCorrelationFft : IPhiCorrelation
         for (int shift = 0; shift < n; shift++)
         {
             c[shift] = s[shift].Real / n;
+        }
+    }
+
+    /// <summary><c>s[m] += Σ_r conj(A_i,r(m))·A_j,r(m)</c> for m &lt; half, from half spectra stored image by image,
+    /// radius by radius (the layout both FFT correlations keep).</summary>
+    internal static void CrossSpectrum(ReadOnlySpan<Complex> spectra, int radii, int half, int i, int j, Span<Complex> s)
+    {
+        for (int r = 0; r < radii; r++)
+        {
+            ReadOnlySpan<Complex> a = spectra.Slice(((i * radii) + r) * half, half);
+            ReadOnlySpan<Complex> b = spectra.Slice(((j * radii) + r) * half, half);
+            for (int m = 0; m < half; m++)
+            {
+                s[m] += Complex.Conjugate(a[m]) * b[m];
+            }
         }
     }
 
