@@ -43,16 +43,21 @@ public sealed class MibFrameSourceTests
     [Test]
     public void Open_QuadRawQuadrants_LandWhereTheReadoutSays()
     {
-        // One frame whose value encodes its own position, so a wrong quadrant or a missing flip shows as a wrong pixel.
+        // One frame whose 12-bit value encodes its own position — the quadrant in the top 2 bits, the row and column
+        // within a 32-pixel tile below — so a swapped quadrant, a missing flip or a shifted chip shows as a wrong pixel.
         using var dir = new TempDirectory();
         var layout = new Layout("R64", 12, 512, 512, Quad: true);
-        int[] image = Enumerable.Range(0, 512 * 512).Select(i => ((i / 512 % 64) * 64) + (i % 512 % 64)).ToArray();
+        static int Code(int row, int col) => (((row / 256 * 2) + (col / 256)) << 10) | (row % 32 << 5) | (col % 32);
+        int[] image = Enumerable.Range(0, 512 * 512).Select(i => Code(i / 512, i % 512)).ToArray();
         string path = dir.Write("quad.mib", MibBytes.File(layout, [image]));
         (float[] values, _, _) = FrameReading.OpenAndReadAll(path, new FrameSourceOptions { ScanShape = new ScanShape(1, 1) });
         Assert.Multiple(() =>
         {
-            Assert.That(values[(10 * 512) + 20], Is.EqualTo((10 * 64) + 20), "top-left");
-            Assert.That(values[(300 * 512) + 400], Is.EqualTo(((300 % 64) * 64) + (400 % 64)), "bottom-right");
+            Assert.That(values[(10 * 512) + 20], Is.EqualTo(Code(10, 20)), "top-left");
+            Assert.That(values[(10 * 512) + 300], Is.EqualTo(Code(10, 300)), "top-right");
+            Assert.That(values[(300 * 512) + 20], Is.EqualTo(Code(300, 20)), "bottom-left");
+            Assert.That(values[(300 * 512) + 400], Is.EqualTo(Code(300, 400)), "bottom-right");
+            Assert.That(values.Select(v => (int)v / 1024).Distinct().Order(), Is.EqualTo(new[] { 0, 1, 2, 3 }), "four distinct quadrants");
             Assert.That(values, Is.EqualTo(image.Select(v => (float)v)));
         });
     }
