@@ -78,7 +78,7 @@ internal static class PcaCommand
                 Threads = p.GetValue(solver.Threads),
                 Seed = p.GetValue(solver.Seed),
             };
-            PcaSpectrum spectrum = Pca.Spectrum(x, k, options);
+            PcaSpectrum spectrum = PcaWithStatus.Run(x, k, options);
             PcaCurve curve = PcaCurve.From(spectrum, f, nf);
             Print(curve, spectrum, info, x);
             if (dir is not null)

@@ -18,7 +18,7 @@ internal static class ReportStep
     public static void Run(string stagingDir, string finalDir, NmfResult result, UnfoldedData x, string? truthDir, AnalysisOptions analysis, string produced)
     {
         var clock = Stopwatch.StartNew();
-        PcaSpectrum spectrum = Pca.Spectrum(x, PcaComponents(result.Components, x), new PcaOptions { Threads = result.Threads, Seed = result.Options.Seed });
+        PcaSpectrum spectrum = PcaWithStatus.Run(x, PcaComponents(result.Components, x), new PcaOptions { Threads = result.Threads, Seed = result.Options.Seed });
         PcaCurve pca = PcaCurve.From(spectrum, PcaCurve.DefaultFraction);
         pca.Write(Path.Combine(stagingDir, PcaCurve.FileName));
         Console.WriteLine($"PCA ({pca.Method}, {spectrum.Elapsed.TotalSeconds:F2} s): rank-{result.Components} MSE {pca.Mse[Math.Min(result.Components, pca.MaxComponents)]:F8} (NMF {result.Mse:F8}); suggested k = {pca.Suggested}");

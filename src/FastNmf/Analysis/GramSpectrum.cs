@@ -15,7 +15,7 @@ internal static class GramSpectrum
 {
     private const int Block = 64;
 
-    public static double[] Eigenvalues(UnfoldedData x, IXOperand xop, int count)
+    public static double[] Eigenvalues(UnfoldedData x, IXOperand xop, int count, Action<string>? progress = null)
     {
         bool frames = x.NXy <= x.NUv;
         int size = frames ? x.NXy : x.NUv;
@@ -50,7 +50,11 @@ internal static class GramSpectrum
                     g[((start + r) * size) + c] = row[c];
                 }
             }
+
+            progress?.Invoke($"Gram matrix: rows {start + n} of {size}");
         }
+
+        progress?.Invoke($"eigenvalues of the {size}×{size} Gram matrix");
 
         for (int i = 0; i < size; i++)
         {

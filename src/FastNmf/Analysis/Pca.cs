@@ -47,7 +47,7 @@ public static class Pca
             : new DenseXOperand(x, kernels.Products, team, Math.Max(64, options.BlockSize));
         if (method == PcaMethod.Gram)
         {
-            double[] all = GramSpectrum.Eigenvalues(x, xop, maxComponents);
+            double[] all = GramSpectrum.Eigenvalues(x, xop, maxComponents, options.Progress);
             return new PcaSpectrum(all, x.SumOfSquares, x.NUv, x.NXy, method, 0, true, clock.Elapsed);
         }
 

@@ -19,6 +19,10 @@ public sealed record PcaOptions
     /// this fraction of itself in the last step. Values much below 1e-6 meet float rounding of the products.</summary>
     public double Tolerance { get; init; } = 1e-6;
 
+    /// <summary>Called with a short status ("Krylov step 3: 48 of at most 80 directions", "Gram matrix: rows 640 of
+    /// 1296", …) as the work advances, on the calling thread; null for none. For progress displays only.</summary>
+    public Action<string>? Progress { get; init; }
+
     /// <summary>Most Krylov steps of the randomised method (the space grows by <see cref="BlockSize"/> per step).</summary>
     public int MaxIterations { get; init; } = 64;
 

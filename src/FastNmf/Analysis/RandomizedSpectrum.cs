@@ -67,6 +67,7 @@ internal static class RandomizedSpectrum
                 }
             }
 
+            options.Progress?.Invoke($"Krylov step {steps}: {q.Count} of at most {limit} directions");
             xop.MultiplyHX(block, zBlock); // Z_i = Q_i·X
             ExtendGram(zs, gram, zBlock);
             ritz = Ritz(gram, Math.Min(count, gram.Count));

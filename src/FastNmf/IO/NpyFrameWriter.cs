@@ -31,6 +31,12 @@ public sealed class NpyFrameWriter : IDisposable
             throw new ArgumentException("a frame writer needs a 4-D shape of positive sizes.", nameof(shape));
         }
 
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"{path}: the directory {directory} does not exist.");
+        }
+
         _path = path;
         _temp = path + ".tmp";
         _uint16 = uint16;

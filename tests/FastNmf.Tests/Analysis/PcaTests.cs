@@ -75,6 +75,21 @@ public sealed class PcaTests
         });
     }
 
+    [TestCase(PcaMethod.Gram, "Gram matrix: rows 64 of ", "eigenvalues of the ")]
+    [TestCase(PcaMethod.Randomized, "Krylov step 1: ", "Krylov step 2: ")]
+    public void Spectrum_WithProgress_ReportsEachStage(PcaMethod method, string first, string later)
+    {
+        (Dataset4D data, _) = Simulator.Generate(new SimulationOptions { ScanRows = 12, ScanCols = 12, DetRows = 32, DetCols = 32, Seed = 3 });
+        using UnfoldedData x = UnfoldedData.Create(data);
+        var reports = new List<string>();
+        Pca.Spectrum(x, 6, new PcaOptions { Method = method, Progress = reports.Add });
+        Assert.Multiple(() =>
+        {
+            Assert.That(reports, Has.Some.StartsWith(first));
+            Assert.That(reports, Has.Some.StartsWith(later));
+        });
+    }
+
     [Test]
     public void SuggestComponents_WellAboveTheNoise_GivesTheTrueComponentCount()
     {

@@ -86,6 +86,15 @@ public sealed class CliBadInputTests : CliHarness
     }
 
     [Test]
+    public void Simulate_IntoADirectoryThatDoesNotExist_FailsNamingIt()
+    {
+        Result result = Run("simulate", "--out", PathOf("missing/sim.npy"));
+        AssertFailedOneLine(result, "does not exist");
+        Assert.That(result.Error, Does.Contain(PathOf("missing")));
+        Assert.That(Directory.Exists(PathOf("missing")), Is.False);
+    }
+
+    [Test]
     public void Factorize_AllZeroData_FailsCleanlyNamingTheFile()
     {
         string input = PathOf("zeros.npy");
