@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace FastNmf.Cli.Output;
@@ -14,10 +13,7 @@ internal sealed class ReadProgress : IProgress<long>
     private readonly string _what;
     private readonly long _total;
     private readonly long _bytesPerFrame;
-    private readonly bool _live;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _lastDraw = -1;
-    private bool _drawn;
+    private readonly LiveLine _line = new();
 
     /// <param name="what">What is being done, e.g. <c>reading</c>.</param>
     /// <param name="total">Frames in all.</param>
@@ -28,40 +24,18 @@ internal sealed class ReadProgress : IProgress<long>
         _what = what;
         _total = Math.Max(1, total);
         _bytesPerFrame = bytesPerFrame;
-        _live = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
     }
 
     public void Report(long value)
     {
-        long ms = _clock.ElapsedMilliseconds;
-        if (ms < 1000 || (_live ? ms - _lastDraw < 100 : _lastDraw >= 0 && ms - _lastDraw < 5000 && value < _total))
+        if (_line.Due(force: value >= _total))
         {
-            return;
-        }
-
-        _lastDraw = ms;
-        _drawn = true;
-        string line = Line(value, ms);
-        if (_live)
-        {
-            Console.Write($"\r{line}\u001b[K");
-        }
-        else
-        {
-            Console.WriteLine(line);
+            _line.Draw(Line(value, _line.ElapsedMilliseconds));
         }
     }
 
     /// <summary>Ends the live line (if one was drawn).</summary>
-    public void Finish()
-    {
-        if (_drawn && _live)
-        {
-            Console.WriteLine();
-        }
-
-        _drawn = false;
-    }
+    public void Finish() => _line.Finish();
 
     private string Line(long done, long ms)
     {

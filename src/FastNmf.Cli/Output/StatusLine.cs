@@ -1,64 +1,33 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace FastNmf.Cli.Output;
 
 /// <summary>
-/// A status display for work measured in steps rather than frames (PCA, the analysis): nothing for the first second, so
-/// quick work stays silent; then, on a terminal, one self-updating line "WHAT: STATUS (N s)", and when output is
-/// redirected a plain line at most every 5 seconds, or whenever a new stage begins. <see cref="Finish"/> ends the line.
+/// A status display for work measured in steps rather than frames (PCA): "WHAT: STATUS (N s)" through a
+/// <see cref="LiveLine"/>; a new stage (the text before its first number or colon) is always shown, since the next
+/// report may be long in coming.
 /// </summary>
-internal sealed class StatusLine
+internal sealed class StatusLine(string what)
 {
-    private readonly string _what;
-    private readonly bool _live;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _lastDraw = -1;
+    // A stage is the text before its first number or colon: "Krylov step" for "Krylov step 3: …".
+    private static readonly System.Buffers.SearchValues<char> StageEnd = System.Buffers.SearchValues.Create(":0123456789");
+    private readonly LiveLine _line = new();
     private string _lastStage = string.Empty;
-    private bool _drawn;
-
-    /// <param name="what">What is being done, e.g. <c>PCA</c>.</param>
-    public StatusLine(string what)
-    {
-        _what = what;
-        _live = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
-    }
 
     /// <summary>Shows <paramref name="status"/> if the display is due.</summary>
     public void Report(string status)
     {
-        long ms = _clock.ElapsedMilliseconds;
-        // A new stage (the text before ':') is always shown: the next report may be long in coming.
-        int colon = status.IndexOf(':', StringComparison.Ordinal);
-        string stage = colon < 0 ? status : status[..colon];
-        bool newStage = stage != _lastStage;
-        if (ms < 1000 || (!newStage && (_live ? ms - _lastDraw < 100 : _lastDraw >= 0 && ms - _lastDraw < 5000)))
+        int end = status.AsSpan().IndexOfAny(StageEnd);
+        string stage = end < 0 ? status : status[..end];
+        if (!_line.Due(force: stage != _lastStage))
         {
             return;
         }
 
-        _lastDraw = ms;
         _lastStage = stage;
-        _drawn = true;
-        string line = string.Create(CultureInfo.InvariantCulture, $"{_what}: {status} ({ms / 1000.0:F0} s)");
-        if (_live)
-        {
-            Console.Write($"\r{line}\u001b[K");
-        }
-        else
-        {
-            Console.WriteLine(line);
-        }
+        _line.Draw(string.Create(CultureInfo.InvariantCulture, $"{what}: {status} ({_line.ElapsedMilliseconds / 1000.0:F0} s)"));
     }
 
     /// <summary>Ends the live line (if one was drawn).</summary>
-    public void Finish()
-    {
-        if (_drawn && _live)
-        {
-            Console.WriteLine();
-        }
-
-        _drawn = false;
-    }
+    public void Finish() => _line.Finish();
 }
