@@ -160,9 +160,7 @@ internal sealed unsafe class MklDfti : IDisposable
             }
 
             // The variadic ones are entered through a trampoline that clears AL (see VariadicEntry).
-            nint createAl = VariadicEntry.WithZeroAl(create), setAl = VariadicEntry.WithZeroAl(set);
-            nint forwardAl = VariadicEntry.WithZeroAl(forward), backwardAl = VariadicEntry.WithZeroAl(backward);
-            if (createAl == 0 || setAl == 0 || forwardAl == 0 || backwardAl == 0)
+            if (VariadicEntry.WithZeroAl(create, set, forward, backward) is not [nint createAl, nint setAl, nint forwardAl, nint backwardAl])
             {
                 return null;
             }

@@ -7,8 +7,8 @@ namespace FastNmf.Blas;
 /// convention has the caller of a variadic function put the number of vector registers it used in AL; a .NET function
 /// pointer call leaves AL holding whatever it held. MKL's variadic DFTI functions save the vector registers in their
 /// prologue when AL is nonzero, with AVX-512 instructions in MKL 2020 — a SIGILL on a processor without AVX-512 (seen on
-/// Zen 3). <see cref="WithZeroAl"/> returns a 16-byte trampoline, <c>xor eax, eax; jmp [target]</c>, in a page of
-/// executable memory, so the call enters with AL = 0, which is exact for integer and pointer arguments.
+/// Zen 3). <see cref="WithZeroAl"/> returns 16-byte trampolines, <c>xor eax, eax; jmp [target]</c>, so the call enters
+/// with AL = 0, which is exact for integer and pointer arguments.
 /// </summary>
 internal static unsafe partial class VariadicEntry
 {
@@ -19,55 +19,41 @@ internal static unsafe partial class VariadicEntry
     private const int MapAnonymous = 0x20;
     private const int ThunkBytes = 16;
 
-    private static readonly object s_gate = new();
-    private static byte* s_page;
-    private static int s_used;
-
-    /// <summary>A trampoline to <paramref name="target"/> that clears AL first, or 0 where executable memory cannot be
-    /// made (not x86-64, or a policy forbids it); the trampolines live for the process.</summary>
-    public static nint WithZeroAl(nint target)
+    /// <summary>
+    /// One trampoline per target, all in a page of their own that is written once and then made executable (never
+    /// writable again, so no running trampoline ever sits in a page being rewritten); null where executable memory
+    /// cannot be made (not x86-64 Linux, a target of 0, or a policy that forbids it). The page lives for the process.
+    /// </summary>
+    public static nint[]? WithZeroAl(params nint[] targets)
     {
-        if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux() || target == 0)
+        ArgumentNullException.ThrowIfNull(targets);
+        int page = Environment.SystemPageSize;
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux()
+            || targets.Length == 0 || targets.Length * ThunkBytes > page || targets.Contains(0))
         {
-            return 0;
+            return null;
         }
 
-        lock (s_gate)
+        nint p = Mmap(0, (nuint)page, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        if (p == -1 || p == 0)
         {
-            int page = Environment.SystemPageSize;
-            if (s_page == null || s_used + ThunkBytes > page)
-            {
-                nint p = Mmap(0, (nuint)page, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
-                if (p == -1 || p == 0)
-                {
-                    return 0;
-                }
+            return null;
+        }
 
-                s_page = (byte*)p;
-                s_used = 0;
-            }
-
-            byte* t = s_page + s_used;
-            // Writable while it is written, executable (never both) afterwards.
-            if (Mprotect((nint)s_page, (nuint)page, ProtRead | ProtWrite) != 0)
-            {
-                return 0;
-            }
-
+        var thunks = new nint[targets.Length];
+        for (int i = 0; i < targets.Length; i++)
+        {
+            byte* t = (byte*)p + (i * ThunkBytes);
             t[0] = 0x31; // xor eax, eax
             t[1] = 0xC0;
             t[2] = 0xFF; // jmp qword ptr [rip + 0]
             t[3] = 0x25;
             *(int*)(t + 4) = 0;
-            *(long*)(t + 8) = target;
-            if (Mprotect((nint)s_page, (nuint)page, ProtRead | ProtExec) != 0)
-            {
-                return 0;
-            }
-
-            s_used += ThunkBytes;
-            return (nint)t;
+            *(long*)(t + 8) = targets[i];
+            thunks[i] = (nint)t;
         }
+
+        return Mprotect(p, (nuint)page, ProtRead | ProtExec) == 0 ? thunks : null;
     }
 
     [LibraryImport("libc.so.6", EntryPoint = "mmap")]
