@@ -133,13 +133,7 @@ public sealed class DmFrameSourceTests
     {
         using var dir = new TempDirectory();
         string path = dir.Write($"stack.dm{version}", DmFile(version, Stack(hybrid: false, swappedTag: true)));
-        string npy = dir.PathOf("hyperspy.npy");
-        PythonTool.Run(
-            "import sys, numpy as np, hyperspy.api as hs\n" +
-            "s = hs.load(sys.argv[1])\n" +
-            "np.save(sys.argv[2], np.asarray(s.data, dtype='<f4'))\n",
-            ["hyperspy.api"], path, npy);
-        NpyArray expected = NpyReader.ReadFloat32(npy);
+        NpyArray expected = HyperSpyReference.Read(dir, path);
         (float[] values, long[] shape, _) = FrameReading.OpenAndReadAll(path);
         Assert.Multiple(() =>
         {

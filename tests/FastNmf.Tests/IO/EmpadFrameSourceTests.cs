@@ -82,13 +82,7 @@ public sealed class EmpadFrameSourceTests
         using var dir = new TempDirectory();
         dir.Write("scan.raw", EmpadBytes.Raw(Frames(4)));
         string xml = dir.Write("scan.xml", EmpadBytes.Xml("scan.raw", rows: 2, cols: 2));
-        string npy = dir.PathOf("hyperspy.npy");
-        PythonTool.Run(
-            "import sys, numpy as np, hyperspy.api as hs\n" +
-            "s = hs.load(sys.argv[1], reader='EMPAD')\n" +
-            "np.save(sys.argv[2], np.asarray(s.data, dtype='<f4'))\n",
-            ["hyperspy.api"], xml, npy);
-        NpyArray expected = NpyReader.ReadFloat32(npy);
+        NpyArray expected = HyperSpyReference.Read(dir, xml, reader: "EMPAD");
         (float[] values, long[] shape, _) = FrameReading.OpenAndReadAll(xml);
         Assert.Multiple(() =>
         {
