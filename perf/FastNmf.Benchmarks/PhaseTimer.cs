@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FastNmf.Constraints;
 using FastNmf.Data;
+using FastNmf.Storage;
 using FastNmf.Kernels;
 using FastNmf.Kernels.Sparse;
 using FastNmf.Kernels.Threading;
@@ -29,10 +30,14 @@ internal static unsafe class PhaseTimer
         using var team = new WorkerTeam(Environment.ProcessorCount);
         foreach (int rows in stacked)
         {
-            using var sparse = new SparseXOperand(x, kernels.LaneWidth, team, rows);
-            using var dense = new DenseXOperand(x, KernelSet.Create(null, KernelBackend.Managed).Products, team, rows);
-            using var denseTp = new DenseXOperand(x, new FastNmf.Kernels.Gemm.FactorProductsTensorPrimitives(), team, rows);
-            using var uint16 = new FastNmf.Kernels.Dense.UInt16XOperand(x, kernels.LaneWidth, team, rows);
+            using var sparse = new SparseXOperand(x, kernels.LaneWidth, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
+            using var sparseHx = new FoldedHX(sparse, rows);
+            using var dense = new DenseXOperand(x.Frames, KernelSet.Create(null, KernelBackend.Managed).Products, team, FoldLayout.Of(x), rows);
+            using var denseHx = new FoldedHX(dense, rows);
+            using var denseTp = new DenseXOperand(x.Frames, new FastNmf.Kernels.Gemm.FactorProductsTensorPrimitives(), team, FoldLayout.Of(x), rows);
+            using var denseTpHx = new FoldedHX(denseTp, rows);
+            using var uint16 = new UInt16XOperand(UInt16Frames.CopyOf(x.Frames), kernels.LaneWidth, team, FoldLayout.Of(x), rows);
+            using var uint16Hx = new FoldedHX(uint16, rows);
             using var h = new AlignedBuffer<float>((long)rows * x.NXy, "H");
             using var w = new AlignedBuffer<float>(rows * x.Stride, "W");
             using var a = new AlignedBuffer<float>(rows * x.Stride, "A");
@@ -55,12 +60,12 @@ internal static unsafe class PhaseTimer
             using var laneBuffer = new AlignedBuffer<float>((long)x.NUv * lanes, "lanes");
             Time("  transpose W → lanes (1 thread)", () => FastNmf.Kernels.Lanes.LaneTranspose.ToLanes(wv, laneBuffer.Pointer, lanes, 0, x.NUv));
             Time("  transpose lanes → A (1 thread)", () => FastNmf.Kernels.Lanes.LaneTranspose.FromLanes(laneBuffer.Pointer, lanes, av, 0, x.NUv));
-            Time("  sparse H·X", () => sparse.MultiplyHX(hv, av));
+            Time("  sparse H·X", () => sparseHx.Multiply(hv, av));
             Time("  sparse W·Xᵀ", () => sparse.MultiplyWX(wv, hv));
             // As in an iteration: the two products alternate, so neither finds its copy of X still in cache.
             Time("  sparse H·X + W·Xᵀ alternating", () =>
             {
-                sparse.MultiplyHX(hv, av);
+                sparseHx.Multiply(hv, av);
                 sparse.MultiplyWX(wv, hv);
             });
             if (quick)
@@ -68,11 +73,11 @@ internal static unsafe class PhaseTimer
                 continue;
             }
 
-            Time("  managed H·X", () => dense.MultiplyHX(hv, av));
+            Time("  managed H·X", () => denseHx.Multiply(hv, av));
             Time("  managed W·Xᵀ", () => dense.MultiplyWX(wv, hv));
-            Time("  TensorPrimitives H·X", () => denseTp.MultiplyHX(hv, av));
+            Time("  TensorPrimitives H·X", () => denseTpHx.Multiply(hv, av));
             Time("  TensorPrimitives W·Xᵀ", () => denseTp.MultiplyWX(wv, hv));
-            Time("  uint16 H·X", () => uint16.MultiplyHX(hv, av));
+            Time("  uint16 H·X", () => uint16Hx.Multiply(hv, av));
             Time("  uint16 W·Xᵀ", () => uint16.MultiplyWX(wv, hv));
             foreach (KernelBackend backend in new[] { KernelBackend.OpenBlas, KernelBackend.Mkl })
             {
@@ -88,8 +93,9 @@ internal static unsafe class PhaseTimer
                 }
 
                 ((FastNmf.Kernels.Gemm.FactorProductsBlas)set.Products).Library.SetThreads(Environment.ProcessorCount);
-                using var blas = new DenseXOperand(x, set.Products, team, rows);
-                Time($"  {backend,-8} H·X", () => blas.MultiplyHX(hv, av));
+                using var blas = new DenseXOperand(x.Frames, set.Products, team, FoldLayout.Of(x), rows);
+                using var blasHx = new FoldedHX(blas, rows);
+                Time($"  {backend,-8} H·X", () => blasHx.Multiply(hv, av));
                 Time($"  {backend,-8} W·Xᵀ", () => blas.MultiplyWX(wv, hv));
             }
         }

@@ -4,10 +4,10 @@ using FastNmf.Data;
 using FastNmf.Kernels;
 using FastNmf.Kernels.Dense;
 using FastNmf.Kernels.Gemm;
-using FastNmf.Kernels.Sparse;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
 using FastNmf.Simulation;
+using FastNmf.Storage;
 
 namespace FastNmf.Benchmarks;
 
@@ -31,10 +31,12 @@ internal static unsafe class Roofline
         double readGbs = ReadBandwidth(threads, ((long)x.NXy * x.Stride + 63) & ~63L);
         using var team = new WorkerTeam(threads);
         double bytes = 4.0 * x.NUv * x.NXy;
-        using var dense = new DenseXOperand(x, KernelSet.Create(null, KernelBackend.Managed).Products, team, 4);
-        using var denseTp = new DenseXOperand(x, new FactorProductsTensorPrimitives(), team, 4);
-        using var uint16 = new UInt16XOperand(x, KernelSet.CreateDefault().LaneWidth, team, 4);
-        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().LaneWidth, team, 4);
+        using var dense = new DenseXOperand(x.Frames, KernelSet.Create(null, KernelBackend.Managed).Products, team, FoldLayout.Of(x), 4);
+        using var denseHx = new FoldedHX(dense, 4);
+        using var denseTp = new DenseXOperand(x.Frames, new FactorProductsTensorPrimitives(), team, FoldLayout.Of(x), 4);
+        using var uint16 = new UInt16XOperand(UInt16Frames.CopyOf(x.Frames), KernelSet.CreateDefault().LaneWidth, team, FoldLayout.Of(x), 4);
+        using var uint16Hx = new FoldedHX(uint16, 4);
+        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().LaneWidth, team, FoldLayout.Of(x), 4, 4);
         using var w = new AlignedBuffer<float>(4 * x.Stride, "W");
         using var h = new AlignedBuffer<float>(4L * x.NXy, "H");
         w.AsSpan().Fill(1f);
@@ -44,8 +46,8 @@ internal static unsafe class Roofline
         double denseTpMs = Time(() => denseTp.MultiplyWX(wv, hv));
         double uint16Ms = Time(() => uint16.MultiplyWX(wv, hv));
         double sparseMs = Time(() => sparse.MultiplyWX(wv, hv));
-        double denseHxMs = Time(() => dense.MultiplyHX(hv, wv));
-        double uint16HxMs = Time(() => uint16.MultiplyHX(hv, wv));
+        double denseHxMs = Time(() => denseHx.Multiply(hv, wv));
+        double uint16HxMs = Time(() => uint16Hx.Multiply(hv, wv));
         Console.WriteLine($"read bandwidth (vector sum, {threads} threads): {readGbs:F1} GB/s over a buffer the size of X ({bytes / 1e6:F0} MB), {dramGbs:F1} GB/s over 1 GiB");
         Console.WriteLine($"pass over float32 X (W·Xᵀ, k = 4, managed dense): {denseMs:F2} ms = {bytes / denseMs / 1e6:F1} GB/s = {100 * bytes / denseMs / 1e6 / readGbs:F0} % of read bandwidth");
         Console.WriteLine($"pass over float32 X (W·Xᵀ, k = 4, TensorPrimitives): {denseTpMs:F2} ms = {bytes / denseTpMs / 1e6:F1} GB/s = {100 * bytes / denseTpMs / 1e6 / readGbs:F0} % of read bandwidth");

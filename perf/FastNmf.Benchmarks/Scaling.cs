@@ -4,6 +4,7 @@ using FastNmf.Kernels;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
 using FastNmf.Simulation;
+using FastNmf.Storage;
 
 namespace FastNmf.Benchmarks;
 
@@ -79,10 +80,11 @@ internal static unsafe class Scaling
                 blas.Library.SetThreads(Environment.ProcessorCount);
             }
 
-            using var op = new DenseXOperand(x, set.Products, team, k);
+            using var op = new DenseXOperand(x.Frames, set.Products, team, FoldLayout.Of(x), k);
+            using var opHx = new FoldedHX(op, k);
             double products = Best(() =>
             {
-                op.MultiplyHX(hv, av);
+                opHx.Multiply(hv, av);
                 op.MultiplyWX(wv, hv);
             });
             Console.WriteLine($"  {backend,-8} H·X + W·Xᵀ: {products:F2} ms ({set.Products.Name})");

@@ -6,6 +6,7 @@ using FastNmf.Kernels;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
 using FastNmf.Simulation;
+using FastNmf.Storage;
 
 namespace FastNmf.Benchmarks.Analysis;
 
@@ -120,7 +121,7 @@ internal static class AnalysisTimer
     {
         KernelSet kernels = KernelSet.CreateDefault();
         using var team = new WorkerTeam(Environment.ProcessorCount);
-        using var xop = new DenseXOperand(x, kernels.Products, team, 64);
+        using var xop = new DenseXOperand(x.Frames, kernels.Products, team, FoldLayout.Of(x), 64);
         long stride = (x.NXy + 15L) & ~15L;
         using var rows = new AlignedBuffer<float>(64 * stride, "block");
         return Median(3, () => xop.MultiplyWX(x.Frames.RowSlice(0, 64), MatrixView.Over(rows, 64, x.NXy, stride)));

@@ -2,10 +2,10 @@ using BenchmarkDotNet.Attributes;
 using FastNmf.Data;
 using FastNmf.Kernels;
 using FastNmf.Kernels.Lanes;
-using FastNmf.Kernels.Sparse;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
 using FastNmf.Simulation;
+using FastNmf.Storage;
 
 namespace FastNmf.Benchmarks.Kernels;
 
@@ -18,6 +18,7 @@ public unsafe class SparseLanesBench
     private UnfoldedData _x = null!;
     private WorkerTeam _team = null!;
     private SparseXOperand _op = null!;
+    private FoldedHX _hx = null!;
     private AlignedBuffer<float> _w = null!, _h = null!, _a = null!;
 
     [ParamsSource(nameof(Widths))]
@@ -34,7 +35,8 @@ public unsafe class SparseLanesBench
         (Dataset4D data, _) = Simulator.Generate(new SimulationOptions { Seed = 1 });
         _x = UnfoldedData.Create(data);
         _team = new WorkerTeam(Environment.ProcessorCount);
-        _op = new SparseXOperand(_x, Enum.Parse<LaneWidth>(Width), _team, K);
+        _op = new SparseXOperand(_x, Enum.Parse<LaneWidth>(Width), _team, FoldLayout.Of(_x), K, 4);
+        _hx = new FoldedHX(_op, K);
         _w = new AlignedBuffer<float>(K * _x.Stride, "W");
         _h = new AlignedBuffer<float>((long)K * _x.NXy, "H");
         _a = new AlignedBuffer<float>(K * _x.Stride, "A");
@@ -45,6 +47,7 @@ public unsafe class SparseLanesBench
     [GlobalCleanup]
     public void Cleanup()
     {
+        _hx.Dispose();
         _op.Dispose();
         _team.Dispose();
         _w.Dispose();
@@ -56,7 +59,7 @@ public unsafe class SparseLanesBench
     [Benchmark]
     public void BothProducts()
     {
-        _op.MultiplyHX(MatrixView.Over(_h, K, _x.NXy, _x.NXy), MatrixView.Over(_a, K, _x.NUv, _x.Stride));
+        _hx.Multiply(MatrixView.Over(_h, K, _x.NXy, _x.NXy), MatrixView.Over(_a, K, _x.NUv, _x.Stride));
         _op.MultiplyWX(MatrixView.Over(_w, K, _x.NUv, _x.Stride), MatrixView.Over(_h, K, _x.NXy, _x.NXy));
     }
 }

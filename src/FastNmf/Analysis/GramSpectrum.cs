@@ -1,4 +1,5 @@
 using FastNmf.Data;
+using FastNmf.Storage;
 using FastNmf.Kernels;
 using FastNmf.Memory;
 using FastNmf.Numerics;
@@ -15,7 +16,7 @@ internal static class GramSpectrum
 {
     private const int Block = 64;
 
-    public static double[] Eigenvalues(UnfoldedData x, IXOperand xop, int count, Action<string>? progress = null)
+    public static double[] Eigenvalues(UnfoldedData x, IXOperand xop, FoldedHX hx, int count, Action<string>? progress = null)
     {
         bool frames = x.NXy <= x.NUv;
         int size = frames ? x.NXy : x.NUv;
@@ -39,7 +40,7 @@ internal static class GramSpectrum
             }
             else
             {
-                xop.MultiplyHX(Transposed(x, pixels!, start, n), dst);
+                hx.Multiply(Transposed(x, pixels!, start, n), dst);
             }
 
             for (int r = 0; r < n; r++)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FastNmf.Data;
+using FastNmf.Storage;
 using FastNmf.Kernels;
 using FastNmf.Kernels.Threading;
 
@@ -42,16 +43,18 @@ public static class Pca
         KernelSet kernels = KernelSet.CreateDefault();
         using var team = new WorkerTeam(options.Threads);
         // X read as uint16 counts has no float32 copy: its own operand serves the same products.
+        var layout = new FoldLayout(FrameBlocks.For(x.Slab.ScanRows, x.Slab.ScanCols).LocalRanges(x.Slab), x.Statistics.PixelSums);
         using IXOperand xop = x.IsUInt16
-            ? new Kernels.Dense.UInt16XOperand(x, kernels.LaneWidth, team, Math.Max(64, options.BlockSize))
-            : new DenseXOperand(x, kernels.Products, team, Math.Max(64, options.BlockSize));
+            ? new UInt16XOperand(x.Counts!.Borrow(), kernels.LaneWidth, team, layout, Math.Max(64, options.BlockSize))
+            : new DenseXOperand(x.Frames, kernels.Products, team, layout, Math.Max(64, options.BlockSize));
+        using var hx = new FoldedHX(xop, Math.Max(64, options.BlockSize));
         if (method == PcaMethod.Gram)
         {
-            double[] all = GramSpectrum.Eigenvalues(x, xop, maxComponents, options.Progress);
+            double[] all = GramSpectrum.Eigenvalues(x, xop, hx, maxComponents, options.Progress);
             return new PcaSpectrum(all, x.SumOfSquares, x.NUv, x.NXy, method, 0, true, clock.Elapsed);
         }
 
-        (double[] eigenvalues, int iterations, bool converged) = RandomizedSpectrum.Run(x, xop, maxComponents, options);
+        (double[] eigenvalues, int iterations, bool converged) = RandomizedSpectrum.Run(x, xop, hx, maxComponents, options);
         return new PcaSpectrum(eigenvalues, x.SumOfSquares, x.NUv, x.NXy, method, iterations, converged, clock.Elapsed);
     }
 }

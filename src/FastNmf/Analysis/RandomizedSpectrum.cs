@@ -1,4 +1,5 @@
 using FastNmf.Data;
+using FastNmf.Storage;
 using FastNmf.Kernels;
 using FastNmf.Memory;
 using FastNmf.Numerics;
@@ -19,7 +20,7 @@ namespace FastNmf.Analysis;
 /// </summary>
 internal static class RandomizedSpectrum
 {
-    public static (double[] Eigenvalues, int Steps, bool Converged) Run(UnfoldedData x, IXOperand xop, int count, PcaOptions options)
+    public static (double[] Eigenvalues, int Steps, bool Converged) Run(UnfoldedData x, IXOperand xop, FoldedHX hx, int count, PcaOptions options)
     {
         int b = Math.Min(options.BlockSize, Math.Min(x.NXy, x.NUv));
         int limit = Math.Min(Math.Min(x.NXy, x.NUv), b * options.MaxIterations);
@@ -68,7 +69,7 @@ internal static class RandomizedSpectrum
             }
 
             options.Progress?.Invoke($"Krylov step {steps}: {q.Count} of at most {limit} directions");
-            xop.MultiplyHX(block, zBlock); // Z_i = Q_i·X
+            hx.Multiply(block, zBlock); // Z_i = Q_i·X
             ExtendGram(zs, gram, zBlock);
             ritz = Ritz(gram, Math.Min(count, gram.Count));
             if (ritz.Length == count && previous.Length == count && Settled(previous, ritz, x.SumOfSquares, options.Tolerance))

@@ -14,23 +14,22 @@ namespace FastNmf.Factorization;
 /// </summary>
 internal sealed class ConstrainWWork : ITeamWork
 {
-    private readonly UnfoldedData _x;
+    private readonly PixelMap _pixels;
     private readonly DiffractionConstraint _kind;
     private readonly DarkSpotFill?[] _fills;
     private readonly float[][] _images;
     private readonly bool _identityMask;
     private readonly int[] _components;
 
-    public ConstrainWWork(UnfoldedData x, DiffractionConstraint kind, PolarConstraintOptions polar, KernelSet kernels, int threads, int maxComponents)
+    public ConstrainWWork(PixelMap pixels, DiffractionConstraint kind, PolarConstraintOptions polar, KernelSet kernels, int threads, int maxComponents)
     {
-        _x = x;
+        _pixels = pixels;
         _kind = kind;
-        _identityMask = x.NUv == x.DetRows * x.DetCols;
-        bool[] masked = x.MaskedPixels();
+        _identityMask = pixels.KeepsAll;
         _fills = Enumerable.Range(0, threads)
-            .Select(_ => kind == DiffractionConstraint.DarkSpotFill ? DarkSpotFill.Create(x.DetRows, x.DetCols, masked, polar, kernels.Polar) : null)
+            .Select(_ => kind == DiffractionConstraint.DarkSpotFill ? DarkSpotFill.Create(pixels.DetRows, pixels.DetCols, pixels.Masked, polar, kernels.Polar) : null)
             .ToArray();
-        _images = Enumerable.Range(0, threads).Select(_ => _identityMask ? [] : new float[x.DetRows * x.DetCols]).ToArray();
+        _images = Enumerable.Range(0, threads).Select(_ => _identityMask ? [] : new float[pixels.DetectorPixels]).ToArray();
         _components = new int[maxComponents];
     }
 
@@ -76,9 +75,9 @@ internal sealed class ConstrainWWork : ITeamWork
                 else
                 {
                     float[] image = _images[part];
-                    _x.ScatterRow(row, image);
+                    _pixels.Scatter(row, image);
                     fill.Apply(image);
-                    _x.GatherRow(image, row);
+                    _pixels.Gather(image, row);
                 }
             }
 

@@ -3,10 +3,10 @@ using FastNmf.Data;
 using FastNmf.Factorization;
 using FastNmf.Kernels;
 using FastNmf.Kernels.Gemm;
-using FastNmf.Kernels.Dense;
-using FastNmf.Kernels.Sparse;
+using FastNmf.Distributed;
 using FastNmf.Kernels.Threading;
 using FastNmf.Numerics;
+using FastNmf.Storage;
 
 namespace FastNmf;
 
@@ -44,62 +44,65 @@ public static class Factorizer
     /// iteration across a batch of restarts).</param>
     /// <param name="cancel">Checked once per iteration.</param>
     /// <exception cref="ArgumentOutOfRangeException">an option is out of range (the message names it).</exception>
-    /// <exception cref="ArgumentException">sparse storage was requested for a detector of more than 65 536 unmasked pixels.</exception>
+    /// <exception cref="ArgumentException">sparse storage was requested for a detector of more than 65 536 unmasked pixels,
+    /// or an initial factor does not fit the data.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     /// <exception cref="ArithmeticException">the iteration produced a non-finite value (degenerate data).</exception>
     /// <exception cref="BackendUnavailableException">a native backend was requested and cannot be loaded (the message says why).</exception>
-    public static NmfResult Run(UnfoldedData x, NmfOptions options, Action<IterationStats>? progress = null, CancellationToken cancel = default)
+    public static NmfResult Run(UnfoldedData x, NmfOptions options, Action<IterationStats>? progress = null, CancellationToken cancel = default) =>
+        Run(x, options, Communicator.Single, progress, cancel);
+
+    /// <summary>
+    /// Factorizes X held by the ranks of <paramref name="communicator"/>, each with its slab of scan rows in
+    /// <paramref name="x"/> (see <see cref="UnfoldedData.Slab"/> and <see cref="Distributed.Communicator"/>): every rank
+    /// calls this with the same options. W and the monitoring are the same on every rank; each rank's result holds its
+    /// own columns of H. The result is bit-identical to the one-process run of the whole scan with the same options.
+    /// </summary>
+    /// <exception cref="ArgumentException">the slabs do not start and end on the scan's canonical blocks, or one is thinner
+    /// than the map kernel reaches (every rank throws).</exception>
+    public static NmfResult Run(UnfoldedData x, NmfOptions options, Communicator communicator, Action<IterationStats>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Run(x, options, KernelSet.Create(Environment.GetEnvironmentVariable(KernelSet.EnvironmentVariable), options.Backend), progress, cancel);
+        ArgumentNullException.ThrowIfNull(communicator);
+        return Run(x, options, KernelSet.Create(Environment.GetEnvironmentVariable(KernelSet.EnvironmentVariable), options.Backend), communicator, progress, cancel);
     }
 
-    internal static NmfResult Run(UnfoldedData x, NmfOptions options, KernelSet kernels, Action<IterationStats>? progress, CancellationToken cancel)
+    internal static NmfResult Run(UnfoldedData x, NmfOptions options, KernelSet kernels, Action<IterationStats>? progress, CancellationToken cancel) =>
+        Run(x, options, kernels, Communicator.Single, progress, cancel);
+
+    internal static NmfResult Run(UnfoldedData x, NmfOptions options, KernelSet kernels, Communicator comm, Action<IterationStats>? progress, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate(x.NUv, x.NXy);
-        if (x.SumOfSquares == 0)
-        {
-            // Any W with H = 0 fits exactly: a "result" would be noise from the random start, not a factorization.
-            throw new InvalidDataException($"X is all zeros ({x.NXy} diffractions of {x.NUv} unmasked pixels): there is nothing to factorize; check the input, the mask and the crop.");
-        }
-
+        ScanSlab slab = x.Slab;
+        options.Validate(x.NUv, (int)Math.Min(slab.TotalFrames, int.MaxValue));
+        options.ValidateInitialFactors(x.NUv, slab.TotalFrames);
         var clock = Stopwatch.StartNew();
         var times = new PhaseTimes();
         long setup = Stopwatch.GetTimestamp();
+        XStatistics stats = comm.Size == 1 && slab.IsWhole ? x.Statistics : XStatistics.Compute(x, comm);
+        if (stats.SumOfSquares == 0)
+        {
+            // Any W with H = 0 fits exactly: a "result" would be noise from the random start, not a factorization.
+            throw new InvalidDataException($"X is all zeros ({stats.Frames} diffractions of {x.NUv} unmasked pixels): there is nothing to factorize; check the input, the mask and the crop.");
+        }
+
         int k = options.Components;
-        int batch = BatchSize(x, options);
+        int batch = BatchSize(x.NUv, x.NXy, options);
+        XStorage storage = ResolveStorage(x, stats, options, kernels, k * batch);
+        FrameBlocks blocks = FrameBlocks.For(slab.ScanRows, slab.ScanCols);
+        (int Start, int Count)[] local = blocks.LocalRanges(slab);
         using var team = new WorkerTeam(options.Threads);
         if (kernels.Products is FactorProductsBlas blas)
         {
             blas.Library.SetThreads(options.Threads);
         }
 
-        XStorage storage = options.Storage == XStorage.Auto && options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl
-            ? XStorage.Dense
-            : options.Storage;
-        if (x.IsUInt16)
-        {
-            // X was read as uint16 counts only: there is no float32 copy for the other storages to start from.
-            storage = storage is XStorage.Auto or XStorage.DenseUInt16 && kernels.Products is not FactorProductsBlas
-                ? XStorage.DenseUInt16
-                : throw new ArgumentException($"X is held as uint16 counts (UnfoldedData.CreateCounts); {(kernels.Products is FactorProductsBlas ? "a native BLAS backend" : storage + " storage")} needs float32 X (UnfoldedData.Create).");
-        }
-
-        if (storage == XStorage.Auto)
-        {
-            storage = ChooseStorage(x, k * batch);
-            if (storage == XStorage.DenseUInt16 && kernels.Products is FactorProductsBlas)
-            {
-                // A native BLAS multiplies float32 only.
-                storage = XStorage.Dense;
-            }
-        }
-
-        using IXOperand xop = CreateOperand(x, storage, kernels, team, k * batch);
-        using var workspace = new SolverWorkspace(x, k, batch);
-        var solver = new NmfSolver(x, options, kernels, xop, workspace, team, times);
+        var layout = new FoldLayout(local, stats.PixelSums);
+        using IXOperand xop = XOperands.Create(x, storage, kernels, team, k * batch, k, layout);
+        using var workspace = new SolverWorkspace(x.NUv, x.NXy, k, batch);
+        using var solver = new NmfSolver(new SolverSetup(x, options, kernels, xop, workspace, team, times, comm, stats, local, blocks.Count));
+        Collective.Agree(comm, solver.SetupProblem);
         times.Add(PhaseTimes.Phase.Setup, setup);
         var summaries = new List<RestartSummary>(options.Restarts);
         var allHistories = new List<IterationHistory>(options.Restarts);
@@ -131,15 +134,47 @@ public static class Factorizer
             }
         }
 
-        (float[] w, float[] h) = NormaliseAndSort(workspace.BestW, workspace.BestH, k, x.NUv, x.NXy);
-        return new NmfResult(options, x.RefoldDiffractions(w, k), h, x.ScanRows, x.ScanCols, x.DetRows, x.DetCols,
+        (float[] w, float[] h) = NormaliseAndSort(workspace.BestW, workspace.BestH, workspace.BestGramDiagonal, k, x.NUv, x.NXy);
+        PixelMap pixels = x.Pixels.WithCentre(options.Polar.CentreRow ?? x.DetRows / 2.0, options.Polar.CentreCol ?? x.DetCols / 2.0);
+        return new NmfResult(options, pixels.Refold(w, k), h, x.ScanRows, x.ScanCols, x.DetRows, x.DetCols,
             summaries, best, bestHistory!, xop is DenseXOperand ? kernels.Backend : "managed", $"{kernels.Describe()}; X: {xop.Description}", options.Threads, clock.Elapsed)
         {
             Storage = storage,
             Batch = batch,
             RestartHistories = allHistories,
             Phases = times,
+            Pixels = pixels,
+            Slab = slab,
+            Statistics = stats,
+            Communicator = comm.Description,
         };
+    }
+
+    // The storage the products run on: what the options ask for, or for auto the measured choice (ChooseStorage) from
+    // the statistics of the whole scan, so every rank picks the same.
+    private static XStorage ResolveStorage(UnfoldedData x, XStatistics stats, NmfOptions options, KernelSet kernels, int rows)
+    {
+        bool blas = kernels.Products is FactorProductsBlas;
+        XStorage storage = options.Storage == XStorage.Auto && options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl
+            ? XStorage.Dense
+            : options.Storage;
+        if (x.IsUInt16 && (storage == XStorage.Dense || blas))
+        {
+            // X was read as uint16 counts only: there is no float32 copy for float32 storage to run on.
+            throw new ArgumentException($"X is held as uint16 counts (UnfoldedData.CreateCounts); {(blas ? "a native BLAS backend" : storage + " storage")} needs float32 X (UnfoldedData.Create).");
+        }
+
+        if (storage == XStorage.Auto)
+        {
+            storage = ChooseStorage(x.NUv, stats, rows);
+            if (storage == XStorage.DenseUInt16 && blas)
+            {
+                // A native BLAS multiplies float32 only.
+                storage = XStorage.Dense;
+            }
+        }
+
+        return storage;
     }
 
     /// <summary>
@@ -152,28 +187,27 @@ public static class Factorizer
     public static XStorage ChooseStorage(UnfoldedData x, int stackedComponents)
     {
         ArgumentNullException.ThrowIfNull(x);
+        return ChooseStorage(x.NUv, x.Statistics, stackedComponents);
+    }
+
+    /// <summary>The storage <see cref="XStorage.Auto"/> picks for X of <paramref name="nUv"/> kept pixels with
+    /// statistics <paramref name="stats"/> (see <see cref="ChooseStorage(UnfoldedData, int)"/>).</summary>
+    public static XStorage ChooseStorage(int nUv, XStatistics stats, int stackedComponents)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
         ArgumentOutOfRangeException.ThrowIfLessThan(stackedComponents, 1);
-        bool sparseAllowed = x.NUv <= SparseFrames.MaxPixels && SparseFrames.ZeroFraction(x) >= NmfOptions.SparseThreshold;
-        bool counts = UInt16Frames.CanHold(x);
-        if (sparseAllowed && (!counts || stackedComponents >= SparseMinimumRowsOverUInt16))
+        bool sparseAllowed = nUv <= SparseFrames.MaxPixels && stats.ZeroFraction >= NmfOptions.SparseThreshold;
+        if (sparseAllowed && (!stats.IsCounts || stackedComponents >= SparseMinimumRowsOverUInt16))
         {
             return XStorage.Sparse;
         }
 
-        return counts ? XStorage.DenseUInt16 : XStorage.Dense;
+        return stats.IsCounts ? XStorage.DenseUInt16 : XStorage.Dense;
     }
 
-    /// <summary>From this many stacked rows on, sparse storage beats uint16 on counted data (see <see cref="ChooseStorage"/>).</summary>
+    /// <summary>From this many stacked rows on, sparse storage beats uint16 on counted data (see <see cref="ChooseStorage(int, Data.XStatistics, int)"/>).</summary>
     public const int SparseMinimumRowsOverUInt16 = 18;
 
-    private static IXOperand CreateOperand(UnfoldedData x, XStorage storage, KernelSet kernels, WorkerTeam team, int rows) => storage switch
-    {
-        XStorage.Sparse => new SparseXOperand(x, kernels.LaneWidth, team, rows),
-        XStorage.DenseUInt16 => new UInt16XOperand(x, kernels.LaneWidth, team, rows),
-        _ => new DenseXOperand(x, kernels.Products, team, rows),
-    };
-
-    private static int BatchSize(UnfoldedData x, NmfOptions options) => BatchSize(x.NUv, x.NXy, options);
 
     /// <summary>Restarts per pass over X for an X of <paramref name="nUv"/> × <paramref name="nXy"/> (for memory planning too).</summary>
     internal static int BatchSize(int nUv, int nXy, NmfOptions options)
@@ -192,9 +226,10 @@ public static class Factorizer
         return batch;
     }
 
-    // Unit L1 norm per diffraction (H rows scaled inversely, WH unchanged), then components ordered by ‖h‖₂, largest
-    // first; ties keep their index order so the permutation is deterministic.
-    internal static (float[] W, float[] H) NormaliseAndSort(ReadOnlySpan<float> w, ReadOnlySpan<float> h, int k, int nUv, int nXy)
+    // Unit L1 norm per diffraction (H rows scaled inversely, WH unchanged), then components ordered by ‖h‖₂ over the
+    // whole scan (the scaled square root of HHᵀ's diagonal, so every rank sorts alike), largest first; ties keep their
+    // index order so the permutation is deterministic.
+    internal static (float[] W, float[] H) NormaliseAndSort(ReadOnlySpan<float> w, ReadOnlySpan<float> h, ReadOnlySpan<double> gramDiagonal, int k, int nUv, int nXy)
     {
         var wn = w.ToArray();
         var hn = h.ToArray();
@@ -209,8 +244,10 @@ public static class Factorizer
                 l1 += Math.Abs(v);
             }
 
+            double scale = 1;
             if (l1 > 0)
             {
+                scale = l1;
                 for (int i = 0; i < wc.Length; i++)
                 {
                     wc[i] = (float)(wc[i] / l1);
@@ -222,13 +259,7 @@ public static class Factorizer
                 }
             }
 
-            double l2 = 0;
-            foreach (float v in hc)
-            {
-                l2 += (double)v * v;
-            }
-
-            norms[c] = Math.Sqrt(l2);
+            norms[c] = scale * Math.Sqrt(Math.Max(0, gramDiagonal[c]));
         }
 
         int[] order = Enumerable.Range(0, k).OrderByDescending(c => norms[c]).ThenBy(c => c).ToArray();

@@ -62,6 +62,17 @@ public sealed record NmfOptions
     /// </summary>
     public bool BatchRestarts { get; init; } = true;
 
+    /// <summary>
+    /// Warm start (scikit-learn's <c>init='custom'</c>, MATLAB's <c>W0</c>): restart 0 starts from these diffractions,
+    /// k × n_uv row-major over the kept pixels (as <see cref="Data.PixelMap.Unfold"/> gives from detector images). With no
+    /// <see cref="InitialH"/>, H starts from one H-step on them (Eq. 8 and [·]_H). Other restarts start at random.
+    /// </summary>
+    public float[]? InitialW { get; init; }
+
+    /// <summary>Warm start of the maps (MATLAB's <c>H0</c>): restart 0 starts from these, k × n_xy row-major over the whole
+    /// scan (each rank of a distributed run reads its own columns).</summary>
+    public float[]? InitialH { get; init; }
+
     /// <summary>The ε that keeps MU's denominators away from zero.</summary>
     public float MuEpsilon { get; init; } = 1e-12f;
 
@@ -81,6 +92,35 @@ public sealed record NmfOptions
     /// <exception cref="ArgumentOutOfRangeException">an option is out of range (the message names it).</exception>
     public void EnsureValidFor(int detectorPixels, long scanPositions) =>
         Validate(detectorPixels, (int)Math.Min(scanPositions, int.MaxValue));
+
+    /// <summary>Checks <see cref="InitialW"/> and <see cref="InitialH"/> against X's shape.</summary>
+    /// <exception cref="ArgumentException">a factor of the wrong length, or with a negative or non-finite value.</exception>
+    internal void ValidateInitialFactors(int nUv, long nXy)
+    {
+        Check(InitialW, (long)Components * nUv, nameof(InitialW), $"k × n_uv = {Components} × {nUv} (the kept pixels)");
+        Check(InitialH, Components * nXy, nameof(InitialH), $"k × n_xy = {Components} × {nXy} (the whole scan)");
+
+        static void Check(float[]? factor, long length, string name, string shape)
+        {
+            if (factor is null)
+            {
+                return;
+            }
+
+            if (factor.LongLength != length)
+            {
+                throw new ArgumentException($"{name} has {factor.LongLength} values; it must be {shape} = {length}.", name);
+            }
+
+            for (long i = 0; i < factor.LongLength; i++)
+            {
+                if (!(factor[i] >= 0) || !float.IsFinite(factor[i]))
+                {
+                    throw new ArgumentException($"{name}[{i}] is {factor[i]}; an initial factor must be finite and non-negative.", name);
+                }
+            }
+        }
+    }
 
     internal void Validate(int nUv, int nXy)
     {

@@ -81,6 +81,19 @@ public sealed class NmfResult
     /// <summary>Wall time per phase of the run (setup, the two products, solves, constraints, monitoring).</summary>
     public PhaseTimes Phases { get; internal init; } = new();
 
+    /// <summary>How detector frames map onto W's rows: the detector, the pixels kept, the pattern centre.</summary>
+    public Data.PixelMap Pixels { get; internal init; } = null!;
+
+    /// <summary>The scan rows whose maps <see cref="H"/> holds (the whole scan in one process; a rank's slab in a
+    /// distributed run, where W and the monitoring are the same on every rank).</summary>
+    public Data.ScanSlab Slab { get; internal init; } = null!;
+
+    /// <summary>Statistics of X over the whole scan.</summary>
+    public Data.XStatistics Statistics { get; internal init; } = null!;
+
+    /// <summary>The processes that ran it ("one process", or the communicator's description).</summary>
+    public string Communicator { get; internal init; } = "one process";
+
     /// <summary>Threads used.</summary>
     public int Threads { get; }
 

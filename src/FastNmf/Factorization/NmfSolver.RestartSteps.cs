@@ -1,12 +1,11 @@
 using System.Numerics.Tensors;
 using FastNmf.Constraints;
-using FastNmf.Kernels.Reductions;
 using FastNmf.Kernels.SmallSolve;
 using FastNmf.Memory;
 
 namespace FastNmf.Factorization;
 
-/// <summary>The per-restart steps between the two products: solves (Eqs. 3–8), [·]_H, and Step 7's arithmetic.</summary>
+/// <summary>The per-restart steps: solves (Eqs. 3–8), [·]_H, and Step 7's arithmetic on the reduced sums.</summary>
 internal sealed unsafe partial class NmfSolver
 {
     // Runs one per-restart step for restarts [0, count): restart-parallel over the team when there are enough restarts,
@@ -50,7 +49,7 @@ internal sealed unsafe partial class NmfSolver
                 case Step.SolveW: SolveW(r, _parts[part]); break;
                 case Step.SolveH: SolveH(r, _parts[part]); break;
                 case Step.ConstrainH: ConstrainH(r, _ws.Of(_ws.HNextView, r), _parts[part]); break;
-                default: Monitor(r); break;
+                default: Finish(r); break;
             }
         }
     }
@@ -77,6 +76,7 @@ internal sealed unsafe partial class NmfSolver
         MatrixView h = _ws.Of(_ws.HView, r);
         MatrixView next = _ws.Of(_ws.HNextView, r);
         MatrixView b = _ws.Of(_ws.BView, r);
+        // WᵀW is replicated: every rank holds the same W.
         Kernels.Products.Gram(_ws.Of(_ws.WView, r), _ws.GramW[r]);
         if (_options.Method == NmfMethod.Mu)
         {
@@ -103,14 +103,20 @@ internal sealed unsafe partial class NmfSolver
         }
     }
 
-    // Step 7, the arithmetic for one restart (restart-parallel): its Gram matrix of H, MSE and the L1 changes.
-    private void Monitor(int r)
+    // Step 7 for one restart, on the reduced sums (replicated): HHᵀ for the next W-step; with monitoring, the MSE,
+    // ‖ΔW‖₁ (W is replicated, so no reduction), ‖ΔH‖₁ and ‖H‖₁.
+    private void Finish(int r)
     {
-        MatrixView h = _ws.Of(_ws.HView, r);
-        Kernels.Products.Gram(h, _ws.GramH[r]);
-        _mse[r] = Mse(r);
+        (double cross, double deltaH, double l1H) = _reduction.Finish(r, _ws.GramH[r]);
+        if (!_monitor)
+        {
+            return;
+        }
+
+        _mse[r] = Mse(r, cross);
         _deltaW[r] = L1Difference(_ws.Of(_ws.WView, r), _ws.Of(_ws.WNextView, r));
-        _deltaH[r] = L1Difference(h, _ws.Of(_ws.HNextView, r));
+        _deltaH[r] = deltaH;
+        _l1H[r] = l1H;
     }
 
     // Step 7, on the calling thread in restart order: the finiteness check, the record, progress and the early-stop test.
@@ -126,24 +132,16 @@ internal sealed unsafe partial class NmfSolver
         var stats = new IterationStats(first + r, iteration, mse, deltaW, deltaH);
         history.Record(stats);
         progress?.Invoke(stats);
-        MatrixView h = _ws.Of(_ws.HView, r);
-        if (_options.Tolerance is { } tol && deltaW <= tol * L1(_ws.Of(_ws.WView, r)) && deltaH <= tol * L1(h))
+        if (_options.Tolerance is { } tol && deltaW <= tol * L1(_ws.Of(_ws.WView, r)) && deltaH <= tol * _l1H[r])
         {
             _active[r] = false;
         }
     }
 
-    // MSE = (‖X‖² − 2 tr(Wᵀ X Hᵀ) + tr(WᵀW · HHᵀ)) / (n_uv n_xy), all in double; B = W·Xᵀ already holds the cross term.
-    private double Mse(int r)
+    // MSE = (‖X‖² − 2 tr(Wᵀ X Hᵀ) + tr(WᵀW · HHᵀ)) / (n_uv n_xy), all in double; the cross term Σ_c b_c·h_c is reduced
+    // over the scan, the quadratic term from the replicated k×k matrices.
+    private double Mse(int r, double cross)
     {
-        MatrixView b = _ws.Of(_ws.BView, r);
-        MatrixView h = _ws.Of(_ws.HView, r);
-        double cross = 0;
-        for (int c = 0; c < _k; c++)
-        {
-            cross += DoubleReductions.Dot(b.Row(c), h.Row(c));
-        }
-
         double quad = 0;
         double[] gw = _ws.GramW[r];
         double[] gh = _ws.GramH[r];
@@ -152,7 +150,7 @@ internal sealed unsafe partial class NmfSolver
             quad += gw[i] * gh[i];
         }
 
-        return Math.Max(0, (_x.SumOfSquares - (2 * cross) + quad) / _elements);
+        return Math.Max(0, (_stats.SumOfSquares - (2 * cross) + quad) / _elements);
     }
 
     private void Solve(int r, double[] gram, MatrixView rhs, MatrixView dst, PartScratch scratch)
@@ -180,18 +178,20 @@ internal sealed unsafe partial class NmfSolver
         _small.M = m;
         _small.Src = src;
         _small.Dst = dst;
-        _team.Run(_small, ProductWork.Chunks(src.Cols), 4);
+        _team.Run(_small, ProductsSmallWork.Chunks(src.Cols), 4);
     }
 
-    // Step 6: [·]₊ or [·]_H (convolution, then [·]₊).
+    // Step 6: [·]₊ or [·]_H (convolution of the slab with the neighbours' edge rows, then [·]₊).
     private void ConstrainH(int r, MatrixView h, PartScratch scratch)
     {
         MapConstraint kind = _options.Method == NmfMethod.Constrained ? _options.MapConstraint : MapConstraint.NonNegative;
         var all = new Span<float>(h.Data, _k * h.Cols);
         if (kind == MapConstraint.Convolution)
         {
+            MapSmoothing smoothing = scratch.Smoothing!;
             var buffer = new Span<float>(_ws.Of(_ws.EView, r).Data, _k * h.Cols);
-            scratch.Smoothing!.Convolve(all, buffer, _k);
+            ReadOnlySpan<float> source = _halo is null ? all : scratch.WithHalo(all, _halo.Above(r), _halo.Below(r), _k);
+            smoothing.Convolve(source, buffer, _k);
             TensorPrimitives.Max(buffer, 0f, all);
         }
         else if (kind == MapConstraint.NonNegative)
@@ -201,12 +201,39 @@ internal sealed unsafe partial class NmfSolver
     }
 
     // What one thread needs for its restarts' k×k solves and map convolutions.
-    private sealed class PartScratch(int k, MapSmoothing? smoothing)
+    private sealed class PartScratch
     {
-        public double[] Inverse { get; } = new double[k * k];
+        private readonly float[] _source;
 
-        public double[] Factor { get; } = new double[k * k];
+        public PartScratch(int k, MapSmoothing? smoothing)
+        {
+            Inverse = new double[k * k];
+            Factor = new double[k * k];
+            Smoothing = smoothing;
+            _source = smoothing is null ? [] : new float[k * smoothing.SourceRows * smoothing.Cols];
+        }
 
-        public MapSmoothing? Smoothing { get; } = smoothing;
+        public double[] Inverse { get; }
+
+        public double[] Factor { get; }
+
+        public MapSmoothing? Smoothing { get; }
+
+        // The k maps with the rows from the neighbours above and below: the convolution's source.
+        public ReadOnlySpan<float> WithHalo(ReadOnlySpan<float> own, ReadOnlySpan<float> above, ReadOnlySpan<float> below, int k)
+        {
+            MapSmoothing s = Smoothing!;
+            int cols = s.Cols;
+            int a = s.HaloAbove * cols, m = s.Rows * cols, b = s.HaloBelow * cols;
+            for (int c = 0; c < k; c++)
+            {
+                Span<float> dst = _source.AsSpan(c * (a + m + b), a + m + b);
+                above.Slice(c * a, a).CopyTo(dst);
+                own.Slice(c * m, m).CopyTo(dst[a..]);
+                below.Slice(c * b, b).CopyTo(dst[(a + m)..]);
+            }
+
+            return _source.AsSpan(0, k * (a + m + b));
+        }
     }
 }

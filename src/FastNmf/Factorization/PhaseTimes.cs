@@ -22,6 +22,7 @@ public sealed class PhaseTimes
         SolveH,
         ConstrainH,
         Monitor,
+        Reduce,
         Count,
     }
 
@@ -49,11 +50,15 @@ public sealed class PhaseTimes
     /// <summary>Step 7: HHᵀ, MSE, ‖ΔW‖₁, ‖ΔH‖₁, progress callbacks and the early-stop test.</summary>
     public TimeSpan Monitor => Of(Phase.Monitor);
 
+    /// <summary>The collectives between processes: the bounds and sums of every iteration and [·]_H's edge rows (no
+    /// time in one process).</summary>
+    public TimeSpan Reduce => Of(Phase.Reduce);
+
     /// <summary>Named phases, in iteration order, for reports.</summary>
     public IEnumerable<(string Name, TimeSpan Time)> All =>
     [
         ("setup", Setup), ("product_hx", ProductHX), ("solve_w", SolveW), ("constrain_w", ConstrainW),
-        ("product_wx", ProductWX), ("solve_h", SolveH), ("constrain_h", ConstrainH), ("monitor", Monitor),
+        ("product_wx", ProductWX), ("solve_h", SolveH), ("constrain_h", ConstrainH), ("monitor", Monitor), ("reduce", Reduce),
     ];
 
     /// <summary>Adds the time since <paramref name="since"/> (a <see cref="Stopwatch.GetTimestamp"/> value) to

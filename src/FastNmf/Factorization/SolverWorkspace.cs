@@ -1,25 +1,24 @@
-using FastNmf.Data;
 using FastNmf.Memory;
 
 namespace FastNmf.Factorization;
 
 /// <summary>
 /// Every buffer a factorization needs for a batch of <see cref="Batch"/> restarts advancing together (their k
-/// components stacked: restart r owns rows [r·k, (r+1)·k)), sized from (n_uv, n_xy, k, batch) and allocated once per run;
-/// the iteration loop only slices and swaps. W-shaped rows use X's padded stride so a diffraction and a frame line up.
+/// components stacked: restart r owns rows [r·k, (r+1)·k)), sized from (n_uv, local n_xy, k, batch) and allocated once
+/// per run; the iteration loop only slices and swaps. W-shaped rows are padded to whole cache lines.
 /// </summary>
 internal sealed class SolverWorkspace : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
 
-    public SolverWorkspace(UnfoldedData x, int k, int batch)
+    public SolverWorkspace(int nUv, int nXy, int k, int batch)
     {
         K = k;
         Batch = batch;
         Rows = k * batch;
-        NUv = x.NUv;
-        NXy = x.NXy;
-        Stride = x.Stride;
+        NUv = nUv;
+        NXy = nXy;
+        Stride = (nUv + 15L) & ~15L;
         W = Rent(Rows * Stride, "W");
         WNext = Rent(Rows * Stride, "W (next)");
         A = Rent(Rows * Stride, "X·Hᵀ");
@@ -32,6 +31,7 @@ internal sealed class SolverWorkspace : IDisposable
         GramW = Enumerable.Range(0, batch).Select(_ => new double[k * k]).ToArray();
         BestW = new float[k * NUv];
         BestH = new float[k * NXy];
+        BestGramDiagonal = new double[k];
     }
 
     /// <summary>Components per restart.</summary>
@@ -45,6 +45,7 @@ internal sealed class SolverWorkspace : IDisposable
 
     public int NUv { get; }
 
+    /// <summary>Frames held here (this rank's).</summary>
     public int NXy { get; }
 
     public long Stride { get; }
@@ -68,7 +69,7 @@ internal sealed class SolverWorkspace : IDisposable
 
     public AlignedBuffer<float> E { get; }
 
-    /// <summary>HHᵀ per restart (k × k).</summary>
+    /// <summary>HHᵀ per restart (k × k), summed over every rank.</summary>
     public double[][] GramH { get; }
 
     /// <summary>WᵀW per restart (k × k).</summary>
@@ -76,7 +77,11 @@ internal sealed class SolverWorkspace : IDisposable
 
     public float[] BestW { get; }
 
+    /// <summary>The kept restart's H, this rank's columns.</summary>
     public float[] BestH { get; }
+
+    /// <summary>The kept restart's ‖h_c‖₂² over the whole scan (the diagonal of its HHᵀ).</summary>
+    public double[] BestGramDiagonal { get; }
 
     public MatrixView WView => MatrixView.Over(W, Rows, NUv, Stride);
 
@@ -111,7 +116,7 @@ internal sealed class SolverWorkspace : IDisposable
 
     private AlignedBuffer<float> Rent(long length, string what)
     {
-        var b = new AlignedBuffer<float>(length, what);
+        var b = new AlignedBuffer<float>(Math.Max(1, length), what);
         _owned.Add(b);
         return b;
     }

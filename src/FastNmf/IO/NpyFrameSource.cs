@@ -107,25 +107,17 @@ public sealed class NpyFrameSource : FrameSource
     public bool CanMapCounts =>
         _bytes is FileByteSource && Format == "npy" && _header.Dtype == NpyDtype.UInt16 && !_header.IsBigEndian && !_header.FortranOrder && BitConverter.IsLittleEndian;
 
-    /// <summary>The frames as uint16 straight from a read-only memory map of the file (see <see cref="CanMapCounts"/>),
-    /// frame j at <c>j × FrameLength</c> values from the data start; the map lives as long as the result.</summary>
-    internal unsafe Kernels.Dense.UInt16Frames MapCounts()
+    /// <summary>A read-only memory map of the file for its frames as uint16 (see <see cref="CanMapCounts"/>): frame j at
+    /// <paramref name="dataOffset"/> + 2·j·FrameLength bytes from the map's start; the caller owns the map.</summary>
+    internal MappedFile MapCounts(out long dataOffset)
     {
         if (!CanMapCounts)
         {
             throw new InvalidOperationException($"{Path} cannot be mapped as uint16 frames.");
         }
 
-        var map = new MappedFile(Path);
-        try
-        {
-            return Kernels.Dense.UInt16Frames.Over((ushort*)(map.Pointer + _header.DataOffset), map, checked((int)FrameCount), FrameLength, FrameLength);
-        }
-        catch
-        {
-            map.Dispose();
-            throw;
-        }
+        dataOffset = _header.DataOffset;
+        return new MappedFile(Path);
     }
 
     /// <inheritdoc/>

@@ -94,7 +94,17 @@ public sealed class UnfoldedCountsTests
             Assert.That(mapped.IsMapped, Is.True);
             Assert.That(m.W, Is.EqualTo(f.W));
             Assert.That(m.H, Is.EqualTo(f.H));
-            Assert.That(() => Factorizer.Run(mapped, options with { Storage = XStorage.Sparse }), Throws.ArgumentException.With.Message.Contains("needs float32 X"));
+            Assert.That(() => Factorizer.Run(mapped, options with { Storage = XStorage.Dense }), Throws.ArgumentException.With.Message.Contains("needs float32 X"));
+        });
+
+        // Sparse storage is built from the uint16 frames themselves (no float32 copy), with the bits of float32 X.
+        NmfResult ms = Factorizer.Run(mapped, options with { Storage = XStorage.Sparse });
+        NmfResult fs = Factorizer.Run(floats, options with { Storage = XStorage.Sparse });
+        Assert.Multiple(() =>
+        {
+            Assert.That(ms.Storage, Is.EqualTo(XStorage.Sparse));
+            Assert.That(ms.W, Is.EqualTo(fs.W));
+            Assert.That(ms.H, Is.EqualTo(fs.H));
         });
     }
 

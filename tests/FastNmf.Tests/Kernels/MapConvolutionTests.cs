@@ -53,8 +53,8 @@ public sealed class MapConvolutionTests
         var scratch = new float[rows * cols];
         var convolution = new MapConvolutionScalar();
 
-        convolution.ConvolveDirect(src, direct, Count, rows, cols, kernel.Weights, size, rowTable, colTable);
-        convolution.ConvolveSeparable(src, separable, scratch, Count, rows, cols, kernel.SeparableFactor, rowTable, colTable);
+        convolution.ConvolveDirect(src, direct, Count, rows, rows, cols, kernel.Weights, size, rowTable, colTable);
+        convolution.ConvolveSeparable(src, separable, scratch, Count, rows, rows, cols, kernel.SeparableFactor, rowTable, colTable);
 
         // Non-negative data and weights: Σ|terms| is the result itself.
         for (int i = 0; i < src.Length; i++)
@@ -70,7 +70,7 @@ public sealed class MapConvolutionTests
         float[] src = RandomMaps(rows, cols, seed: 7 + (rows * 100) + (cols * 10) + size);
         var actual = new float[src.Length];
 
-        new MapConvolutionScalar().ConvolveDirect(src, actual, Count, rows, cols, kernel.Weights, size,
+        new MapConvolutionScalar().ConvolveDirect(src, actual, Count, rows, rows, cols, kernel.Weights, size,
             ReflectBorder.Table(rows, kernel.Radius), ReflectBorder.Table(cols, kernel.Radius));
 
         double[] expected = BruteForce(src, rows, cols, kernel.Weights.ToArray(), size);
@@ -90,7 +90,7 @@ public sealed class MapConvolutionTests
         float[] src = Enumerable.Range(0, Rows * Cols).Select(i => (float)i).ToArray();
         var actual = new float[src.Length];
 
-        new MapConvolutionScalar().ConvolveDirect(src, actual, 1, Rows, Cols, kernel.Weights, 3,
+        new MapConvolutionScalar().ConvolveDirect(src, actual, 1, Rows, Rows, Cols, kernel.Weights, 3,
             ReflectBorder.Table(Rows, 1), ReflectBorder.Table(Cols, 1));
 
         // Reflection at the far edges: index Rows → Rows − 1, Cols → Cols − 1.
@@ -113,7 +113,7 @@ public sealed class MapConvolutionTests
         float[] src = Enumerable.Repeat(3.25f, Count * rows * cols).ToArray();
         var actual = new float[src.Length];
 
-        new MapConvolutionScalar().ConvolveDirect(src, actual, Count, rows, cols, kernel.Weights, size,
+        new MapConvolutionScalar().ConvolveDirect(src, actual, Count, rows, rows, cols, kernel.Weights, size,
             ReflectBorder.Table(rows, kernel.Radius), ReflectBorder.Table(cols, kernel.Radius));
 
         Assert.That(actual, Is.All.EqualTo(3.25f).Within(1e-5).Percent);
@@ -126,7 +126,7 @@ public sealed class MapConvolutionTests
         float[] src = Enumerable.Repeat(3.25f, Count * rows * cols).ToArray();
         var actual = new float[src.Length];
 
-        new MapConvolutionScalar().ConvolveSeparable(src, actual, new float[rows * cols], Count, rows, cols, kernel.SeparableFactor,
+        new MapConvolutionScalar().ConvolveSeparable(src, actual, new float[rows * cols], Count, rows, rows, cols, kernel.SeparableFactor,
             ReflectBorder.Table(rows, kernel.Radius), ReflectBorder.Table(cols, kernel.Radius));
 
         Assert.That(actual, Is.All.EqualTo(3.25f).Within(1e-5).Percent);
@@ -146,9 +146,9 @@ public sealed class MapConvolutionTests
         var directGaussian = new float[src.Length];
         var directLorentzian = new float[src.Length];
 
-        convolution.ConvolveSeparable(src, separable, new float[rows * cols], Count, rows, cols, gaussian.SeparableFactor, rowTable, colTable);
-        convolution.ConvolveDirect(src, directGaussian, Count, rows, cols, gaussian.Weights, size, rowTable, colTable);
-        convolution.ConvolveDirect(src, directLorentzian, Count, rows, cols, lorentzian.Weights, size, rowTable, colTable);
+        convolution.ConvolveSeparable(src, separable, new float[rows * cols], Count, rows, rows, cols, gaussian.SeparableFactor, rowTable, colTable);
+        convolution.ConvolveDirect(src, directGaussian, Count, rows, rows, cols, gaussian.Weights, size, rowTable, colTable);
+        convolution.ConvolveDirect(src, directLorentzian, Count, rows, rows, cols, lorentzian.Weights, size, rowTable, colTable);
 
         int plane = rows * cols;
         for (int m = 0; m < Count; m++)

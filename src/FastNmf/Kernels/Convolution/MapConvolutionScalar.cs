@@ -9,19 +9,20 @@ internal sealed class MapConvolutionScalar : IMapConvolution
 {
     public string Name => nameof(MapConvolutionScalar);
 
-    public void ConvolveSeparable(ReadOnlySpan<float> src, Span<float> dst, Span<float> scratch, int count, int rows, int cols,
+    public void ConvolveSeparable(ReadOnlySpan<float> src, Span<float> dst, Span<float> scratch, int count, int srcRows, int dstRows, int cols,
         ReadOnlySpan<float> factor, ReadOnlySpan<int> rowTable, ReadOnlySpan<int> colTable)
     {
         int taps = factor.Length;
-        int plane = rows * cols;
-        Span<float> tmp = scratch[..plane];
+        int srcPlane = srcRows * cols;
+        int dstPlane = dstRows * cols;
+        Span<float> tmp = scratch[..srcPlane];
         for (int m = 0; m < count; m++)
         {
-            ReadOnlySpan<float> s = src.Slice(m * plane, plane);
-            Span<float> d = dst.Slice(m * plane, plane);
+            ReadOnlySpan<float> s = src.Slice(m * srcPlane, srcPlane);
+            Span<float> d = dst.Slice(m * dstPlane, dstPlane);
 
-            // Along each row (x), via the column-index table.
-            for (int y = 0; y < rows; y++)
+            // Along each source row (x), via the column-index table.
+            for (int y = 0; y < srcRows; y++)
             {
                 for (int x = 0; x < cols; x++)
                 {
@@ -35,8 +36,8 @@ internal sealed class MapConvolutionScalar : IMapConvolution
                 }
             }
 
-            // Along each column (y), via the row-index table.
-            for (int y = 0; y < rows; y++)
+            // Down each column (y) for the destination rows, via the row-index table.
+            for (int y = 0; y < dstRows; y++)
             {
                 for (int x = 0; x < cols; x++)
                 {
@@ -52,15 +53,16 @@ internal sealed class MapConvolutionScalar : IMapConvolution
         }
     }
 
-    public void ConvolveDirect(ReadOnlySpan<float> src, Span<float> dst, int count, int rows, int cols,
+    public void ConvolveDirect(ReadOnlySpan<float> src, Span<float> dst, int count, int srcRows, int dstRows, int cols,
         ReadOnlySpan<float> kernel, int size, ReadOnlySpan<int> rowTable, ReadOnlySpan<int> colTable)
     {
-        int plane = rows * cols;
+        int srcPlane = srcRows * cols;
+        int dstPlane = dstRows * cols;
         for (int m = 0; m < count; m++)
         {
-            ReadOnlySpan<float> s = src.Slice(m * plane, plane);
-            Span<float> d = dst.Slice(m * plane, plane);
-            for (int y = 0; y < rows; y++)
+            ReadOnlySpan<float> s = src.Slice(m * srcPlane, srcPlane);
+            Span<float> d = dst.Slice(m * dstPlane, dstPlane);
+            for (int y = 0; y < dstRows; y++)
             {
                 for (int x = 0; x < cols; x++)
                 {

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using FastNmf.Kernels.Lanes;
 using FastNmf.Memory;
 
@@ -10,38 +9,32 @@ internal static unsafe class DenseLanes
     /// <inheritdoc cref="DenseLaneKernels.ProjectWX{TVec, TL, T, TE}"/>
     public static void ProjectWX<T, TE>(LaneWidth width, MatrixView w, T* x, long xStride, int frames, MatrixView dst)
         where T : unmanaged
-        where TE : struct, IXElement<T>
-    {
-        switch (width)
-        {
-            case LaneWidth.Vector512:
-                DenseLaneKernels.ProjectWX<Vector512<float>, Lanes512, T, TE>(w, x, xStride, frames, dst);
-                break;
-            case LaneWidth.Vector256:
-                DenseLaneKernels.ProjectWX<Vector256<float>, Lanes256, T, TE>(w, x, xStride, frames, dst);
-                break;
-            default:
-                DenseLaneKernels.ProjectWX<float, LanesScalar, T, TE>(w, x, xStride, frames, dst);
-                break;
-        }
-    }
+        where TE : struct, IXElement<T> =>
+        LaneDispatch.Run(width, new Project<T, TE>(w, x, xStride, frames, dst));
 
     /// <inheritdoc cref="DenseLaneKernels.AccumulateHX{TVec, TL, T, TE}"/>
     public static void AccumulateHX<T, TE>(LaneWidth width, MatrixView h, T* x, long xStride, int frames, MatrixView acc)
         where T : unmanaged
+        where TE : struct, IXElement<T> =>
+        LaneDispatch.Run(width, new Accumulate<T, TE>(h, x, xStride, frames, acc));
+
+    private readonly struct Project<T, TE>(MatrixView w, T* x, long xStride, int frames, MatrixView dst) : ILaneAction
+        where T : unmanaged
         where TE : struct, IXElement<T>
     {
-        switch (width)
-        {
-            case LaneWidth.Vector512:
-                DenseLaneKernels.AccumulateHX<Vector512<float>, Lanes512, T, TE>(h, x, xStride, frames, acc);
-                break;
-            case LaneWidth.Vector256:
-                DenseLaneKernels.AccumulateHX<Vector256<float>, Lanes256, T, TE>(h, x, xStride, frames, acc);
-                break;
-            default:
-                DenseLaneKernels.AccumulateHX<float, LanesScalar, T, TE>(h, x, xStride, frames, acc);
-                break;
-        }
+        public void Run<TVec, TL>()
+            where TVec : struct
+            where TL : struct, ILanes<TVec> =>
+            DenseLaneKernels.ProjectWX<TVec, TL, T, TE>(w, x, xStride, frames, dst);
+    }
+
+    private readonly struct Accumulate<T, TE>(MatrixView h, T* x, long xStride, int frames, MatrixView acc) : ILaneAction
+        where T : unmanaged
+        where TE : struct, IXElement<T>
+    {
+        public void Run<TVec, TL>()
+            where TVec : struct
+            where TL : struct, ILanes<TVec> =>
+            DenseLaneKernels.AccumulateHX<TVec, TL, T, TE>(h, x, xStride, frames, acc);
     }
 }

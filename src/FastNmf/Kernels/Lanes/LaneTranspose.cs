@@ -44,4 +44,22 @@ internal static unsafe class LaneTranspose
             }
         }
     }
+
+    /// <summary><c>dst[c, i] = (float)src[i, c]</c> for c &lt; dst.Rows, i ∈ [begin, end): reduced double accumulators
+    /// in lane layout back to the component-major factor.</summary>
+    public static void FromLanes(double* src, int lanes, MatrixView dst, int begin, int end)
+    {
+        for (int i0 = begin; i0 < end; i0 += Tile)
+        {
+            int i1 = Math.Min(end, i0 + Tile);
+            for (int c = 0; c < dst.Rows; c++)
+            {
+                float* d = dst.RowPointer(c);
+                for (int i = i0; i < i1; i++)
+                {
+                    d[i] = (float)src[((long)i * lanes) + c];
+                }
+            }
+        }
+    }
 }

@@ -14,52 +14,43 @@ namespace FastNmf.Kernels.Sparse;
 internal static unsafe class SparseLaneKernels
 {
     /// <summary>
-    /// <c>accU[u, :] = Σ_j x_{u,j} · hJ[j, :]</c> for pixels [<paramref name="pixelBegin"/>, <paramref name="pixelEnd"/>)
-    /// from the pixel-major copy: frame blocks outer (one block of hJ stays in L1), pixels inner, each pixel's lanes
-    /// accumulated in registers and stored once per block.
+    /// <c>accU[u, :] += Σ_j x_{u,j} · hB[j, :]</c> for pixels [<paramref name="pixelBegin"/>, <paramref name="pixelEnd"/>)
+    /// over one frame block of the pixel-major copy: pixel u's entries are [<c>starts[row + u]</c>,
+    /// <c>starts[row + u + 1]</c>), each a frame index within the block (into hB's lane rows) and a value. Each pixel's
+    /// lanes are accumulated in registers and added to accU once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
-    public static void AccumulateHXByPixel<TVec, TL>(SparsePixels x, float* hJ, float* accU, int lanes, int pixelBegin, int pixelEnd)
+    public static void AccumulateHXByPixel<TVec, TL>(long[] starts, long row, ushort* frameInBlock, float* values, float* hB, float* accU, int lanes, int pixelBegin, int pixelEnd)
         where TVec : struct
         where TL : struct, ILanes<TVec>
     {
-        long[] starts = x.SegmentStart;
-        int stride = x.Pixels + 1;
-        ushort* idx = x.FrameInBlock;
-        float* val = x.Values;
-        new Span<float>(accU + ((long)pixelBegin * lanes), (pixelEnd - pixelBegin) * lanes).Clear();
-        for (int b = 0; b < x.Blocks; b++)
+        for (int u = pixelBegin; u < pixelEnd; u++)
         {
-            float* hb = hJ + ((long)b * x.BlockSize * lanes);
-            for (int u = pixelBegin; u < pixelEnd; u++)
+            long p0 = starts[row + u];
+            long p1 = starts[row + u + 1];
+            if (p0 == p1)
             {
-                long p0 = starts[((long)b * stride) + u];
-                long p1 = starts[((long)b * stride) + u + 1];
-                if (p0 == p1)
-                {
-                    continue;
-                }
-
-                AllLanes<TVec, TL>(idx, val, p0, p1, hb, accU + ((long)u * lanes), lanes);
+                continue;
             }
+
+            AllLanes<TVec, TL>(frameInBlock, values, p0, p1, hB, accU + ((long)u * lanes), lanes);
         }
     }
 
     /// <summary>
-    /// <c>dstJ[j, :] = Σ_u x_{u,j} · wU[u, :]</c> for frames [<paramref name="frameBegin"/>, <paramref name="frameEnd"/>):
-    /// wU is n_uv × lanes, dstJ is n_xy × lanes. Blocks are the outer loop so a block of wU stays cached across frames.
+    /// <c>dstJ[j, :] = Σ_u x_{u,j} · wU[u, :]</c> for frames [<paramref name="frameBegin"/>, <paramref name="frameEnd"/>)
+    /// from the frame-major copy (<paramref name="blocks"/> pixel blocks; frame j's entries in block b are
+    /// [<c>starts[b·(frames+1) + j]</c>, <c>starts[b·(frames+1) + j + 1]</c>), each a pixel index and a value): wU is
+    /// n_uv × lanes, dstJ is n_xy × lanes. Blocks are the outer loop so a block of wU stays cached across frames.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
-    public static void ProjectWX<TVec, TL>(SparseFrames x, float* wU, float* dstJ, int lanes, int frameBegin, int frameEnd)
+    public static void ProjectWX<TVec, TL>(long[] starts, int frames, int blocks, ushort* pixelIndex, float* values, float* wU, float* dstJ, int lanes, int frameBegin, int frameEnd)
         where TVec : struct
         where TL : struct, ILanes<TVec>
     {
-        long[] starts = x.SegmentStart;
-        int stride = x.Frames + 1;
-        ushort* idx = x.Indices;
-        float* val = x.Values;
+        int stride = frames + 1;
         new Span<float>(dstJ + ((long)frameBegin * lanes), (frameEnd - frameBegin) * lanes).Clear();
-        for (int b = 0; b < x.Blocks; b++)
+        for (int b = 0; b < blocks; b++)
         {
             for (int j = frameBegin; j < frameEnd; j++)
             {
@@ -70,7 +61,7 @@ internal static unsafe class SparseLaneKernels
                     continue;
                 }
 
-                AllLanes<TVec, TL>(idx, val, p0, p1, wU, dstJ + ((long)j * lanes), lanes);
+                AllLanes<TVec, TL>(pixelIndex, values, p0, p1, wU, dstJ + ((long)j * lanes), lanes);
             }
         }
     }

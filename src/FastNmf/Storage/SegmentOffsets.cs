@@ -1,4 +1,4 @@
-namespace FastNmf.Kernels.Sparse;
+namespace FastNmf.Storage;
 
 /// <summary>Turns per-segment counts into start offsets, in place, for the segment tables of the sparse copies.</summary>
 internal static class SegmentOffsets

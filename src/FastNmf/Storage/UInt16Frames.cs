@@ -1,11 +1,11 @@
-using FastNmf.Data;
 using FastNmf.Memory;
 
-namespace FastNmf.Kernels.Dense;
+namespace FastNmf.Storage;
 
 /// <summary>
-/// X as uint16, frame-major like <see cref="UnfoldedData"/> (masked pixels already dropped), each frame padded to 32
-/// values so every frame starts on a 64-byte line: half the bytes of float32 per pass, exact for counted electrons.
+/// X as uint16, frame-major (masked pixels already dropped), each frame padded to 32 values so every frame starts on a
+/// 64-byte line: half the bytes of float32 per pass, exact for counted electrons. Either owns its values, borrows them
+/// (a view of X held elsewhere) or is a memory-mapped file.
 /// </summary>
 internal sealed unsafe class UInt16Frames : IDisposable
 {
@@ -37,18 +37,18 @@ internal sealed unsafe class UInt16Frames : IDisposable
     public static UInt16Frames Over(ushort* pointer, IDisposable? owner, int frames, int pixels, long stride) =>
         new(pointer, owner, frames, pixels, stride);
 
-    /// <summary>A view of the same frames that does not own them (for an operand over X that X itself owns).</summary>
+    /// <summary>A view of the same frames that does not own them.</summary>
     public UInt16Frames Borrow() => new(_pointer, null, Frames, Pixels, Stride);
 
-    /// <summary>True when every value of <paramref name="x"/> is an integer in [0, 65 535], so uint16 holds X exactly.</summary>
-    public static bool CanHold(UnfoldedData x) => x.IsCounts;
+    /// <summary>A view of frames [<paramref name="first"/>, first + <paramref name="count"/>) that does not own them.</summary>
+    public UInt16Frames Slice(int first, int count) => new(Frame(first), null, count, Pixels, Stride);
 
     /// <summary>The first value uint16 cannot hold exactly, as (frame, pixel, value), or null.</summary>
-    public static (int Frame, int Pixel, float Value)? FirstUnrepresentable(UnfoldedData x)
+    public static (int Frame, int Pixel, float Value)? FirstUnrepresentable(MatrixView x)
     {
-        for (int j = 0; j < x.NXy; j++)
+        for (int j = 0; j < x.Rows; j++)
         {
-            ReadOnlySpan<float> frame = x.Column(j);
+            ReadOnlySpan<float> frame = x.Row(j);
             for (int u = 0; u < frame.Length; u++)
             {
                 float v = frame[u];
@@ -62,26 +62,21 @@ internal sealed unsafe class UInt16Frames : IDisposable
         return null;
     }
 
-    /// <summary>The uint16 copy of <paramref name="x"/>.</summary>
+    /// <summary>A uint16 copy of float32 frames <paramref name="x"/> (n_xy × n_uv).</summary>
     /// <exception cref="ArgumentException">a value is not an integer in [0, 65 535] (named with its frame and pixel).</exception>
-    public static UInt16Frames Create(UnfoldedData x)
+    public static UInt16Frames CopyOf(MatrixView x)
     {
-        if (x.Counts is { } counts)
-        {
-            return counts.Borrow();
-        }
-
-        if (!x.IsCounts && FirstUnrepresentable(x) is { } bad)
+        if (FirstUnrepresentable(x) is { } bad)
         {
             throw new ArgumentException(
                 $"uint16 storage holds only integers in [0, 65535]; X has {bad.Value} at frame {bad.Frame}, unmasked pixel {bad.Pixel}. Use float32 storage.");
         }
 
-        long stride = (x.NUv + 31L) & ~31L;
-        var values = new AlignedBuffer<ushort>(Math.Max(1, stride * x.NXy), "X as uint16");
-        for (int j = 0; j < x.NXy; j++)
+        long stride = (x.Cols + 31L) & ~31L;
+        var values = new AlignedBuffer<ushort>(Math.Max(1, stride * x.Rows), "X as uint16 (copy)");
+        for (int j = 0; j < x.Rows; j++)
         {
-            ReadOnlySpan<float> frame = x.Column(j);
+            ReadOnlySpan<float> frame = x.Row(j);
             ushort* d = values.Pointer + (j * stride);
             for (int u = 0; u < frame.Length; u++)
             {
@@ -91,7 +86,7 @@ internal sealed unsafe class UInt16Frames : IDisposable
             new Span<ushort>(d + frame.Length, (int)(stride - frame.Length)).Clear();
         }
 
-        return new UInt16Frames(values.Pointer, values, x.NXy, x.NUv, stride);
+        return new UInt16Frames(values.Pointer, values, x.Rows, x.Cols, stride);
     }
 
     public void Dispose() => _owner?.Dispose();

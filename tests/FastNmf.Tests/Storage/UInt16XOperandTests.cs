@@ -6,9 +6,10 @@ using FastNmf.Kernels.Gemm;
 using FastNmf.Kernels.Lanes;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
+using FastNmf.Storage;
 using NUnit.Framework;
 
-namespace FastNmf.Tests.Kernels;
+namespace FastNmf.Tests.Storage;
 
 /// <summary>
 /// uint16 storage: the fused convert is exact, so the uint16 operand must give the bits of the float32 lane kernels at
@@ -29,9 +30,9 @@ public sealed unsafe class UInt16XOperandTests
         LaneWidth width = Enum.Parse<LaneWidth>(widthName);
         using UnfoldedData x = CountData(seed: rows);
         using var team = new WorkerTeam(2);
-        using var u16 = new UInt16XOperand(x, width, team, rows);
-        using var f32 = new DenseXOperand(x, new FactorProductsLanes(width), team, rows);
-        using var scalar = new DenseXOperand(x, new FactorProductsScalar(), team, rows);
+        using var u16 = new UInt16XOperand(UInt16Frames.CopyOf(x.Frames), width, team, FoldLayout.Of(x), rows);
+        using var f32 = new DenseXOperand(x.Frames, new FactorProductsLanes(width), team, FoldLayout.Of(x), rows);
+        using var scalar = new DenseXOperand(x.Frames, new FactorProductsScalar(), team, FoldLayout.Of(x), rows);
         using var w = Random(rows, x.NUv, x.Stride, seed: 1);
         using var h = Random(rows, x.NXy, x.NXy, seed: 2);
         float[] Run(IXOperand op, bool hx)
@@ -40,7 +41,8 @@ public sealed unsafe class UInt16XOperandTests
             var view = MatrixView.Over(dst, rows, hx ? x.NUv : x.NXy, hx ? x.Stride : x.NXy);
             if (hx)
             {
-                op.MultiplyHX(h.View(rows, x.NXy, x.NXy), view);
+                using var hxFold = new FoldedHX(op, rows);
+                hxFold.Multiply(h.View(rows, x.NXy, x.NXy), view);
             }
             else
             {
@@ -74,8 +76,8 @@ public sealed unsafe class UInt16XOperandTests
         var data = new float[3 * 2 * 4 * 4];
         data[(4 * 16) + 5] = bad; // frame 4, pixel 5
         using UnfoldedData x = UnfoldedData.Create(new Dataset4D(data, 3, 2, 4, 4));
-        Assert.That(UInt16Frames.CanHold(x), Is.False);
-        Assert.That(() => UInt16Frames.Create(x), Throws.ArgumentException.With.Message.Contains("frame 4, unmasked pixel 5"));
+        Assert.That(x.Statistics.IsCounts, Is.False);
+        Assert.That(() => UInt16Frames.CopyOf(x.Frames), Throws.ArgumentException.With.Message.Contains("frame 4, unmasked pixel 5"));
     }
 
     [Test]
@@ -89,7 +91,7 @@ public sealed unsafe class UInt16XOperandTests
         }
 
         using UnfoldedData x = UnfoldedData.Create(new Dataset4D(data, 2, 1, 3, 3));
-        using UInt16Frames u = UInt16Frames.Create(x);
+        using UInt16Frames u = UInt16Frames.CopyOf(x.Frames);
         Assert.That(u.Stride % 32, Is.Zero, "frames start on 64-byte lines");
         for (int j = 0; j < 2; j++)
         {

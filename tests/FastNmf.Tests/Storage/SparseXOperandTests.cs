@@ -2,12 +2,12 @@ using FastNmf.Data;
 using FastNmf.Kernels;
 using FastNmf.Kernels.Gemm;
 using FastNmf.Kernels.Lanes;
-using FastNmf.Kernels.Sparse;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
+using FastNmf.Storage;
 using NUnit.Framework;
 
-namespace FastNmf.Tests.Kernels;
+namespace FastNmf.Tests.Storage;
 
 /// <summary>
 /// The sparse operand against a double-accumulated oracle, its widths against each other (bit for bit: every width
@@ -28,9 +28,9 @@ public sealed unsafe class SparseXOperandTests
         LaneWidth width = Enum.Parse<LaneWidth>(widthName);
         using UnfoldedData x = SparseData(seed: rows);
         using var team = new WorkerTeam(2);
-        using var op = new SparseXOperand(x, width, team, rows);
+        using var op = new SparseXOperand(x, width, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
         using var f = new Factors(x, rows, seed: 100 + rows);
-        op.MultiplyHX(f.HView, f.AView);
+        MultiplyHX(op, f.HView, f.AView);
         op.MultiplyWX(f.WView, f.BView);
         AssertClose(f.A(), OracleHX(x, f), "H·X");
         AssertClose(f.B(), OracleWX(x, f), "W·Xᵀ");
@@ -42,13 +42,13 @@ public sealed unsafe class SparseXOperandTests
         LaneWidth width = Enum.Parse<LaneWidth>(widthName);
         using UnfoldedData x = SparseData(seed: rows);
         using var team = new WorkerTeam(2);
-        using var scalar = new SparseXOperand(x, LaneWidth.Scalar, team, rows);
-        using var vector = new SparseXOperand(x, width, team, rows);
+        using var scalar = new SparseXOperand(x, LaneWidth.Scalar, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
+        using var vector = new SparseXOperand(x, width, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
         using var f = new Factors(x, rows, seed: 7);
-        scalar.MultiplyHX(f.HView, f.AView);
+        MultiplyHX(scalar, f.HView, f.AView);
         scalar.MultiplyWX(f.WView, f.BView);
         float[] a = f.A(), b = f.B();
-        vector.MultiplyHX(f.HView, f.AView);
+        MultiplyHX(vector, f.HView, f.AView);
         vector.MultiplyWX(f.WView, f.BView);
         Assert.Multiple(() =>
         {
@@ -64,16 +64,16 @@ public sealed unsafe class SparseXOperandTests
         using UnfoldedData x = SparseData(seed: 3);
         using var team = new WorkerTeam(2);
         LaneWidth width = KernelSet.CreateDefault().LaneWidth;
-        using var stacked = new SparseXOperand(x, width, team, 40);
-        using var alone = new SparseXOperand(x, width, team, 4);
+        using var stacked = new SparseXOperand(x, width, team, FoldLayout.Of(x), 40, Math.Min(40, 4));
+        using var alone = new SparseXOperand(x, width, team, FoldLayout.Of(x), 4, Math.Min(4, 4));
         using var all = new Factors(x, 40, seed: 11);
-        stacked.MultiplyHX(all.HView, all.AView);
+        MultiplyHX(stacked, all.HView, all.AView);
         stacked.MultiplyWX(all.WView, all.BView);
         for (int r = 0; r < 10; r++)
         {
             using var one = new Factors(x, 4, seed: 0);
             one.CopyRowsFrom(all, r * 4);
-            alone.MultiplyHX(one.HView, one.AView);
+            MultiplyHX(alone, one.HView, one.AView);
             alone.MultiplyWX(one.WView, one.BView);
             Assert.That(one.A(), Is.EqualTo(all.A().Skip(r * 4 * x.NUv).Take(4 * x.NUv)).AsCollection, $"H·X, restart {r}");
             Assert.That(one.B(), Is.EqualTo(all.B().Skip(r * 4 * x.NXy).Take(4 * x.NXy)).AsCollection, $"W·Xᵀ, restart {r}");
@@ -85,13 +85,13 @@ public sealed unsafe class SparseXOperandTests
     {
         using UnfoldedData x = SparseData(seed: 5);
         using var team = new WorkerTeam(2);
-        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().LaneWidth, team, 8);
-        using var dense = new DenseXOperand(x, new FactorProductsScalar(), team, 8);
+        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().LaneWidth, team, FoldLayout.Of(x), 8, Math.Min(8, 4));
+        using var dense = new DenseXOperand(x.Frames, new FactorProductsScalar(), team, FoldLayout.Of(x), 8);
         using var f = new Factors(x, 8, seed: 9);
-        dense.MultiplyHX(f.HView, f.AView);
+        MultiplyHX(dense, f.HView, f.AView);
         dense.MultiplyWX(f.WView, f.BView);
         float[] a = f.A(), b = f.B();
-        sparse.MultiplyHX(f.HView, f.AView);
+        MultiplyHX(sparse, f.HView, f.AView);
         sparse.MultiplyWX(f.WView, f.BView);
         Assert.Multiple(() =>
         {
@@ -104,7 +104,7 @@ public sealed unsafe class SparseXOperandTests
     public void SparseFrames_KeepsEveryNonzeroOnce_InBlockMajorOrder()
     {
         using UnfoldedData x = SparseData(seed: 6);
-        using SparseFrames s = SparseFrames.Create(x, 64);
+        using SparseFrames s = SparseFrames.Create(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv, 64);
         long expected = 0;
         for (int j = 0; j < x.NXy; j++)
         {
@@ -136,8 +136,8 @@ public sealed unsafe class SparseXOperandTests
     public void SparsePixels_HoldsTheSameNonzerosPixelMajor_FramesAscendingWithinEachBlock()
     {
         using UnfoldedData x = SparseData(seed: 8);
-        using SparseFrames frames = SparseFrames.Create(x, 64);
-        using SparsePixels s = SparsePixels.Create(x, 4, frames.NonZeros);
+        using SparseFrames frames = SparseFrames.Create(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv, 64);
+        using SparsePixels s = SparsePixels.Create(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv, [(0, x.NXy)], 4);
         Assert.That(s.Blocks, Is.EqualTo((x.NXy + 3) / 4));
         long seen = 0;
         for (int b = 0; b < s.Blocks; b++)
@@ -169,7 +169,14 @@ public sealed unsafe class SparseXOperandTests
     {
         var data = new Dataset4D(new float[2 * 1 * 257 * 256], 2, 1, 257, 256);
         using UnfoldedData x = UnfoldedData.Create(data);
-        Assert.That(() => SparseFrames.Create(x, 1024), Throws.ArgumentException.With.Message.Contains("65536"));
+        Assert.That(() => SparseFrames.Create(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv, 1024), Throws.ArgumentException.With.Message.Contains("65536"));
+    }
+
+    // H·X through the exact block fold, as the solver forms it.
+    private static void MultiplyHX(IXOperand op, MatrixView h, MatrixView a)
+    {
+        using var hx = new FoldedHX(op, h.Rows);
+        hx.Multiply(h, a);
     }
 
     // ~60 % zeros, integer counts, an all-zero frame and an all-zero detector region (empty segments and blocks).
