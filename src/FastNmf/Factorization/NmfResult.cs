@@ -7,6 +7,8 @@ namespace FastNmf;
 /// </summary>
 public sealed class NmfResult
 {
+    private NmfModel? _model;
+
     internal NmfResult(NmfOptions options, float[] w, float[] h, int scanRows, int scanCols, int detRows, int detCols,
         IReadOnlyList<RestartSummary> restarts, int chosen, IterationHistory history, string backend, string kernels, int threads, TimeSpan elapsed)
     {
@@ -87,6 +89,10 @@ public sealed class NmfResult
     /// <summary>The scan rows whose maps <see cref="H"/> holds (the whole scan in one process; a rank's slab in a
     /// distributed run, where W and the monitoring are the same on every rank).</summary>
     public Data.ScanSlab Slab { get; internal init; } = null!;
+
+    /// <summary>The fitted model: this result's W, pixel map and map constraint, ready to project new frames
+    /// (<see cref="NmfModel.CreateProjector"/>, <see cref="NmfModel.Project"/>).</summary>
+    public NmfModel Model => _model ??= NmfModel.FromResult(this);
 
     /// <summary>Statistics of X over the whole scan.</summary>
     public Data.XStatistics Statistics { get; internal init; } = null!;
