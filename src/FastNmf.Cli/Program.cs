@@ -18,6 +18,7 @@ internal static class Program
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(PcaCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ProjectCommand.Create());
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
         {

@@ -15,12 +15,13 @@ internal static class FactorizeCommand
         var clip = new Option<bool>("--clip-negative") { Description = "Set negative values to 0 (and report how many) instead of rejecting the file." };
         Option<bool> report = ReportOption();
         var truth = new Option<string?>("--truth") { Description = "Truth directory of a simulated input (fastnmf simulate --truth DIR): the report compares with it." };
+        var initFrom = new Option<string?>("--init-from") { Description = "Warm start: restart 0 starts from the W (and, where the scan matches, the H) of a factorize output directory; other restarts start at random." };
         var solver = new SolverOptionSet();
         var analysis = new AnalysisOptionSet();
         var reading = new InputOptionSet();
         var command = new Command("factorize", "Factorize a 4D-STEM data set X ≈ WH. With only INPUT, -k and --out: the paper's protocol (both constraints, 3×3 Gaussian map kernel, 500 iterations, 10 restarts, no mask).")
         {
-            input, output, clip, report, truth,
+            input, output, clip, report, truth, initFrom,
         };
         solver.AddTo(command);
         analysis.AddTo(command);
@@ -59,6 +60,11 @@ internal static class FactorizeCommand
             (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative, counts: read != XReadMode.Float32);
             using UnfoldedData unfolded = x;
             options = MemoryCheck.AfterReading(x, options);
+            if (p.GetValue(initFrom) is { } initDir)
+            {
+                options = WarmStart.From(initDir, x, options);
+            }
+
             NmfResult result = FactorizationSession.Run(x, options);
             ResultWriter.Write(dir!, result, info, maskInfo, truth: null);
             bool withReport = p.GetValue(report);

@@ -22,14 +22,14 @@ internal static class InputLoader
 
     /// <summary>Reads <paramref name="source"/> into X (float32, or uint16 counts when <paramref name="counts"/>) with a
     /// progress bar, reporting clipped values on the console.</summary>
-    public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative, bool counts = false)
+    public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative, bool counts = false, bool auto = false)
     {
         var progress = new Output.ReadProgress("reading", source.FrameCount, 4L * source.FrameLength);
         UnfoldedData x;
         try
         {
-            x = counts
-                ? UnfoldedData.CreateCounts(source, mask, clipNegative, progress)
+            x = auto ? XReader.ReadAuto(source, mask, clipNegative, progress)
+                : counts ? UnfoldedData.CreateCounts(source, mask, clipNegative, progress)
                 : UnfoldedData.Create(source, mask, clipNegative, progress);
         }
         finally

@@ -92,6 +92,8 @@ internal static class SummaryWriter
             json.WriteStartObject("mask");
             json.WriteString("kind", mask.Kind);
             json.WriteNumber("masked_pixels", mask.MaskedPixels);
+            // The masked pixels themselves (row-major detector indices), so W.npy + summary.json is a whole model.
+            JsonArrays.Write(json, "masked_indices", Enumerable.Range(0, result.Pixels.DetectorPixels).Where(i => result.Pixels.Masked[i]).Select(i => (double)i));
             if (mask.Radius is { } radius)
             {
                 json.WriteNumber("radius", radius);

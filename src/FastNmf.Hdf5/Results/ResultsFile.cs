@@ -147,6 +147,50 @@ public static class ResultsFile
         });
     }
 
+    /// <summary>The fitted model a results.h5 holds: /W, /mask, and the map constraint and kernel of its root
+    /// attributes (constraint_h, map_kernel_weights) and the pattern centre (polar_centre_row/col, else the detector's).</summary>
+    /// <exception cref="DataFormatException">the file is not a readable results.h5 (the message says what is missing).</exception>
+    public static NmfModel ReadModel(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException(path, null, "file not found.");
+        }
+
+        Hdf5Filters.EnsureRegistered();
+        DetectorMask? mask = ReadMask(path);
+        using NativeFile file = Hdf5Guard.Run(path, "superblock", () => H5File.OpenRead(path));
+        (float[] w, int[] ws) = ReadStack(path, file, "W");
+        (string constraint, float[]? weights, double? centreRow, double? centreCol) = Hdf5Guard.Run(path, "root attributes", () => (
+            file.AttributeExists("constraint_h") ? file.Attribute("constraint_h").Read<string>() : "NonNegative",
+            file.AttributeExists("map_kernel_weights") ? file.Attribute("map_kernel_weights").Read<float[]>() : null,
+            file.AttributeExists("polar_centre_row") ? file.Attribute("polar_centre_row").Read<double>() : (double?)null,
+            file.AttributeExists("polar_centre_col") ? file.Attribute("polar_centre_col").Read<double>() : (double?)null));
+        MapConstraint map = constraint.StartsWith("Convolution", StringComparison.Ordinal) ? MapConstraint.Convolution
+            : constraint.StartsWith("None", StringComparison.Ordinal) ? MapConstraint.None
+            : MapConstraint.NonNegative;
+        Constraints.ConvolutionKernel? kernel = null;
+        if (weights is not null)
+        {
+            int size = (int)Math.Round(Math.Sqrt(weights.Length));
+            if (size * size != weights.Length || size % 2 == 0)
+            {
+                throw new DataFormatException(path, null, $"attribute map_kernel_weights holds {weights.Length} values, not an odd square kernel.");
+            }
+
+            kernel = Constraints.ConvolutionKernel.FromWeights(weights, size);
+        }
+
+        if (mask is not null && (mask.DetRows != ws[1] || mask.DetCols != ws[2]))
+        {
+            throw new DataFormatException(path, null, $"/mask is {mask.DetRows}×{mask.DetCols}, /W's diffractions {ws[1]}×{ws[2]}.");
+        }
+
+        PixelMap pixels = PixelMap.Create(ws[1], ws[2], mask).WithCentre(centreRow ?? ws[1] / 2.0, centreCol ?? ws[2] / 2.0);
+        return NmfModel.Create(w, ws[0], pixels, map, kernel);
+    }
+
     private static (float[] Data, int[] Shape) ReadStack(string path, NativeFile file, string name)
     {
         return Hdf5Guard.Run(path, $"dataset /{name}", () =>
@@ -179,6 +223,8 @@ public static class ResultsFile
             ["map_kernel"] = o.MapKernel.Description,
             ["map_kernel_weights"] = o.MapKernel.Weights.ToArray(),
             ["phi_samples"] = o.Polar.PhiSamples,
+            ["polar_centre_row"] = r.Pixels.CentreRow,
+            ["polar_centre_col"] = r.Pixels.CentreCol,
             ["outlier_factor"] = o.Polar.OutlierFactor,
             ["components"] = r.Components,
             ["iterations"] = o.Iterations,

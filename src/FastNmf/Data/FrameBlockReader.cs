@@ -46,7 +46,7 @@ internal sealed class FrameBlockReader
                 float v = frame[pixel];
                 if (!(v <= ushort.MaxValue) || v != MathF.Floor(v))
                 {
-                    throw Bad(j, pixel, $"is {v}, not a count: uint16 storage (--storage uint16) holds integers 0–65535 only; use --storage auto or dense.");
+                    throw new DataFormatException(_source.Path, null, $"element {_source.DescribeElement(j, pixel)} is {v}, not a count: uint16 storage (--storage uint16) holds integers 0–65535 only; use --storage auto or dense.") { NotACount = true };
                 }
 
                 row[u] = (ushort)v;

@@ -79,6 +79,25 @@ public static class XReader
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="source"/> as uint16 X when every kept value is a count — 2 bytes per value from file to X,
+    /// whatever the file's element type — and otherwise as float32 X: the uint16 read stops at the first value that is
+    /// not a count (for real-valued data, in the first frame) and the file is read again as float32.
+    /// </summary>
+    /// <exception cref="ArgumentException">the mask does not match the detector.</exception>
+    /// <exception cref="DataFormatException">a NaN, infinity or (without clipping) negative value, or a malformed file.</exception>
+    public static UnfoldedData ReadAuto(FrameSource source, DetectorMask? mask, bool clipNegative, IProgress<long>? progress, ScanSlab? slab = null)
+    {
+        try
+        {
+            return ReadCounts(source, mask, clipNegative, progress, slab);
+        }
+        catch (DataFormatException e) when (e.NotACount)
+        {
+            return ReadFloat32(source, mask, check: true, clipNegative, progress, slab);
+        }
+    }
+
     private static ScanSlab SlabOf(FrameSource source, ScanSlab? slab)
     {
         if (source.FrameCount > int.MaxValue)

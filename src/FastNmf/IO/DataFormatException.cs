@@ -29,6 +29,10 @@ public sealed class DataFormatException : Exception
     /// <summary>Byte offset of the offending field within the file, when known.</summary>
     public long? Offset { get; }
 
+    /// <summary>True when the file is fine but holds a value uint16 X cannot (a fraction, or above 65 535): reading it
+    /// as float32 instead succeeds.</summary>
+    internal bool NotACount { get; init; }
+
     private static string Compose(string path, long? offset, string message) =>
         offset is { } at ? $"{path}: at byte {at}: {message}" : $"{path}: {message}";
 }
