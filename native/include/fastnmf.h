@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 /* The ABI this header describes. fastnmf_get_abi_version() returns the library's; they must be equal. */
-#define FASTNMF_ABI_VERSION 1u
+#define FASTNMF_ABI_VERSION 2u
 
 typedef enum fastnmf_status {
     FASTNMF_STATUS_OK = 0,
@@ -67,8 +67,10 @@ enum { FASTNMF_STORAGE_AUTO = 0, FASTNMF_STORAGE_DENSE = 1, FASTNMF_STORAGE_SPAR
 /* Point-spread-function shape of the map kernel (fastnmf_factorizer_set_kernel_probe). */
 enum { FASTNMF_KERNEL_GAUSSIAN = 0, FASTNMF_KERNEL_LORENTZIAN = 1, FASTNMF_KERNEL_PSEUDO_VOIGT = 2 };
 
-/* Opaque handle. Never dereferenced by the caller; a stale or made-up value is FASTNMF_STATUS_INVALID_HANDLE. */
+/* Opaque handles. Never dereferenced by the caller; a stale or made-up value, or a handle of the other kind, is
+ * FASTNMF_STATUS_INVALID_HANDLE. */
 typedef struct fastnmf_factorizer fastnmf_factorizer;
+typedef struct fastnmf_model fastnmf_model;
 
 /* Parameters of a factorization. fastnmf_params_init sets the paper's protocol (constrained, both constraints,
  * 500 iterations x 10 restarts) with components = 0, which a run rejects: choose k. */
@@ -286,6 +288,60 @@ FASTNMF_API fastnmf_status fastnmf_factorizer_get_cluster_labels(fastnmf_factori
  * counts each explains). */
 FASTNMF_API fastnmf_status fastnmf_factorizer_get_cluster_average(fastnmf_factorizer* factorizer, int32_t label,
                                                                   float* out, size_t capacity, size_t* required);
+
+/* ---- fitted models (ABI 2): project new frames onto a W ------------------------------------------------- */
+
+/* What a model projects (fastnmf_model_get_info). */
+typedef struct fastnmf_model_info {
+    uint32_t struct_size;           /* sizeof(fastnmf_model_info), set by the caller */
+    int32_t components;             /* k */
+    int32_t det_rows;               /* the detector frames must have */
+    int32_t det_cols;
+    int32_t kept_pixels;            /* det_rows * det_cols minus the masked pixels */
+    int32_t map_constraint;         /* FASTNMF_H_*: what the model's factorization applied to H */
+    int32_t kernel_size;            /* its map kernel's size */
+    int32_t reserved;
+    double centre_row;              /* pattern centre (detector pixels) */
+    double centre_col;
+    double ridge;                   /* added to W^T W to invert it; 0 unless W's columns are nearly dependent */
+} fastnmf_model_info;
+
+/* Loads the model of a `fastnmf factorize` output directory (UTF-8 path): W.npy and summary.json (mask, map constraint,
+ * kernel, centre). A missing directory or file is FASTNMF_STATUS_INVALID_ARGUMENT, a malformed one BAD_DATA. */
+FASTNMF_API fastnmf_status fastnmf_model_load(const char* directory, fastnmf_model** out);
+
+/* A model from W: components x det_rows x det_cols floats, row-major (masked pixels ignored); mask: det_rows x det_cols
+ * bytes, nonzero = excluded, or NULL for none; map_constraint FASTNMF_H_*; kernel_weights: kernel_size x kernel_size
+ * (odd, 1..101), or NULL for the paper's 3x3 Gaussian. Everything is copied. */
+FASTNMF_API fastnmf_status fastnmf_model_create(const float* w, int32_t components, int32_t det_rows, int32_t det_cols,
+                                                const uint8_t* mask, int32_t map_constraint, const float* kernel_weights,
+                                                int32_t kernel_size, fastnmf_model** out);
+
+/* The model of the factorizer's last successful run (W, mask, centre, map constraint). Independent of the factorizer
+ * afterwards: destroy both. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_get_model(fastnmf_factorizer* factorizer, fastnmf_model** out);
+
+FASTNMF_API fastnmf_status fastnmf_model_get_info(fastnmf_model* model, fastnmf_model_info* info);
+
+/* The model's W: k x det_rows x det_cols, each diffraction with unit L1 norm over the kept pixels, masked pixels 0. */
+FASTNMF_API fastnmf_status fastnmf_model_get_w(fastnmf_model* model, float* out, size_t capacity, size_t* required);
+
+/* Projects `count` frames, each det_rows x det_cols row-major, frame j at frames + j * frame_stride (0 = det_rows *
+ * det_cols, i.e. contiguous); masked pixels are not read as data. For each frame, h[j*k .. j*k + k) = the k map values
+ * max((W^T W)^-1 W^T x, 0) over the kept pixels (not clipped for FASTNMF_H_NONE; [.]_H's convolution needs whole maps
+ * and is not applied here), and residual[j] = ||x - W h||^2 over the kept pixels (residual may be NULL). h_capacity and
+ * residual_capacity are in elements (count*k floats, count doubles); short is FASTNMF_STATUS_BUFFER_TOO_SMALL.
+ * Nothing is allocated per call. A model handle serves one call at a time (BUSY otherwise): give each thread its own,
+ * e.g. fastnmf_model_load twice. */
+FASTNMF_API fastnmf_status fastnmf_model_project_f32(fastnmf_model* model, const float* frames, size_t count,
+                                                     size_t frame_stride, float* h, size_t h_capacity, double* residual,
+                                                     size_t residual_capacity);
+FASTNMF_API fastnmf_status fastnmf_model_project_u16(fastnmf_model* model, const uint16_t* frames, size_t count,
+                                                     size_t frame_stride, float* h, size_t h_capacity, double* residual,
+                                                     size_t residual_capacity);
+
+/* Frees the model handle. NULL and an already destroyed handle are accepted; a handle in use is BUSY and stays valid. */
+FASTNMF_API fastnmf_status fastnmf_model_destroy(fastnmf_model* model);
 
 #ifdef __cplusplus
 }

@@ -4,5 +4,5 @@ namespace FastNmf.Native.Abi;
 internal static class LibraryInfo
 {
     /// <summary><c>FASTNMF_ABI_VERSION</c> of the header this library matches.</summary>
-    public const uint AbiVersion = 1;
+    public const uint AbiVersion = 2;
 }

@@ -41,6 +41,8 @@ internal static class ErrorBoundary
             OperationCanceledException => Status.Cancelled,
             OutOfMemoryException => Status.OutOfMemory,
             InvalidDataException or DataFormatException => Status.BadData,
+            DirectoryNotFoundException or FileNotFoundException => Status.InvalidArgument,
+            IOException => Status.BadData,
             BackendUnavailableException => Status.BackendUnavailable,
             // Checked size arithmetic that overflowed: the inputs were too large, not the iteration degenerate.
             OverflowException => Status.InvalidArgument,

@@ -32,7 +32,7 @@ internal static unsafe class AnalysisExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             AnalysisOptions options = ToOptions(AbiStruct.Read(parameters, "params"));
             lease.Session.Analyze(options);
             return (int)Status.Ok;
@@ -49,7 +49,7 @@ internal static unsafe class AnalysisExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             AnalysisResult a = lease.Session.RequireAnalysis();
             // All three checked before any is written: a failing call leaves the caller's buffers untouched.
             OutputBuffer.Require(a.Cosine.Length, capacity, required, "each k × k matrix");
@@ -73,7 +73,7 @@ internal static unsafe class AnalysisExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             OutputBuffer.Copy(Flat(lease.Session.RequireAnalysis().Linkage), output, capacity, required, "out (linkage)");
             return (int)Status.Ok;
         }
@@ -89,7 +89,7 @@ internal static unsafe class AnalysisExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             int[] labels = lease.Session.RequireAnalysis().Labels.ToArray();
             OutputBuffer.Copy<int>(labels, output, capacity, required, "out (labels)");
             return (int)Status.Ok;
@@ -106,7 +106,7 @@ internal static unsafe class AnalysisExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             IReadOnlyList<ComponentCluster> clusters = lease.Session.RequireAnalysis().Clusters;
             ComponentCluster cluster = clusters.FirstOrDefault(c => c.Label == label)
                 ?? throw new CApiException(Status.InvalidArgument, $"label = {label}; the clusters are labelled 1..{clusters.Count}.");

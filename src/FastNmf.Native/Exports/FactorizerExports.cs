@@ -50,7 +50,7 @@ internal static unsafe class FactorizerExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             lease.Session.Options = ParamsConversion.ToOptions(AbiStruct.Read(parameters, "params"));
             return (int)Status.Ok;
         }
@@ -66,7 +66,7 @@ internal static unsafe class FactorizerExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             CApiException.ThrowIfNull(masked, "masked");
             if (detRows < 1 || detCols < 1 || (long)detRows * detCols > Array.MaxLength)
             {
@@ -95,7 +95,7 @@ internal static unsafe class FactorizerExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             lease.Session.Mask = null;
             return (int)Status.Ok;
         }
@@ -111,7 +111,7 @@ internal static unsafe class FactorizerExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             CApiException.ThrowIfNull(weights, "weights");
             // The library checks oddness and the range again; this bound keeps size × size from overflowing first.
             if (size < 1 || size > 101)
@@ -134,7 +134,7 @@ internal static unsafe class FactorizerExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             if (!Enum.IsDefined((KernelShape)shape))
             {
                 throw new CApiException(Status.InvalidArgument, $"shape = {shape} is not one of FASTNMF_KERNEL_GAUSSIAN/LORENTZIAN/PSEUDO_VOIGT (0..2).");
@@ -160,7 +160,7 @@ internal static unsafe class FactorizerExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             lease.Session.SetProgress(callback, userData);
             return (int)Status.Ok;
         }

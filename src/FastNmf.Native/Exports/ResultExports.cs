@@ -16,7 +16,7 @@ internal static unsafe class ResultExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             NmfResult r = lease.Session.RequireResult();
             var summary = new NativeResultInfo
             {
@@ -49,7 +49,7 @@ internal static unsafe class ResultExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             OutputBuffer.Copy<float>(lease.Session.RequireResult().W, output, capacity, required, "out (W)");
             return (int)Status.Ok;
         }
@@ -65,7 +65,7 @@ internal static unsafe class ResultExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             OutputBuffer.Copy<float>(lease.Session.RequireResult().H, output, capacity, required, "out (H)");
             return (int)Status.Ok;
         }
@@ -81,7 +81,7 @@ internal static unsafe class ResultExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             IterationHistory history = lease.Session.RequireResult().History;
             // All three checked before any is written: a failing call leaves the caller's buffers untouched.
             OutputBuffer.Require(history.Count, capacity, required, "each history array");

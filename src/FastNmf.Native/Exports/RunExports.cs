@@ -24,7 +24,7 @@ internal static unsafe class RunExports
         try
         {
             LastError.Clear();
-            using SessionLease lease = Sessions.Enter(factorizer);
+            using Lease<Session> lease = Sessions.Enter(factorizer);
             lease.Session.ClearResult();
             CallerLayout checkedLayout = CallerLayout.Check(layout, data, length, sizeof(T));
             using var source = new CallerFrameSource<T>(data, checkedLayout);

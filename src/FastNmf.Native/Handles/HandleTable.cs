@@ -3,15 +3,15 @@ namespace FastNmf.Native.Handles;
 /// <summary>
 /// Opaque handles for C: a handle is not a pointer but a tagged (slot, generation) pair, so a made-up value, a pointer
 /// to something else or a handle used after destroy is recognised instead of dereferenced. Layout of the 64-bit value:
-/// bits 56–63 a fixed tag (which makes every handle a non-canonical address, never equal to a real pointer), bits
+/// bits 56–63 the table's tag (one per kind of handle) (which makes every handle a non-canonical address, never equal to a real pointer), bits
 /// 24–55 the slot's generation, bits 0–23 the slot index + 1. A slot's generation grows on every reuse, so a stale
 /// handle never matches the object that reused its slot.
 /// </summary>
-internal sealed class HandleTable<T> where T : class
+internal sealed class HandleTable<T>(byte tag) where T : class
 {
     private const int SlotBits = 24;
     private const ulong SlotMask = (1UL << SlotBits) - 1;
-    private const ulong Tag = 0x5AUL << 56;
+    private readonly ulong _tag = (ulong)tag << 56;
     private const int MaxSlots = (int)SlotMask;
 
     private readonly object _gate = new();
@@ -75,7 +75,7 @@ internal sealed class HandleTable<T> where T : class
         ulong bits = (ulong)handle;
         slot = (int)(bits & SlotMask) - 1;
         uint generation = (uint)(bits >> SlotBits);
-        if ((bits & (0xFFUL << 56)) != Tag || slot < 0 || slot >= _used || generation == 0 || generation > _generations[slot])
+        if ((bits & (0xFFUL << 56)) != _tag || slot < 0 || slot >= _used || generation == 0 || generation > _generations[slot])
         {
             return HandleLookup.Unknown;
         }
@@ -105,5 +105,5 @@ internal sealed class HandleTable<T> where T : class
         return _used++;
     }
 
-    private static nint Encode(int slot, uint generation) => (nint)(Tag | ((ulong)generation << SlotBits) | (uint)(slot + 1));
+    private nint Encode(int slot, uint generation) => (nint)(_tag | ((ulong)generation << SlotBits) | (uint)(slot + 1));
 }

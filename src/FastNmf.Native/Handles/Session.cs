@@ -11,7 +11,7 @@ namespace FastNmf.Native.Handles;
 /// What one <c>fastnmf_factorizer*</c> holds: the options, mask, map kernel and progress callback for its runs, and
 /// the result of the last successful one. Used by one call at a time (<see cref="TryEnter"/>).
 /// </summary>
-internal sealed unsafe class Session
+internal sealed unsafe class Session : IHandleObject
 {
     private int _busy;
     private volatile bool _destroyed;
@@ -86,8 +86,10 @@ internal sealed unsafe class Session
     public void Run(FrameSource source)
     {
         ClearResult();
-        using UnfoldedData x = UnfoldedData.Create(source, Mask);
         NmfOptions options = MapKernel is null ? Options : Options with { MapKernel = MapKernel };
+        // uint16 data stay 2 bytes per value from the caller's buffer to X, unless float32 storage or a BLAS needs float32.
+        bool float32 = options.Storage == XStorage.Dense || options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl;
+        using UnfoldedData x = source.SourceDtype == "uint16" && !float32 ? UnfoldedData.CreateCounts(source, Mask) : UnfoldedData.Create(source, Mask);
         using var cancel = new CancellationTokenSource();
         Action<IterationStats>? progress = _callback == null ? null : s => Report(s, options.Iterations, cancel);
         NmfResult result = Factorizer.Run(x, options, progress, cancel.Token);

@@ -1,76 +1,17 @@
-using FastNmf.Native.Abi;
-using FastNmf.Native.Errors;
-
 namespace FastNmf.Native.Handles;
 
-/// <summary>The process-wide table behind <c>fastnmf_factorizer*</c> handles.</summary>
+/// <summary>The process-wide handle tables: factorizers and models.</summary>
 internal static class Sessions
 {
-    private static readonly HandleTable<Session> s_table = new();
+    /// <summary><c>fastnmf_factorizer*</c>.</summary>
+    public static HandleRegistry<Session> Factorizers { get; } = new(0x5A, "factorizer", "fastnmf_factorizer_create");
 
-    public static nint Add(Session session) => s_table.Add(session);
+    /// <summary><c>fastnmf_model*</c>.</summary>
+    public static HandleRegistry<ModelSession> Models { get; } = new(0x5B, "model", "fastnmf_model_load, fastnmf_model_create or fastnmf_factorizer_get_model");
 
-    /// <summary>Takes <paramref name="handle"/> for the current call; dispose the lease to release it.</summary>
-    /// <exception cref="CApiException"><see cref="Status.NullPointer"/> for NULL, <see cref="Status.InvalidHandle"/> for anything but a live handle,
-    /// <see cref="Status.Busy"/> when another call holds it.</exception>
-    public static SessionLease Enter(nint handle)
-    {
-        if (handle == 0)
-        {
-            throw new CApiException(Status.NullPointer, "factorizer is NULL.");
-        }
+    public static nint Add(Session session) => Factorizers.Add(session);
 
-        Session session = Live(handle);
-        if (!session.TryEnter())
-        {
-            throw session.IsDestroyed
-                ? new CApiException(Status.InvalidHandle, "the handle was destroyed.")
-                : new CApiException(Status.Busy, "the handle is in use by another call (another thread, or the progress callback of its own run); a handle serves one call at a time.");
-        }
+    public static Lease<Session> Enter(nint handle) => Factorizers.Enter(handle);
 
-        return new SessionLease(session);
-    }
-
-    /// <summary>Destroys <paramref name="handle"/>: NULL and already destroyed handles are accepted (idempotent).</summary>
-    /// <exception cref="CApiException"><see cref="Status.InvalidHandle"/> for a value never issued,
-    /// <see cref="Status.Busy"/> when the handle is in use (it stays valid).</exception>
-    public static void Destroy(nint handle)
-    {
-        if (handle == 0)
-        {
-            return;
-        }
-
-        switch (s_table.Find(handle, out Session? session))
-        {
-            case HandleLookup.Unknown:
-                throw Unknown();
-            case HandleLookup.Destroyed:
-                return;
-        }
-
-        if (!session!.TryEnter())
-        {
-            if (session.IsDestroyed)
-            {
-                return;
-            }
-
-            throw new CApiException(Status.Busy, "the handle is in use by another call; destroy it after that call returns.");
-        }
-
-        // The lease is never released: a call racing with destroy finds the session busy, then sees IsDestroyed.
-        session.MarkDestroyed();
-        s_table.Remove(handle, session);
-    }
-
-    private static Session Live(nint handle) => s_table.Find(handle, out Session? session) switch
-    {
-        HandleLookup.Live => session!,
-        HandleLookup.Destroyed => throw new CApiException(Status.InvalidHandle, "the handle was destroyed."),
-        _ => throw Unknown(),
-    };
-
-    private static CApiException Unknown() =>
-        new(Status.InvalidHandle, "not a handle created by fastnmf_factorizer_create (NULL, garbage or from another library).");
+    public static void Destroy(nint handle) => Factorizers.Destroy(handle);
 }
