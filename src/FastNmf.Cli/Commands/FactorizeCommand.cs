@@ -48,8 +48,8 @@ internal static class FactorizeCommand
             // Before a frame is read: a mask can only lower n_uv, and X is checked again once unfolded.
             SolverOptionSet.Check(options, source.FrameLength, source.FrameCount);
             bool anyMask = reading.AnyMask(p) || p.GetValue(solver.MaskRadius) is not null;
-            XReadMode read = MemoryCheck.ReadMode(options, source, anyMask);
-            if (MemoryCheck.BeforeReading(source, options, read, dryRun, anyMask))
+            RunPlan forecast = MemoryCheck.Forecast(source, options, anyMask);
+            if (MemoryCheck.BeforeReading(source, options, forecast, dryRun, anyMask))
             {
                 return 0;
             }
@@ -57,7 +57,9 @@ internal static class FactorizeCommand
             bool clipNegative = p.GetValue(clip);
             (DetectorMask? mask, MaskInfo maskInfo) = MaskAssembly.Build(p, reading, solver, source, raw, clipNegative);
             options = PolarCentre.Resolve(p, solver, options, maskInfo, source.DetRows, source.DetCols);
-            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative, counts: read != XReadMode.Float32);
+            // As the plan says: float32, or uint16 counts (2 bytes per value; read again as float32 if a value is not a count).
+            bool strictCounts = options.Storage == XStorage.DenseUInt16;
+            (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative, counts: strictCounts, auto: forecast.Read != XReadMode.Float32 && !strictCounts);
             using UnfoldedData unfolded = x;
             options = MemoryCheck.AfterReading(x, options);
             if (p.GetValue(initFrom) is { } initDir)

@@ -88,8 +88,9 @@ public static class Factorizer
         }
 
         int k = options.Components;
-        int batch = BatchSize(x.NUv, x.NXy, options);
-        XStorage storage = ResolveStorage(x, stats, options, kernels, k * batch);
+        RunPlan plan = Plan(x, stats, options, kernels);
+        int batch = plan.Batch;
+        XStorage storage = plan.Storage;
         FrameBlocks blocks = FrameBlocks.For(slab.ScanRows, slab.ScanCols);
         (int Start, int Count)[] local = blocks.LocalRanges(slab);
         using var team = new WorkerTeam(options.Threads);
@@ -147,34 +148,23 @@ public static class Factorizer
             Slab = slab,
             Statistics = stats,
             Communicator = comm.Description,
+            Plan = plan,
         };
     }
 
-    // The storage the products run on: what the options ask for, or for auto the measured choice (ChooseStorage) from
-    // the statistics of the whole scan, so every rank picks the same.
-    private static XStorage ResolveStorage(UnfoldedData x, XStatistics stats, NmfOptions options, KernelSet kernels, int rows)
+    // The run plan from the statistics of the whole scan (so every rank picks the same storage); X read as uint16 has
+    // no float32 copy for dense float32 storage or a native BLAS to run on.
+    private static RunPlan Plan(UnfoldedData x, XStatistics stats, NmfOptions options, KernelSet kernels)
     {
         bool blas = kernels.Products is FactorProductsBlas;
-        XStorage storage = options.Storage == XStorage.Auto && options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl
-            ? XStorage.Dense
-            : options.Storage;
-        if (x.IsUInt16 && (storage == XStorage.Dense || blas))
+        NmfOptions planned = blas && options.Storage == XStorage.Auto ? options with { Storage = XStorage.Dense } : options;
+        RunPlan plan = RunPlan.Create(DataFacts.Of(x, stats), planned);
+        if (x.IsUInt16 && (plan.Storage == XStorage.Dense || blas))
         {
-            // X was read as uint16 counts only: there is no float32 copy for float32 storage to run on.
-            throw new ArgumentException($"X is held as uint16 counts (UnfoldedData.CreateCounts); {(blas ? "a native BLAS backend" : storage + " storage")} needs float32 X (UnfoldedData.Create).");
+            throw new ArgumentException($"X is held as uint16 counts (UnfoldedData.CreateCounts); {(blas ? "a native BLAS backend" : plan.Storage + " storage")} needs float32 X (UnfoldedData.Create).");
         }
 
-        if (storage == XStorage.Auto)
-        {
-            storage = ChooseStorage(x.NUv, stats, rows);
-            if (storage == XStorage.DenseUInt16 && blas)
-            {
-                // A native BLAS multiplies float32 only.
-                storage = XStorage.Dense;
-            }
-        }
-
-        return storage;
+        return plan;
     }
 
     /// <summary>

@@ -94,6 +94,9 @@ public sealed class NmfResult
     /// (<see cref="NmfModel.CreateProjector"/>, <see cref="NmfModel.Project"/>).</summary>
     public NmfModel Model => _model ??= NmfModel.FromResult(this);
 
+    /// <summary>The run plan the factorization used (storage, restarts per pass, memory).</summary>
+    public RunPlan Plan { get; internal init; } = null!;
+
     /// <summary>Statistics of X over the whole scan.</summary>
     public Data.XStatistics Statistics { get; internal init; } = null!;
 

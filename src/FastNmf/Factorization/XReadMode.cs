@@ -1,6 +1,6 @@
 namespace FastNmf;
 
-/// <summary>How X is built from the input, for memory planning (see <see cref="MemoryPlan"/>).</summary>
+/// <summary>How X is built from the input, for memory planning (see <see cref="RunPlan"/>).</summary>
 public enum XReadMode
 {
     /// <summary>float32 X (<see cref="Data.UnfoldedData.Create(IO.FrameSource, Data.DetectorMask?, bool, IProgress{long}?)"/>): 4 bytes per value.</summary>

@@ -12,9 +12,6 @@ namespace FastNmf.Memory;
 internal sealed unsafe class AlignedBuffer<T> : IDisposable where T : unmanaged
 {
     private const nuint Alignment = 64;
-    private static long s_outstanding;
-    private static long s_outstandingBytes;
-    private static long s_peakBytes;
     private nint _pointer;
     private readonly long _bytes;
 
@@ -44,28 +41,20 @@ internal sealed unsafe class AlignedBuffer<T> : IDisposable where T : unmanaged
 
         NativeMemory.Clear((void*)_pointer, (nuint)_bytes);
         GC.AddMemoryPressure(_bytes);
-        Interlocked.Increment(ref s_outstanding);
-        long now = Interlocked.Add(ref s_outstandingBytes, _bytes);
-        for (long peak = Interlocked.Read(ref s_peakBytes); now > peak; peak = Interlocked.Read(ref s_peakBytes))
-        {
-            if (Interlocked.CompareExchange(ref s_peakBytes, now, peak) == peak)
-            {
-                break;
-            }
-        }
+        AlignedMemory.Allocated(_bytes);
     }
 
-    /// <summary>Number of buffers allocated and not yet freed, process-wide.</summary>
-    public static long Outstanding => Interlocked.Read(ref s_outstanding);
+    /// <summary>Number of buffers (of any element type) allocated and not yet freed, process-wide.</summary>
+    public static long Outstanding => AlignedMemory.Outstanding;
 
-    /// <summary>Bytes of all buffers allocated and not yet freed, process-wide.</summary>
-    public static long OutstandingBytes => Interlocked.Read(ref s_outstandingBytes);
+    /// <summary>Bytes of all buffers (of any element type) allocated and not yet freed, process-wide.</summary>
+    public static long OutstandingBytes => AlignedMemory.OutstandingBytes;
 
     /// <summary>The most <see cref="OutstandingBytes"/> has been since the last <see cref="ResetPeak"/> (memory tests).</summary>
-    public static long PeakBytes => Interlocked.Read(ref s_peakBytes);
+    public static long PeakBytes => AlignedMemory.PeakBytes;
 
     /// <summary>Starts a new peak measurement from the current outstanding bytes.</summary>
-    public static void ResetPeak() => Interlocked.Exchange(ref s_peakBytes, OutstandingBytes);
+    public static void ResetPeak() => AlignedMemory.ResetPeak();
 
     public long Length { get; }
 
@@ -107,8 +96,7 @@ internal sealed unsafe class AlignedBuffer<T> : IDisposable where T : unmanaged
         {
             NativeMemory.AlignedFree((void*)p);
             GC.RemoveMemoryPressure(_bytes);
-            Interlocked.Decrement(ref s_outstanding);
-            Interlocked.Add(ref s_outstandingBytes, -_bytes);
+            AlignedMemory.Freed(_bytes);
         }
     }
 }

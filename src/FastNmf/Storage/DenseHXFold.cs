@@ -28,9 +28,14 @@ internal sealed unsafe class DenseHXFold : ITeamWork, IDisposable
     {
         _product = product;
         _layout = layout;
-        _tileCols = Math.Clamp(TileFloats / Math.Max(1, maxRows) / 64 * 64, 64, 1024);
+        _tileCols = TileColumns(maxRows);
         _tiles = Enumerable.Range(0, threads).Select(_ => new AlignedBuffer<float>((long)maxRows * _tileCols, "H·X block tile")).ToArray();
     }
+
+    /// <summary>Bytes of the per-thread tiles, for the run plan.</summary>
+    public static long BytesFor(int threads, int maxRows) => 4L * threads * maxRows * TileColumns(maxRows);
+
+    private static int TileColumns(int maxRows) => Math.Clamp(TileFloats / Math.Max(1, maxRows) / 64 * 64, 64, 1024);
 
     public MatrixView H { get; set; }
 

@@ -55,16 +55,7 @@ internal sealed unsafe class SparseXOperand : IXOperand
         _width = width;
         _layout = layout;
         MaxRows = maxRows;
-        // K padded to whole vectors of this width only: on AVX2, ten restarts of k = 4 are 40 lanes = 5 vectors, not 48.
-        int vector = LaneWidths.Count(width);
-        _lanes = (maxRows + vector - 1) / vector * vector;
-        int restartLanes = (Math.Min(restartRows, maxRows) + vector - 1) / vector * vector;
-        // W·Xᵀ pixel blocks sized for L1, and at least 8 per thread so the static split stays balanced even though the
-        // nonzeros are denser on the rings than in the corners.
-        int forCache = AccumulatorBytes / (_lanes * sizeof(float));
-        int forBalance = x.NUv / (8 * team.Threads);
-        int block = Math.Clamp(Math.Min(forCache, forBalance) / 64 * 64, 64, 16384);
-        int subFrames = Math.Max(16, AccumulatorBytes / (restartLanes * sizeof(float)));
+        (_lanes, int block, int subFrames) = Geometry(x.NUv, maxRows, restartRows, team.Threads, width);
         try
         {
             if (x.IsUInt16)
@@ -97,6 +88,34 @@ internal sealed unsafe class SparseXOperand : IXOperand
         _toLanes = new ToLanesWork(this);
         _wx = new WXWork(this);
         Density = (double)_x.NonZeros / Math.Max(1, (double)x.NXy * x.NUv);
+    }
+
+    /// <summary>
+    /// The lane count (K padded to whole vectors of the width only: on AVX2, ten restarts of k = 4 are 40 lanes = 5
+    /// vectors, not 48), W·Xᵀ's pixel block (sized for L1, and at least 8 blocks per thread so the static split stays
+    /// balanced even though the nonzeros are denser on the rings than in the corners) and H·X's frame sub-block (sized
+    /// for one restart's lanes, so a restart's bits do not depend on the batch).
+    /// </summary>
+    public static (int Lanes, int PixelBlock, int SubFrames) Geometry(int nUv, int maxRows, int restartRows, int threads, LaneWidth width)
+    {
+        int vector = LaneWidths.Count(width);
+        int lanes = (maxRows + vector - 1) / vector * vector;
+        int restartLanes = (Math.Min(restartRows, maxRows) + vector - 1) / vector * vector;
+        int forCache = AccumulatorBytes / (lanes * sizeof(float));
+        int forBalance = nUv / (8 * threads);
+        int block = Math.Clamp(Math.Min(forCache, forBalance) / 64 * 64, 64, 16384);
+        int subFrames = Math.Max(16, AccumulatorBytes / (restartLanes * sizeof(float)));
+        return (lanes, block, subFrames);
+    }
+
+    /// <summary>Bytes this operand holds for <paramref name="nonZeros"/> nonzeros (both copies, their segment tables and
+    /// the four lane buffers), for the run plan.</summary>
+    public static long BytesFor(long nonZeros, int nUv, int nXy, (int Start, int Count)[] blocks, int maxRows, int restartRows, int threads, LaneWidth width)
+    {
+        (int lanes, int block, int subFrames) = Geometry(nUv, maxRows, restartRows, threads, width);
+        long pixelBlocks = (nUv + block - 1) / block;
+        long subBlocks = blocks.Sum(b => (long)((b.Count + subFrames - 1) / subFrames));
+        return (12 * nonZeros) + (8 * pixelBlocks * (nXy + 1L)) + (8 * subBlocks * (nUv + 1L)) + (4L * lanes * (2L * nUv + 2L * nXy)) + (8L * lanes);
     }
 
     public string Description => $"sparse float32 ({100 * Density:F1} % nonzero; W·Xᵀ in {_x.Blocks} pixel block(s), H·X in {_pixels.Blocks} frame block(s)), {KernelNames.SparseLanes(_width)}";

@@ -32,17 +32,20 @@ public sealed class CliInputTests : CliHarness
     public void Factorize_DryRunOn32GiBFile_PrintsThePlanWithoutReading()
     {
         string input = WriteHugeSparse();
-        Result dense = Run("factorize", input, "-k", "4", "--dry-run");
+        Result auto = Run("factorize", input, "-k", "4", "--dry-run");
+        Result dense = Run("factorize", input, "-k", "4", "--dry-run", "--storage", "dense");
         Result counts = Run("factorize", input, "-k", "4", "--dry-run", "--storage", "uint16");
         Assert.Multiple(() =>
         {
+            Assert.That(auto.Code, Is.Zero, auto.ToString());
+            Assert.That(auto.Output, Does.Match(@"X\s+0 bytes\s+uint16 counts memory-mapped"), "counted uint16 data are mapped by default");
+            Assert.That(auto.Output, Does.Contain("no frame was read beyond the sample"));
             Assert.That(dense.Code, Is.Zero, dense.ToString());
             Assert.That(dense.Output, Does.Match(@"X\s+16\.00 GiB\s+float32"));
-            Assert.That(dense.Output, Does.Contain("16.10 GiB certain"));
-            Assert.That(dense.Output, Does.Contain("no frame was read"));
+            Assert.That(dense.Output, Does.Match(@"total\s+16\.18 GiB"));
             Assert.That(counts.Code, Is.Zero, counts.ToString());
             Assert.That(counts.Output, Does.Match(@"X\s+0 bytes\s+uint16 counts memory-mapped"));
-            Assert.That(counts.Output, Does.Match(@"total\s+104\.0 MiB"));
+            Assert.That(counts.Output, Does.Match(@"total\s+188\.3 MiB"));
             Assert.That(Directory.GetFileSystemEntries(WorkDirectory), Is.EqualTo(new[] { input }));
         });
     }
@@ -60,7 +63,7 @@ public sealed class CliInputTests : CliHarness
             {
                 Assert.That(MemoryCheck.AfterReading(x, auto).Storage, Is.EqualTo(XStorage.Dense), "auto's sparse copy (~0.6 MiB) does not fit in 64 KiB");
                 Assert.That(() => MemoryCheck.AfterReading(x, auto with { Storage = XStorage.Sparse }),
-                    Throws.TypeOf<InsufficientMemoryException>().With.Message.Contains("--storage dense"));
+                    Throws.TypeOf<InsufficientMemoryException>().With.Message.Contains("--storage auto"));
             });
         }
         finally
@@ -68,7 +71,7 @@ public sealed class CliInputTests : CliHarness
             Environment.SetEnvironmentVariable("FASTNMF_AVAILABLE_MEMORY", null);
         }
 
-        Assert.That(MemoryCheck.AfterReading(x, auto).Storage, Is.EqualTo(XStorage.Auto), "with memory to spare, auto stays auto");
+        Assert.That(MemoryCheck.AfterReading(x, auto).Storage, Is.EqualTo(Factorizer.ChooseStorage(x, 30)), "with memory to spare, the measured choice");
     }
 
     [Test]
@@ -79,20 +82,20 @@ public sealed class CliInputTests : CliHarness
         Result result;
         try
         {
-            result = Run("factorize", input, "-k", "4", "--out", PathOf("D"));
+            result = Run("factorize", input, "-k", "4", "--out", PathOf("D"), "--storage", "dense");
         }
         finally
         {
             Environment.SetEnvironmentVariable("FASTNMF_AVAILABLE_MEMORY", null);
         }
 
-        AssertFailedCleanly(result, "D", "needs 16.10 GiB");
+        AssertFailedCleanly(result, "D", "needs 16.18 GiB");
         Assert.Multiple(() =>
         {
             Assert.That(result.Code, Is.EqualTo(3));
             Assert.That(result.Error, Does.Contain("6.00 GiB are available"));
-            Assert.That(result.Error, Does.Contain("--storage uint16 (104.0 MiB: X memory-mapped from the file)"));
-            Assert.That(result.Error, Does.Contain("--bin-detector 2 (4.07 GiB)"));
+            Assert.That(result.Error, Does.Contain("--storage uint16 (188.3 MiB: X memory-mapped from the file)"));
+            Assert.That(result.Error, Does.Contain("--bin-detector 2 (4.09 GiB)"));
             Assert.That(result.Output, Does.Not.Contain("reading ["));
         });
     }

@@ -123,12 +123,13 @@ public sealed class UnfoldedCountsTests
         using UnfoldedData x = UnfoldedData.CreateCounts(source);
         Factorizer.Run(x, options);
         long peak = AlignedBuffer<float>.PeakBytes - before;
-        MemoryPlan plan = MemoryPlan.Estimate(x.NUv, x.NXy, options, XReadMode.CountsMapped);
+        RunPlan plan = RunPlan.Create(DataFacts.Of(x), options);
         Assert.Multiple(() =>
         {
             Assert.That(x.IsMapped, Is.True);
+            Assert.That(plan.Read, Is.EqualTo(XReadMode.CountsMapped));
             Assert.That(peak, Is.LessThan(xFloatBytes / 10), "mapped X must not be copied");
-            Assert.That(plan.XBytes, Is.Zero);
+            Assert.That(plan.StorageBytes, Is.Zero);
             Assert.That(peak, Is.LessThanOrEqualTo(plan.WorkspaceBytes + plan.OtherBytes), "the plan must not under-estimate");
         });
     }

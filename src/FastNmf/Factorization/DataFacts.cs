@@ -1,0 +1,61 @@
+using FastNmf.Data;
+using FastNmf.IO;
+
+namespace FastNmf;
+
+/// <summary>
+/// What the run plan needs to know about X: its shape, the fraction of zeros, whether every value is a count, and
+/// whether X can be the input file itself (memory-mapped). <see cref="Sample"/> estimates them from a few frames before
+/// anything is read; <see cref="Of"/> takes them from X's statistics once it is.
+/// </summary>
+/// <param name="KeptPixels">n_uv.</param>
+/// <param name="Frames">Frames held here (this rank's, or all).</param>
+/// <param name="ZeroFraction">Fraction of zero values.</param>
+/// <param name="IsCounts">Every value an integer in [0, 65 535].</param>
+/// <param name="Mappable">A plain little-endian uint16 <c>.npy</c> with nothing masked: X can be the file itself.</param>
+/// <param name="Exact">From X's statistics (true) or a sample (false).</param>
+/// <param name="HeldAs">How X is already held, once it is read (null before).</param>
+public sealed record DataFacts(int KeptPixels, long Frames, double ZeroFraction, bool IsCounts, bool Mappable, bool Exact, XReadMode? HeldAs = null)
+{
+    /// <summary>Frames a sample reads, spread evenly over the scan.</summary>
+    public const int SampleFrames = 64;
+
+    /// <summary>The facts of X as read (its whole-scan statistics: identical on every rank).</summary>
+    public static DataFacts Of(UnfoldedData x, XStatistics? statistics = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        XStatistics s = statistics ?? x.Statistics;
+        XReadMode held = x.IsMapped ? XReadMode.CountsMapped : x.IsUInt16 ? XReadMode.Counts : XReadMode.Float32;
+        return new DataFacts(x.NUv, x.NXy, s.ZeroFraction, s.IsCounts, x.IsMapped, Exact: true, held);
+    }
+
+    /// <summary>An estimate from <see cref="SampleFrames"/> frames of <paramref name="source"/> spread over the scan,
+    /// with the pixels <paramref name="pixels"/> keeps (reads a few frames; the rest of the file is untouched).</summary>
+    public static DataFacts Sample(FrameSource source, PixelMap pixels)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(pixels);
+        long n = source.FrameCount;
+        int count = (int)Math.Min(SampleFrames, n);
+        var frame = new float[source.FrameLength];
+        long zeros = 0, values = 0;
+        bool counts = true;
+        ReadOnlySpan<int> kept = pixels.KeptPixels;
+        for (int i = 0; i < count; i++)
+        {
+            long j = count == 1 ? 0 : i * (n - 1) / (count - 1);
+            source.ReadFrames(j, 1, frame);
+            foreach (int p in kept)
+            {
+                float v = frame[p];
+                zeros += v == 0 ? 1 : 0;
+                counts &= v >= 0 && v <= ushort.MaxValue && v == MathF.Floor(v);
+            }
+
+            values += kept.Length;
+        }
+
+        bool mappable = pixels.KeepsAll && source is NpyFrameSource { CanMapCounts: true };
+        return new DataFacts(pixels.KeptCount, n, values == 0 ? 0 : (double)zeros / values, counts || mappable, mappable, Exact: false);
+    }
+}
