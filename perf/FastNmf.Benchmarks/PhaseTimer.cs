@@ -30,13 +30,13 @@ internal static unsafe class PhaseTimer
         using var team = new WorkerTeam(Environment.ProcessorCount);
         foreach (int rows in stacked)
         {
-            using var sparse = new SparseXOperand(x, kernels.LaneWidth, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
+            using var sparse = new SparseXOperand(x, kernels.SparseWidth, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
             using var sparseHx = new FoldedHX(sparse, rows);
             using var dense = new DenseXOperand(x.Frames, KernelSet.Create(null, KernelBackend.Managed).Products, team, FoldLayout.Of(x), rows);
             using var denseHx = new FoldedHX(dense, rows);
             using var denseTp = new DenseXOperand(x.Frames, new FastNmf.Kernels.Gemm.FactorProductsTensorPrimitives(), team, FoldLayout.Of(x), rows);
             using var denseTpHx = new FoldedHX(denseTp, rows);
-            using var uint16 = new UInt16XOperand(UInt16Frames.CopyOf(x.Frames), kernels.LaneWidth, team, FoldLayout.Of(x), rows);
+            using var uint16 = new UInt16XOperand(UInt16Frames.CopyOf(x.Frames), kernels.DenseWidth, team, FoldLayout.Of(x), rows);
             using var uint16Hx = new FoldedHX(uint16, rows);
             using var h = new AlignedBuffer<float>((long)rows * x.NXy, "H");
             using var w = new AlignedBuffer<float>(rows * x.Stride, "W");

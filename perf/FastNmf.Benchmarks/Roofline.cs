@@ -34,9 +34,9 @@ internal static unsafe class Roofline
         using var dense = new DenseXOperand(x.Frames, KernelSet.Create(null, KernelBackend.Managed).Products, team, FoldLayout.Of(x), 4);
         using var denseHx = new FoldedHX(dense, 4);
         using var denseTp = new DenseXOperand(x.Frames, new FactorProductsTensorPrimitives(), team, FoldLayout.Of(x), 4);
-        using var uint16 = new UInt16XOperand(UInt16Frames.CopyOf(x.Frames), KernelSet.CreateDefault().LaneWidth, team, FoldLayout.Of(x), 4);
+        using var uint16 = new UInt16XOperand(UInt16Frames.CopyOf(x.Frames), KernelSet.CreateDefault().DenseWidth, team, FoldLayout.Of(x), 4);
         using var uint16Hx = new FoldedHX(uint16, 4);
-        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().LaneWidth, team, FoldLayout.Of(x), 4, 4);
+        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 4, 4);
         using var w = new AlignedBuffer<float>(4 * x.Stride, "W");
         using var h = new AlignedBuffer<float>(4L * x.NXy, "H");
         w.AsSpan().Fill(1f);

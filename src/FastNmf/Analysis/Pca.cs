@@ -45,7 +45,7 @@ public static class Pca
         // X read as uint16 counts has no float32 copy: its own operand serves the same products.
         var layout = new FoldLayout(FrameBlocks.For(x.Slab.ScanRows, x.Slab.ScanCols).LocalRanges(x.Slab), x.Statistics.PixelSums);
         using IXOperand xop = x.IsUInt16
-            ? new UInt16XOperand(x.Counts!.Borrow(), kernels.LaneWidth, team, layout, Math.Max(64, options.BlockSize))
+            ? new UInt16XOperand(x.Counts!.Borrow(), kernels.DenseWidth, team, layout, Math.Max(64, options.BlockSize))
             : new DenseXOperand(x.Frames, kernels.Products, team, layout, Math.Max(64, options.BlockSize));
         using var hx = new FoldedHX(xop, Math.Max(64, options.BlockSize));
         if (method == PcaMethod.Gram)

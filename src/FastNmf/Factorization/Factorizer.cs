@@ -81,6 +81,7 @@ public static class Factorizer
         var times = new PhaseTimes();
         long setup = Stopwatch.GetTimestamp();
         XStatistics stats = comm.Size == 1 && slab.IsWhole ? x.Statistics : XStatistics.Compute(x, comm);
+        setup = times.Add(PhaseTimes.Phase.Statistics, setup);
         if (stats.SumOfSquares == 0)
         {
             // Any W with H = 0 fits exactly: a "result" would be noise from the random start, not a factorization.
@@ -100,7 +101,9 @@ public static class Factorizer
         }
 
         var layout = new FoldLayout(local, stats.PixelSums);
+        setup = times.Add(PhaseTimes.Phase.Setup, setup);
         using IXOperand xop = XOperands.Create(x, storage, kernels, team, k * batch, k, layout);
+        setup = times.Add(PhaseTimes.Phase.Storage, setup);
         using var workspace = new SolverWorkspace(x.NUv, x.NXy, k, batch);
         using var solver = new NmfSolver(new SolverSetup(x, options, kernels, xop, workspace, team, times, comm, stats, local, blocks.Count));
         Collective.Agree(comm, solver.SetupProblem);

@@ -15,6 +15,8 @@ public sealed class PhaseTimes
     internal enum Phase
     {
         Setup,
+        Statistics,
+        Storage,
         ProductHX,
         SolveW,
         ConstrainW,
@@ -26,8 +28,14 @@ public sealed class PhaseTimes
         Count,
     }
 
-    /// <summary>Preparing X's storage, the workspace and the constraints' precomputed maps.</summary>
+    /// <summary>Preparing the workspace, the constraints' precomputed maps and the kernels.</summary>
     public TimeSpan Setup => Of(Phase.Setup);
+
+    /// <summary>X's statistics over the whole scan (two passes over X: the maxima, then the exact sums).</summary>
+    public TimeSpan Statistics => Of(Phase.Statistics);
+
+    /// <summary>Building the storage copy the products run on (sparse copies, or a uint16 copy of float32 X).</summary>
+    public TimeSpan Storage => Of(Phase.Storage);
 
     /// <summary>The W-step's pass over X: H·X (XHᵀ in the paper's layout), all restarts of a batch at once.</summary>
     public TimeSpan ProductHX => Of(Phase.ProductHX);
@@ -57,7 +65,7 @@ public sealed class PhaseTimes
     /// <summary>Named phases, in iteration order, for reports.</summary>
     public IEnumerable<(string Name, TimeSpan Time)> All =>
     [
-        ("setup", Setup), ("product_hx", ProductHX), ("solve_w", SolveW), ("constrain_w", ConstrainW),
+        ("setup", Setup), ("statistics", Statistics), ("storage", Storage), ("product_hx", ProductHX), ("solve_w", SolveW), ("constrain_w", ConstrainW),
         ("product_wx", ProductWX), ("solve_h", SolveH), ("constrain_h", ConstrainH), ("monitor", Monitor), ("reduce", Reduce),
     ];
 

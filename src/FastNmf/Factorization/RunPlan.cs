@@ -169,10 +169,10 @@ public sealed record RunPlan
         long copy = storage switch
         {
             XStorage.DenseUInt16 => read == XReadMode.Float32 ? ((nUv + 31) & ~31L) * nXy * 2 : 0,
-            XStorage.Sparse => SparseXOperand.BytesFor((long)Math.Ceiling((1 - facts.ZeroFraction) * nUv * nXy), (int)nUv, (int)nXy, blocks, rows, k, options.Threads, KernelSet.CreateDefault().LaneWidth),
+            XStorage.Sparse => SparseXOperand.BytesFor((long)Math.Ceiling((1 - facts.ZeroFraction) * nUv * nXy), (int)nUv, (int)nXy, blocks, rows, k, options.Threads, KernelSet.CreateDefault().SparseWidth),
             _ => 0,
         };
-        Kernels.Lanes.LaneWidth width = KernelSet.CreateDefault().LaneWidth;
+        Kernels.Lanes.LaneWidth width = KernelSet.CreateDefault().SparseWidth;
         long accumulators = storage == XStorage.Sparse
             ? 8L * nUv * SparseXOperand.Geometry((int)nUv, rows, k, options.Threads, width).Lanes
             : 8L * rows * ((nUv + 7) & ~7L);

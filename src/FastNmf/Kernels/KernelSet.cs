@@ -31,9 +31,9 @@ internal sealed class KernelSet
     // is purely speed; Scalar is the reference and the fallback where no vector unit is accelerated.
     private static readonly LaneWidth[] s_laneWidths = [LaneWidth.Vector512, LaneWidth.Vector256, LaneWidth.Scalar];
 
-    public KernelSet(IFactorProducts products, IMapConvolution convolution, IPolarGather polar, string? forced = null, LaneWidth? laneWidth = null)
+    public KernelSet(IFactorProducts products, IMapConvolution convolution, IPolarGather polar, string? forced = null, LaneWidth? sparseWidth = null)
     {
-        LaneWidth = laneWidth ?? s_laneWidths.First(IsAccelerated);
+        SparseWidth = sparseWidth ?? s_laneWidths.First(IsAccelerated);
         Products = products;
         Convolution = convolution;
         Polar = polar;
@@ -46,8 +46,12 @@ internal sealed class KernelSet
 
     public IPolarGather Polar { get; }
 
-    /// <summary>Width of the sparse lane kernels.</summary>
-    public LaneWidth LaneWidth { get; }
+    /// <summary>Width of the sparse lane kernels (<c>SparseLanes{width}</c>).</summary>
+    public LaneWidth SparseWidth { get; }
+
+    /// <summary>Width of the dense lane kernels (<c>DenseLanes{width}</c>): the products' own when they are the lane
+    /// kernels, else the widest (for uint16 X and projections, which always run on the lane kernels).</summary>
+    public LaneWidth DenseWidth => Products is FactorProductsLanes lanes ? lanes.Width : s_laneWidths.First(IsAccelerated);
 
     /// <summary>The lane widths this machine can run (Scalar always).</summary>
     public static IReadOnlyList<LaneWidth> AvailableLaneWidths => s_laneWidths.Where(IsAccelerated).ToArray();
@@ -105,12 +109,20 @@ internal sealed class KernelSet
         IFactorProducts products = ChooseProducts(backend);
         IMapConvolution convolution = s_convolutions[0]();
         IPolarGather polar = s_polar[0]();
-        LaneWidth? laneWidth = null;
+        LaneWidth? sparseWidth = null;
         if (!string.IsNullOrWhiteSpace(overrides))
         {
             foreach (string raw in overrides.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (Find(s_products, raw) is { } p)
+                if (Width(raw, KernelNames.DenseLanes) is { } dense)
+                {
+                    products = new FactorProductsLanes(dense);
+                }
+                else if (Width(raw, KernelNames.SparseLanes) is { } sparse)
+                {
+                    sparseWidth = sparse;
+                }
+                else if (Find(s_products, raw) is { } p)
                 {
                     products = p;
                 }
@@ -122,37 +134,21 @@ internal sealed class KernelSet
                 {
                     polar = g;
                 }
-                else if (s_laneWidths.FirstOrDefault(w => string.Equals(LaneKernelName(w), raw, StringComparison.OrdinalIgnoreCase)) is var width
-                    && string.Equals(LaneKernelName(width), raw, StringComparison.OrdinalIgnoreCase))
-                {
-                    if (!IsAccelerated(width))
-                    {
-                        throw new ArgumentException($"{EnvironmentVariable}: '{raw}' is not supported by this processor (or is disabled by DOTNET_Enable* settings).");
-                    }
-
-                    laneWidth = width;
-                }
                 else
                 {
-                    string known = string.Join(", ", s_products.Select(f => Name(f())).Concat(s_convolutions.Select(f => Name(f())))
-                        .Concat(s_polar.Select(f => Name(f()))).Concat(s_laneWidths.Select(LaneKernelName)));
+                    string known = string.Join(", ", s_laneWidths.Select(KernelNames.DenseLanes).Concat(s_products.Skip(1).Select(f => f().Name))
+                        .Concat(s_laneWidths.Select(KernelNames.SparseLanes)).Concat(s_convolutions.Select(f => f().Name)).Concat(s_polar.Select(f => f().Name)));
                     throw new ArgumentException($"{EnvironmentVariable}: unknown kernel '{raw}'. Known: {known}.");
                 }
             }
         }
 
-        if (laneWidth is { } forcedWidth && products is FactorProductsLanes)
-        {
-            // A forced width applies to the dense lane kernels too.
-            products = new FactorProductsLanes(forcedWidth);
-        }
-
-        return new KernelSet(products, convolution, polar, overrides, laneWidth);
+        return new KernelSet(products, convolution, polar, overrides, sparseWidth);
     }
 
     /// <summary>One line naming the backend and every chosen implementation.</summary>
     public string Describe() =>
-        $"backend {Backend}: {Products.Name}{Products switch { FactorProductsBlas b => $" ({b.Library.Version})", FactorProductsLanes l => $" ({l.Width})", _ => string.Empty }}, {LaneKernelName(LaneWidth)}, {Convolution.Name}, {Polar.Name}" +
+        $"backend {Backend}: {Products.Name}{(Products is FactorProductsBlas b ? $" ({b.Library.Version})" : string.Empty)}, {KernelNames.SparseLanes(SparseWidth)}, {Convolution.Name}, {Polar.Name}" +
         (string.IsNullOrWhiteSpace(Forced) ? string.Empty : $" (forced by {EnvironmentVariable}={Forced})");
 
     private static IFactorProducts ChooseProducts(KernelBackend backend)
@@ -183,13 +179,32 @@ internal sealed class KernelSet
         }
     }
 
-    /// <summary>The name of the sparse lane kernel at <paramref name="width"/> (its id in FASTNMF_KERNELS).</summary>
-    public static string LaneKernelName(LaneWidth width) => $"SparseLanes{width}";
-
     private static bool IsAccelerated(LaneWidth width) => LaneWidths.IsAccelerated(width);
 
-    private static T? Find<T>(Func<T>[] family, string name) where T : class =>
-        family.Select(f => f()).FirstOrDefault(i => string.Equals(Name(i!), name, StringComparison.OrdinalIgnoreCase));
+    // The width a lane kernel's name (DenseLanesVector256, SparseLanesScalar, …) forces, or null when it names another kernel.
+    private static LaneWidth? Width(string name, Func<LaneWidth, string> family)
+    {
+        foreach (LaneWidth width in s_laneWidths)
+        {
+            if (string.Equals(family(width), name, StringComparison.OrdinalIgnoreCase))
+            {
+                return IsAccelerated(width)
+                    ? width
+                    : throw new ArgumentException($"{EnvironmentVariable}: '{name}' is not supported by this processor (or is disabled by DOTNET_Enable* settings).");
+            }
+        }
 
-    private static string Name(object o) => o.GetType().Name;
+        return null;
+    }
+
+    private static T? Find<T>(Func<T>[] family, string name) where T : class =>
+        family.Select(f => f()).FirstOrDefault(i => string.Equals(NameOf(i!), name, StringComparison.OrdinalIgnoreCase));
+
+    private static string NameOf(object o) => o switch
+    {
+        IFactorProducts p => p.Name,
+        IMapConvolution c => c.Name,
+        IPolarGather g => g.Name,
+        _ => o.GetType().Name,
+    };
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using FastNmf.Kernels.Dense;
 using FastNmf.Kernels.Lanes;
+using FastNmf.Kernels.Reductions;
 using FastNmf.Memory;
 
 namespace FastNmf;
@@ -24,14 +25,9 @@ internal static unsafe class FrameProjection
         for (int j = 0; j < count; j++)
         {
             T* f = x + (j * xStride);
-            double s = 0;
-            for (int u = 0; u < n; u++)
-            {
-                double v = double.CreateTruncating(f[u]);
-                s += v * v;
-            }
-
-            squares[j] = s;
+            squares[j] = typeof(T) == typeof(ushort)
+                ? SumOfSquares.OfUInt16((ushort*)f, n)
+                : DoubleReductions.Dot(new ReadOnlySpan<float>(f, n), new ReadOnlySpan<float>(f, n));
         }
     }
 

@@ -92,12 +92,12 @@ public sealed unsafe class ModelProjector : IDisposable
                 T* x = all + ((long)first * pixels);
                 if (_model.Pixels.KeepsAll)
                 {
-                    FrameProjection.Solve<T, TE>(_model, _model.Kernels.LaneWidth, x, pixels, count, b, raw, _squares);
+                    FrameProjection.Solve<T, TE>(_model, _model.Kernels.DenseWidth, x, pixels, count, b, raw, _squares);
                 }
                 else
                 {
                     Gather(x, count);
-                    FrameProjection.Solve<float, Float32Element>(_model, _model.Kernels.LaneWidth, _frames.Pointer, _stride, count, b, raw, _squares);
+                    FrameProjection.Solve<float, Float32Element>(_model, _model.Kernels.DenseWidth, _frames.Pointer, _stride, count, b, raw, _squares);
                 }
 
                 Finish(raw, b, count, h.Slice(first * k, count * k), residual.IsEmpty ? default : residual.Slice(first, count));

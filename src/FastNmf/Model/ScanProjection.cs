@@ -58,13 +58,13 @@ internal static unsafe class ScanProjection
             int count = end - start;
             if (x.IsUInt16)
             {
-                FrameProjection.Solve<ushort, UInt16Element>(model, model.Kernels.LaneWidth, x.Counts!.Frame(start), x.Counts.Stride, count,
+                FrameProjection.Solve<ushort, UInt16Element>(model, model.Kernels.DenseWidth, x.Counts!.Frame(start), x.Counts.Stride, count,
                     b.ColumnSlice(start, count), raw.ColumnSlice(start, count), squares.AsSpan(start, count));
             }
             else
             {
                 MatrixView f = x.Frames;
-                FrameProjection.Solve<float, Float32Element>(model, model.Kernels.LaneWidth, f.RowPointer(start), f.Stride, count,
+                FrameProjection.Solve<float, Float32Element>(model, model.Kernels.DenseWidth, f.RowPointer(start), f.Stride, count,
                     b.ColumnSlice(start, count), raw.ColumnSlice(start, count), squares.AsSpan(start, count));
             }
         }

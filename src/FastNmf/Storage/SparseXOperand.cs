@@ -94,13 +94,14 @@ internal sealed unsafe class SparseXOperand : IXOperand
     /// The lane count (K padded to whole vectors of the width only: on AVX2, ten restarts of k = 4 are 40 lanes = 5
     /// vectors, not 48), W·Xᵀ's pixel block (sized for L1, and at least 8 blocks per thread so the static split stays
     /// balanced even though the nonzeros are denser on the rings than in the corners) and H·X's frame sub-block (sized
-    /// for one restart's lanes, so a restart's bits do not depend on the batch).
+    /// for one restart's lanes rounded to 16, so a restart's bits depend neither on the batch nor on the width).
     /// </summary>
     public static (int Lanes, int PixelBlock, int SubFrames) Geometry(int nUv, int maxRows, int restartRows, int threads, LaneWidth width)
     {
         int vector = LaneWidths.Count(width);
         int lanes = (maxRows + vector - 1) / vector * vector;
-        int restartLanes = (Math.Min(restartRows, maxRows) + vector - 1) / vector * vector;
+        // Rounded to the widest vector whatever the width, so every width cuts the same sub-blocks (the same bits).
+        int restartLanes = (Math.Min(restartRows, maxRows) + 15) / 16 * 16;
         int forCache = AccumulatorBytes / (lanes * sizeof(float));
         int forBalance = nUv / (8 * threads);
         int block = Math.Clamp(Math.Min(forCache, forBalance) / 64 * 64, 64, 16384);
@@ -198,6 +199,15 @@ internal sealed unsafe class SparseXOperand : IXOperand
             new Span<double>(Acc + first, count).Clear();
             for (int c = 0; c + 1 < x.CanonicalFirstBlock.Length; c++)
             {
+                if (x.CanonicalFirstBlock[c + 1] - x.CanonicalFirstBlock[c] == 1)
+                {
+                    // One frame block: each pixel's sums go straight from registers into the exact accumulators.
+                    int only = x.CanonicalFirstBlock[c];
+                    float* h1 = o._hJ.Pointer + ((long)x.BlockStart[only] * lanes);
+                    LaneDispatch.Run(o._width, new PixelBlockFold(x, (long)only * (x.Pixels + 1), h1, Acc, lanes, start, end, o._layout.PixelGrid, o._laneMagic.Pointer));
+                    continue;
+                }
+
                 new Span<float>(o._accU.Pointer + first, count).Clear();
                 for (int b = x.CanonicalFirstBlock[c]; b < x.CanonicalFirstBlock[c + 1]; b++)
                 {
@@ -217,6 +227,14 @@ internal sealed unsafe class SparseXOperand : IXOperand
             where TVec : struct
             where TL : struct, ILanes<TVec> =>
             SparseLaneKernels.AccumulateHXByPixel<TVec, TL>(x.SegmentStart, row, x.FrameInBlock, x.Values, hb, accU, lanes, start, end);
+    }
+
+    private readonly struct PixelBlockFold(SparsePixels x, long row, float* hb, double* acc, int lanes, int start, int end, double* pixelGrid, double* laneMagic) : ILaneAction
+    {
+        public void Run<TVec, TL>()
+            where TVec : struct
+            where TL : struct, ILanes<TVec> =>
+            SparseLaneKernels.FoldHXByPixel<TVec, TL>(x.SegmentStart, row, x.FrameInBlock, x.Values, hb, acc, lanes, start, end, pixelGrid, laneMagic);
     }
 
     private sealed class FinishWork(SparseXOperand o) : ITeamWork

@@ -16,8 +16,8 @@ internal static class XOperands
         layout ??= FoldLayout.Of(x);
         return storage switch
         {
-            XStorage.Sparse => new SparseXOperand(x, kernels.LaneWidth, team, layout, rows, k),
-            XStorage.DenseUInt16 => new UInt16XOperand(x.IsUInt16 ? x.Counts!.Borrow() : UInt16Frames.CopyOf(x.Frames), kernels.LaneWidth, team, layout, rows),
+            XStorage.Sparse => new SparseXOperand(x, kernels.SparseWidth, team, layout, rows, k),
+            XStorage.DenseUInt16 => new UInt16XOperand(x.IsUInt16 ? x.Counts!.Borrow() : UInt16Frames.CopyOf(x.Frames), kernels.DenseWidth, team, layout, rows),
             XStorage.Dense => new DenseXOperand(x.Frames, kernels.Products, team, layout, rows),
             _ => throw new ArgumentException($"storage {storage} is not a storage format (resolve Auto first).", nameof(storage)),
         };

@@ -43,7 +43,7 @@ public sealed class EnvironmentMatrixTests
         {
             Assert.That(Vector512.IsHardwareAccelerated, Is.False, "the runtime honoured the setting");
             Assert.That(KernelSet.AvailableLaneWidths, Does.Not.Contain(LaneWidth.Vector512));
-            Assert.That(KernelSet.CreateDefault().LaneWidth, Is.Not.EqualTo(LaneWidth.Vector512));
+            Assert.That(KernelSet.CreateDefault().SparseWidth, Is.Not.EqualTo(LaneWidth.Vector512));
         });
     }
 
@@ -53,6 +53,6 @@ public sealed class EnvironmentMatrixTests
         LaneWidth expected = Vector512.IsHardwareAccelerated ? LaneWidth.Vector512
             : Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported ? LaneWidth.Vector256
             : LaneWidth.Scalar;
-        Assert.That(KernelSet.Create(null, KernelBackend.Managed).LaneWidth, Is.EqualTo(expected));
+        Assert.That(KernelSet.Create(null, KernelBackend.Managed).SparseWidth, Is.EqualTo(expected));
     }
 }

@@ -76,9 +76,9 @@ public sealed class RunPlanTests
         using var team = new WorkerTeam(2);
         FoldLayout layout = FoldLayout.Of(x);
         long before = AlignedMemory.OutstandingBytes;
-        using var op = new SparseXOperand(x, KernelSet.CreateDefault().LaneWidth, team, layout, 30, 3);
+        using var op = new SparseXOperand(x, KernelSet.CreateDefault().SparseWidth, team, layout, 30, 3);
         long allocated = AlignedMemory.OutstandingBytes - before;
-        long expected = SparseXOperand.BytesFor(x.NonZeros, x.NUv, x.NXy, layout.Blocks, 30, 3, 2, KernelSet.CreateDefault().LaneWidth);
+        long expected = SparseXOperand.BytesFor(x.NonZeros, x.NUv, x.NXy, layout.Blocks, 30, 3, 2, KernelSet.CreateDefault().SparseWidth);
         // The formula also counts the managed segment tables, which AlignedMemory does not see.
         Assert.That(allocated, Is.LessThanOrEqualTo(expected).And.GreaterThan(0.8 * expected));
     }

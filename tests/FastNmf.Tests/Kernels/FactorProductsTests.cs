@@ -29,7 +29,7 @@ public sealed class FactorProductsTests
     // n = 2 and odd n their frame pairs.
     private static IEnumerable<TestCaseData> XShapes()
     {
-        string[] kernels = ["TensorPrimitives", .. LaneWidths.Available.Select(w => $"Lanes{w}")];
+        string[] kernels = ["TensorPrimitives", .. LaneWidths.Available.Select(w => $"DenseLanes{w}")];
         foreach (string kernel in kernels)
         {
             foreach (int k in (int[])[1, 3, 4, 7, 9])
@@ -50,7 +50,7 @@ public sealed class FactorProductsTests
 
     private static IFactorProducts Fast(string kernel) => kernel == "TensorPrimitives"
         ? new FactorProductsTensorPrimitives()
-        : new FactorProductsLanes(Enum.Parse<LaneWidth>(kernel["Lanes".Length..]));
+        : new FactorProductsLanes(Enum.Parse<LaneWidth>(kernel["DenseLanes".Length..]));
 
     private static IEnumerable<TestCaseData> Shapes()
     {

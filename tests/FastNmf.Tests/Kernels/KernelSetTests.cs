@@ -75,7 +75,7 @@ public sealed class KernelSetTests
         Assert.Multiple(() =>
         {
             Assert.That(text, Does.StartWith("backend managed"));
-            Assert.That(text, Does.Contain($"{nameof(FactorProductsLanes)} ({LaneWidths.Widest})"));
+            Assert.That(text, Does.Contain($"DenseLanes{LaneWidths.Widest}, SparseLanes{LaneWidths.Widest}"));
             Assert.That(text, Does.Not.Contain("forced"));
         });
     }
@@ -92,13 +92,19 @@ public sealed class KernelSetTests
     }
 
     [Test]
-    public void Create_ForcedLaneWidth_AppliesToTheDenseLaneKernelsToo()
+    public void Create_LaneKernelsByName_ForceEachFamilysWidth_AndDescribeRepeatsTheNames()
     {
-        KernelSet set = KernelSet.Create("SparseLanesScalar", KernelBackend.Managed);
+        KernelSet sparse = KernelSet.Create("SparseLanesScalar", KernelBackend.Managed);
+        KernelSet dense = KernelSet.Create("DenseLanesScalar", KernelBackend.Managed);
         Assert.Multiple(() =>
         {
-            Assert.That(set.LaneWidth, Is.EqualTo(LaneWidth.Scalar));
-            Assert.That(((FactorProductsLanes)set.Products).Width, Is.EqualTo(LaneWidth.Scalar));
+            Assert.That(sparse.SparseWidth, Is.EqualTo(LaneWidth.Scalar));
+            Assert.That(sparse.DenseWidth, Is.EqualTo(LaneWidths.Widest), "a sparse width leaves the dense kernels alone");
+            Assert.That(dense.DenseWidth, Is.EqualTo(LaneWidth.Scalar));
+            Assert.That(dense.Products.Name, Is.EqualTo("DenseLanesScalar"));
+            Assert.That(dense.Describe(), Does.Contain("DenseLanesScalar").And.Contain("(forced by FASTNMF_KERNELS=DenseLanesScalar)"));
+            Assert.That(sparse.Describe(), Does.Contain("SparseLanesScalar"));
+            Assert.That(() => KernelSet.Create("FactorProductsLanes"), Throws.ArgumentException.With.Message.Contains("DenseLanesScalar"), "the one name, listed among the known ones");
         });
     }
 

@@ -63,7 +63,7 @@ public sealed unsafe class SparseXOperandTests
         // The property batching relies on: restart r's rows get the same bits alone (K = 4) or stacked (K = 40).
         using UnfoldedData x = SparseData(seed: 3);
         using var team = new WorkerTeam(2);
-        LaneWidth width = KernelSet.CreateDefault().LaneWidth;
+        LaneWidth width = KernelSet.CreateDefault().SparseWidth;
         using var stacked = new SparseXOperand(x, width, team, FoldLayout.Of(x), 40, Math.Min(40, 4));
         using var alone = new SparseXOperand(x, width, team, FoldLayout.Of(x), 4, Math.Min(4, 4));
         using var all = new Factors(x, 40, seed: 11);
@@ -81,11 +81,35 @@ public sealed unsafe class SparseXOperandTests
     }
 
     [Test]
+    public void HX_CanonicalBlockOfSeveralSubBlocks_EveryWidthIsScalarBits_AndMatchesTheOracle()
+    {
+        // 70 lanes per restart: frame sub-blocks of ~100 frames, so the 256-frame canonical block takes the float32
+        // partial over three sub-blocks before its fold (the other tests take the fused fold of one sub-block).
+        var rng = new Random(12);
+        float[] values = Enumerable.Range(0, 16 * 16 * 20 * 20).Select(_ => rng.NextDouble() < 0.6 ? 0f : rng.Next(1, 7)).ToArray();
+        using UnfoldedData x = UnfoldedData.Create(new Dataset4D(values, 16, 16, 20, 20));
+        using var team = new WorkerTeam(2);
+        using var f = new Factors(x, 70, seed: 4);
+        float[]? scalarA = null;
+        foreach (LaneWidth width in KernelSet.AvailableLaneWidths.Reverse())
+        {
+            using var op = new SparseXOperand(x, width, team, FoldLayout.Of(x), 70, 70);
+            Assert.That(op.Description, Does.Contain("H·X in 3 frame block(s)"));
+            MultiplyHX(op, f.HView, f.AView);
+            float[] a = f.A();
+            scalarA ??= a;
+            Assert.That(a, Is.EqualTo(scalarA).AsCollection, $"{width} vs scalar");
+        }
+
+        AssertClose(scalarA!, OracleHX(x, f), "H·X");
+    }
+
+    [Test]
     public void Products_AgreeWithTheDenseOperand()
     {
         using UnfoldedData x = SparseData(seed: 5);
         using var team = new WorkerTeam(2);
-        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().LaneWidth, team, FoldLayout.Of(x), 8, Math.Min(8, 4));
+        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 8, Math.Min(8, 4));
         using var dense = new DenseXOperand(x.Frames, new FactorProductsScalar(), team, FoldLayout.Of(x), 8);
         using var f = new Factors(x, 8, seed: 9);
         MultiplyHX(dense, f.HView, f.AView);

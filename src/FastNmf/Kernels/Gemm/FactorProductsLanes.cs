@@ -1,4 +1,5 @@
 using FastNmf.Kernels.Dense;
+using FastNmf.Kernels;
 using FastNmf.Kernels.Lanes;
 using FastNmf.Memory;
 
@@ -20,7 +21,8 @@ internal sealed unsafe class FactorProductsLanes(LaneWidth width) : IFactorProdu
 
     public LaneWidth Width => width;
 
-    public string Name => nameof(FactorProductsLanes);
+    /// <summary><c>DenseLanes{width}</c>: the same name in FASTNMF_KERNELS, Describe, operand descriptions and benchmarks.</summary>
+    public string Name => KernelNames.DenseLanes(width);
 
     public void AccumulateHX(MatrixView h, MatrixView x, MatrixView acc)
     {

@@ -30,4 +30,9 @@ internal interface ILanes<TVec> where TVec : struct
 
     /// <summary>The sum of the lanes (a fixed tree per width).</summary>
     static abstract float Sum(TVec value);
+
+    /// <summary><c>acc[i] += round(value[i])</c> in double on the grid of magic constant <c>magic[i] · grid</c> — the
+    /// exact fold (<see cref="Reductions.ExactFold"/>) of a block's partial sums, lane by lane: the same bits at every
+    /// width.</summary>
+    static abstract unsafe void FoldExact(TVec value, double* acc, double* magic, double grid);
 }

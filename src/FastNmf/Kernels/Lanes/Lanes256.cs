@@ -42,5 +42,15 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void FoldExact(Vector256<float> value, double* acc, double* magic, double grid)
+    {
+        (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(value);
+        Vector256<double> g = Vector256.Create(grid);
+        Vector256<double> m0 = Vector256.Load(magic) * g, m1 = Vector256.Load(magic + 4) * g;
+        Vector256.Store(Vector256.Load(acc) + ((lo + m0) - m0), acc);
+        Vector256.Store(Vector256.Load(acc + 4) + ((hi + m1) - m1), acc + 4);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
 }

@@ -42,5 +42,15 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void FoldExact(Vector512<float> value, double* acc, double* magic, double grid)
+    {
+        (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(value);
+        Vector512<double> g = Vector512.Create(grid);
+        Vector512<double> m0 = Vector512.Load(magic) * g, m1 = Vector512.Load(magic + 8) * g;
+        Vector512.Store(Vector512.Load(acc) + ((lo + m0) - m0), acc);
+        Vector512.Store(Vector512.Load(acc + 8) + ((hi + m1) - m1), acc + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
 }

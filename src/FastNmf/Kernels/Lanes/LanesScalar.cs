@@ -30,5 +30,9 @@ internal readonly struct LanesScalar : ILanes<float>
     public static float LoadWidened(ref ushort source, nuint offset) => Unsafe.Add(ref source, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void FoldExact(float value, double* acc, double* magic, double grid) =>
+        *acc += Reductions.ExactFold.Round(value, *magic * grid);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;
 }

@@ -33,7 +33,31 @@ internal static unsafe class SparseLaneKernels
                 continue;
             }
 
-            AllLanes<TVec, TL>(frameInBlock, values, p0, p1, hB, accU + ((long)u * lanes), lanes);
+            AllLanes<TVec, TL, AddToPartial>(frameInBlock, values, p0, p1, hB, accU + ((long)u * lanes), lanes, null, null, 0);
+        }
+    }
+
+    /// <summary>
+    /// The same sums for a canonical block held as one frame block, folded straight into the exact double accumulators
+    /// (no float partial in memory): <c>accD[u, l] += round(Σ_j x_{u,j} · hB[j, l])</c> on the grid
+    /// <c>pixelGrid[u] · laneMagic[l] / (1.5·2^52)</c>. The bits are those of <see cref="AccumulateHXByPixel{TVec, TL}"/>
+    /// into a cleared partial followed by <see cref="Reductions.ExactFold.AddRows"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
+    public static void FoldHXByPixel<TVec, TL>(long[] starts, long row, ushort* frameInBlock, float* values, float* hB, double* accD, int lanes, int pixelBegin, int pixelEnd, double* pixelGrid, double* laneMagic)
+        where TVec : struct
+        where TL : struct, ILanes<TVec>
+    {
+        for (int u = pixelBegin; u < pixelEnd; u++)
+        {
+            long p0 = starts[row + u];
+            long p1 = starts[row + u + 1];
+            if (p0 == p1)
+            {
+                continue;
+            }
+
+            AllLanes<TVec, TL, FoldToAccumulator>(frameInBlock, values, p0, p1, hB, null, lanes, accD + ((long)u * lanes), laneMagic, pixelGrid[u]);
         }
     }
 
@@ -61,7 +85,7 @@ internal static unsafe class SparseLaneKernels
                     continue;
                 }
 
-                AllLanes<TVec, TL>(pixelIndex, values, p0, p1, wU, dstJ + ((long)j * lanes), lanes);
+                AllLanes<TVec, TL, AddToPartial>(pixelIndex, values, p0, p1, wU, dstJ + ((long)j * lanes), lanes, null, null, 0);
             }
         }
     }
@@ -71,36 +95,37 @@ internal static unsafe class SparseLaneKernels
     // (4 + 2 vectors before) was a third of the time. Lanes are a multiple of the width (see SparseXOperand). When one
     // pass covers the row, its length is a JIT-time constant, so a nonzero's row address is one scaled add.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AllLanes<TVec, TL>(ushort* idx, float* val, long p0, long p1, float* rows, float* d, int lanes)
+    private static void AllLanes<TVec, TL, TSink>(ushort* idx, float* val, long p0, long p1, float* rows, float* d, int lanes, double* dd, double* magic, double grid)
         where TVec : struct
         where TL : struct, ILanes<TVec>
+        where TSink : struct, ISegmentSink
     {
         int n = (int)(p1 - p0);
         idx += p0;
         val += p0;
         switch (lanes / TL.Count)
         {
-            case 1: GatherFrame<TVec, TL, Vectors1, RowIsPass>(idx, val, n, rows, d, lanes); return;
-            case 2: GatherFrame<TVec, TL, Vectors2, RowIsPass>(idx, val, n, rows, d, lanes); return;
-            case 3: GatherFrame<TVec, TL, Vectors3, RowIsPass>(idx, val, n, rows, d, lanes); return;
-            case 4: GatherFrame<TVec, TL, Vectors4, RowIsPass>(idx, val, n, rows, d, lanes); return;
-            case 5: GatherFrame<TVec, TL, Vectors5, RowIsPass>(idx, val, n, rows, d, lanes); return;
-            case 6: GatherFrame<TVec, TL, Vectors6, RowIsPass>(idx, val, n, rows, d, lanes); return;
+            case 1: GatherFrame<TVec, TL, Vectors1, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
+            case 2: GatherFrame<TVec, TL, Vectors2, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
+            case 3: GatherFrame<TVec, TL, Vectors3, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
+            case 4: GatherFrame<TVec, TL, Vectors4, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
+            case 5: GatherFrame<TVec, TL, Vectors5, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
+            case 6: GatherFrame<TVec, TL, Vectors6, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
         }
 
         int l = 0;
         for (; l + (6 * TL.Count) <= lanes; l += 6 * TL.Count)
         {
-            GatherFrame<TVec, TL, Vectors6, RowIsWider>(idx, val, n, rows + l, d + l, lanes);
+            GatherFrame<TVec, TL, Vectors6, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid);
         }
 
         switch ((lanes - l) / TL.Count)
         {
-            case 5: GatherFrame<TVec, TL, Vectors5, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
-            case 4: GatherFrame<TVec, TL, Vectors4, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
-            case 3: GatherFrame<TVec, TL, Vectors3, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
-            case 2: GatherFrame<TVec, TL, Vectors2, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
-            case 1: GatherFrame<TVec, TL, Vectors1, RowIsWider>(idx, val, n, rows + l, d + l, lanes); break;
+            case 5: GatherFrame<TVec, TL, Vectors5, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
+            case 4: GatherFrame<TVec, TL, Vectors4, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
+            case 3: GatherFrame<TVec, TL, Vectors3, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
+            case 2: GatherFrame<TVec, TL, Vectors2, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
+            case 1: GatherFrame<TVec, TL, Vectors1, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
         }
     }
 
@@ -111,11 +136,12 @@ internal static unsafe class SparseLaneKernels
     // budget and leave Pair/Fma as calls with the accumulators in memory (seen in DOTNET_JitDisasm; 3x slower). A call per
     // segment (~50 nonzeros) costs little.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void GatherFrame<TVec, TL, TN, TRow>(ushort* idx, float* val, int n, float* rows, float* d, int lanes)
+    private static void GatherFrame<TVec, TL, TN, TRow, TSink>(ushort* idx, float* val, int n, float* rows, float* d, int lanes, double* dd, double* magic, double grid)
         where TVec : struct
         where TL : struct, ILanes<TVec>
         where TN : struct, IVectorCount
         where TRow : struct, IRowLength
+        where TSink : struct, ISegmentSink
     {
         nuint rowBytes = (nuint)(TRow.OnePass ? TN.N * TL.Count : lanes) * sizeof(float);
         byte* rowBase = (byte*)rows;
@@ -142,6 +168,38 @@ internal static unsafe class SparseLaneKernels
             TVec ve = TL.Broadcast(val[p]);
             ref float re = ref Unsafe.AsRef<float>(rowBase + (idx[p] * rowBytes));
             Fma<TVec, TL, TN>(ve, ref re, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5);
+        }
+
+        if (TSink.Folds)
+        {
+            int v = TL.Count;
+            TL.FoldExact(TL.Add(e0, o0), dd, magic, grid);
+            if (TN.N > 1)
+            {
+                TL.FoldExact(TL.Add(e1, o1), dd + v, magic + v, grid);
+            }
+
+            if (TN.N > 2)
+            {
+                TL.FoldExact(TL.Add(e2, o2), dd + (2 * v), magic + (2 * v), grid);
+            }
+
+            if (TN.N > 3)
+            {
+                TL.FoldExact(TL.Add(e3, o3), dd + (3 * v), magic + (3 * v), grid);
+            }
+
+            if (TN.N > 4)
+            {
+                TL.FoldExact(TL.Add(e4, o4), dd + (4 * v), magic + (4 * v), grid);
+            }
+
+            if (TN.N > 5)
+            {
+                TL.FoldExact(TL.Add(e5, o5), dd + (5 * v), magic + (5 * v), grid);
+            }
+
+            return;
         }
 
         nuint w = (nuint)TL.Count;
