@@ -24,13 +24,17 @@ public sealed unsafe class SumOfSquaresTests
             exact += (ulong)v * v;
         }
 
+        ulong vector, scalar;
         fixed (ushort* p = x)
         {
-            Assert.Multiple(() =>
-            {
-                Assert.That(SumOfSquares.OfUInt16(p, n), Is.EqualTo(exact));
-                Assert.That(SumOfSquares.OfUInt16Scalar(p, n), Is.EqualTo(exact));
-            });
+            vector = SumOfSquares.OfUInt16(p, n);
+            scalar = SumOfSquares.OfUInt16Scalar(p, n);
         }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(vector, Is.EqualTo(exact));
+            Assert.That(scalar, Is.EqualTo(exact));
+        });
     }
 }
