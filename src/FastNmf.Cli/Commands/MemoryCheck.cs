@@ -90,7 +90,12 @@ internal static class MemoryCheck
         Row("storage copy", plan.StorageBytes, $"{RunPlan.Name(plan.Storage)}: {plan.StorageReason}{(plan.Exact ? string.Empty : $" (from {DataFacts.SampleFrames} sampled frames)")}");
         Row("solver workspace", plan.WorkspaceBytes, "W, H and their products for a batch of restarts, the reduction accumulators");
         Row("results, buffers", plan.OtherBytes, "read blocks, normalised W and H, statistics");
-        Row("total", plan.TotalBytes, string.Empty);
+        Row("total", plan.TotalBytes, "what the run allocates");
+        if (plan.MappedBytes > 0)
+        {
+            Row("resident", plan.ResidentBytes, "with the mapped file in the page cache too (the peak `time -v` reports)");
+        }
+
         Row("available", available, "MemAvailable (or FASTNMF_AVAILABLE_MEMORY)");
     }
 
