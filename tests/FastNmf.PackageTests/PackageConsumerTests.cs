@@ -56,7 +56,7 @@ public sealed class PackageConsumerTests
         var statusName = (delegate* unmanaged<int, byte*>)NativeLibrary.GetExport(handle, "fastnmf_status_name");
         Assert.Multiple(() =>
         {
-            Assert.That(abiVersion(), Is.EqualTo(1u));
+            Assert.That(abiVersion(), Is.EqualTo(2u));
             Assert.That(Marshal.PtrToStringUTF8((nint)statusName(12)), Is.EqualTo("FASTNMF_STATUS_BUSY"));
         });
     }
