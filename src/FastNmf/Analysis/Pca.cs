@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FastNmf.Data;
+using FastNmf.Distributed;
 using FastNmf.Storage;
 using FastNmf.Kernels;
 using FastNmf.Kernels.Threading;
@@ -30,9 +31,20 @@ public static class Pca
     /// <param name="options">Method and its settings, or null for the defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException">K or an option out of range.</exception>
     /// <exception cref="InsufficientMemoryException">the Gram method was asked for a Gram matrix too big for memory.</exception>
-    public static PcaSpectrum Spectrum(UnfoldedData x, int maxComponents, PcaOptions? options = null)
+    public static PcaSpectrum Spectrum(UnfoldedData x, int maxComponents, PcaOptions? options = null) => Spectrum(x, maxComponents, options, Communicator.Single);
+
+    /// <summary>The spectrum of X held by the ranks of <paramref name="communicator"/>, each with its slab in
+    /// <paramref name="x"/> (collective: every rank calls it and gets the same values). With more than one rank, the
+    /// randomised method in pixel space (<see cref="PcaMethod.Randomized"/>), whose basis every rank holds alike.</summary>
+    public static PcaSpectrum Spectrum(UnfoldedData x, int maxComponents, PcaOptions? options, Communicator communicator)
     {
         ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(communicator);
+        if (communicator.Size > 1)
+        {
+            return Distributed(x, maxComponents, options ?? new PcaOptions(), communicator);
+        }
+
         options ??= new PcaOptions();
         options.Validate();
         int smaller = Math.Min(x.NXy, x.NUv);
@@ -56,5 +68,25 @@ public static class Pca
 
         (double[] eigenvalues, int iterations, bool converged) = RandomizedSpectrum.Run(x, xop, hx, maxComponents, options);
         return new PcaSpectrum(eigenvalues, x.SumOfSquares, x.NUv, x.NXy, method, iterations, converged, clock.Elapsed);
+    }
+
+    private static PcaSpectrum Distributed(UnfoldedData x, int maxComponents, PcaOptions options, Communicator comm)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        XStatistics stats = XStatistics.Compute(x, comm);
+        int smaller = (int)Math.Min(stats.Frames, x.NUv);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxComponents, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxComponents, smaller);
+        KernelSet kernels = KernelSet.CreateDefault();
+        using var team = new WorkerTeam(options.Threads);
+        var layout = new FoldLayout(FrameBlocks.For(x.Slab.ScanRows, x.Slab.ScanCols).LocalRanges(x.Slab), stats.PixelSums);
+        int rows = Math.Max(64, options.BlockSize);
+        using IXOperand xop = x.IsUInt16
+            ? new UInt16XOperand(x.Counts!.Borrow(), kernels.DenseWidth, team, layout, rows)
+            : new DenseXOperand(x.Frames, kernels.Products, team, layout, rows);
+        using var hx = new FoldedHX(xop, rows, comm);
+        (double[] eigenvalues, int steps, bool converged) = DistributedSpectrum.Run(x, xop, hx, comm, stats, maxComponents, options);
+        return new PcaSpectrum(eigenvalues, stats.SumOfSquares, x.NUv, (int)Math.Min(stats.Frames, int.MaxValue), PcaMethod.Randomized, steps, converged, clock.Elapsed);
     }
 }

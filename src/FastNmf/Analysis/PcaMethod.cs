@@ -1,6 +1,6 @@
 namespace FastNmf.Analysis;
 
-/// <summary>How <see cref="Pca.Spectrum"/> finds the leading eigenvalues of XXᵀ.</summary>
+/// <summary>How <see cref="Pca.Spectrum(Data.UnfoldedData, int, PcaOptions?)"/> finds the leading eigenvalues of XXᵀ.</summary>
 public enum PcaMethod
 {
     /// <summary>Chosen by the size of the smaller Gram matrix (measured crossover, see <see cref="Pca"/>).</summary>

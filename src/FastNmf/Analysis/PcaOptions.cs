@@ -1,6 +1,6 @@
 namespace FastNmf.Analysis;
 
-/// <summary>Settings of <see cref="Pca.Spectrum"/>.</summary>
+/// <summary>Settings of <see cref="Pca.Spectrum(Data.UnfoldedData, int, PcaOptions?)"/>.</summary>
 public sealed record PcaOptions
 {
     /// <summary>How the eigenvalues are found (default: by size, see <see cref="Pca"/>).</summary>

@@ -12,6 +12,9 @@ public sealed class DetectorStatistics
 {
     private const long BlockBytes = 4 << 20;
 
+    // Per-pixel sums before the division (null for statistics built from a mean): what ranks add up.
+    private double[]? _sums;
+
     private DetectorStatistics(double[] mean, bool[] everNonZero, int detRows, int detCols, long frames)
     {
         Mean = mean;
@@ -91,12 +94,13 @@ public sealed class DetectorStatistics
             ArrayPool<float>.Shared.Return(block);
         }
 
+        double[] sums = (double[])sum.Clone();
         for (int p = 0; p < n; p++)
         {
             sum[p] /= source.FrameCount;
         }
 
-        return new DetectorStatistics(sum, nonZero, source.DetRows, source.DetCols, source.FrameCount);
+        return new DetectorStatistics(sum, nonZero, source.DetRows, source.DetCols, source.FrameCount) { _sums = sums };
     }
 
     /// <summary>Statistics from a mean pattern given directly (a pixel counts as ever nonzero when its mean is).</summary>
@@ -109,5 +113,40 @@ public sealed class DetectorStatistics
         }
 
         return new DetectorStatistics((double[])mean.Clone(), mean.Select(m => m != 0).ToArray(), detRows, detCols, frames);
+    }
+
+    /// <summary>
+    /// The statistics of every rank's frames together (collective): each rank's per-pixel sums added and its nonzero flags
+    /// combined. For counted data the sums are integers, exact in double, so the masks found from them are those of one
+    /// process reading every frame; for real-valued data they agree to double rounding.
+    /// </summary>
+    public DetectorStatistics Combine(Distributed.Communicator comm)
+    {
+        ArgumentNullException.ThrowIfNull(comm);
+        if (comm.Size == 1)
+        {
+            return this;
+        }
+
+        int n = Mean.Length;
+        var sums = new double[n + 1];
+        var flags = new double[n];
+        for (int p = 0; p < n; p++)
+        {
+            sums[p] = _sums?[p] ?? Mean[p] * Frames;
+            flags[p] = EverNonZero[p] ? 1 : 0;
+        }
+
+        sums[n] = Frames;
+        comm.AllreduceSum(sums);
+        comm.AllreduceMax(flags);
+        long frames = (long)sums[n];
+        var mean = new double[n];
+        for (int p = 0; p < n; p++)
+        {
+            mean[p] = sums[p] / frames;
+        }
+
+        return new DetectorStatistics(mean, flags.Select(f => f != 0).ToArray(), DetRows, DetCols, frames) { _sums = sums[..n] };
     }
 }

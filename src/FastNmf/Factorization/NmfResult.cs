@@ -1,3 +1,5 @@
+using FastNmf.Data;
+
 namespace FastNmf;
 
 /// <summary>
@@ -84,21 +86,21 @@ public sealed class NmfResult
     public PhaseTimes Phases { get; internal init; } = new();
 
     /// <summary>How detector frames map onto W's rows: the detector, the pixels kept, the pattern centre.</summary>
-    public Data.PixelMap Pixels { get; internal init; } = null!;
+    public PixelMap Pixels { get; internal init; } = null!;
 
     /// <summary>The scan rows whose maps <see cref="H"/> holds (the whole scan in one process; a rank's slab in a
     /// distributed run, where W and the monitoring are the same on every rank).</summary>
-    public Data.ScanSlab Slab { get; internal init; } = null!;
+    public ScanSlab Slab { get; internal init; } = null!;
 
     /// <summary>The fitted model: this result's W, pixel map and map constraint, ready to project new frames
-    /// (<see cref="NmfModel.CreateProjector"/>, <see cref="NmfModel.Project"/>).</summary>
+    /// (<see cref="NmfModel.CreateProjector"/>, <see cref="NmfModel.Project(Data.UnfoldedData, int)"/>).</summary>
     public NmfModel Model => _model ??= NmfModel.FromResult(this);
 
     /// <summary>The run plan the factorization used (storage, restarts per pass, memory).</summary>
     public RunPlan Plan { get; internal init; } = null!;
 
     /// <summary>Statistics of X over the whole scan.</summary>
-    public Data.XStatistics Statistics { get; internal init; } = null!;
+    public XStatistics Statistics { get; internal init; } = null!;
 
     /// <summary>The processes that ran it ("one process", or the communicator's description).</summary>
     public string Communicator { get; internal init; } = "one process";
@@ -108,6 +110,31 @@ public sealed class NmfResult
 
     /// <summary>Wall time of the whole run (all restarts).</summary>
     public TimeSpan Elapsed { get; }
+
+    /// <summary>This result with the maps of the whole scan (gathered from every rank's slab, see
+    /// <see cref="Distributed.SlabGather"/>) in place of this rank's.</summary>
+    /// <exception cref="ArgumentException"><paramref name="h"/> is not k × (whole scan).</exception>
+    public NmfResult WithWholeScan(float[] h)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        if (h.LongLength != (long)Components * Slab.TotalFrames)
+        {
+            throw new ArgumentException($"the whole scan's maps are {Components} × {Slab.TotalFrames} values, got {h.LongLength}.", nameof(h));
+        }
+
+        return new NmfResult(Options, W, h, Slab.ScanRows, Slab.ScanCols, DetRows, DetCols, Restarts, ChosenRestart, History, Backend, Kernels, Threads, Elapsed)
+        {
+            Storage = Storage,
+            Batch = Batch,
+            RestartHistories = RestartHistories,
+            Phases = Phases,
+            Pixels = Pixels,
+            Slab = ScanSlab.Whole(Slab.ScanRows, Slab.ScanCols),
+            Statistics = Statistics,
+            Communicator = Communicator,
+            Plan = Plan,
+        };
+    }
 
     /// <summary>Diffraction of component <paramref name="c"/>.</summary>
     public ReadOnlySpan<float> Diffraction(int c) => W.AsSpan(c * DetRows * DetCols, DetRows * DetCols);

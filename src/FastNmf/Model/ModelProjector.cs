@@ -8,7 +8,7 @@ namespace FastNmf;
 /// Projects frames onto an <see cref="NmfModel"/>'s W, any number per call and in any blocks: for each frame (a full
 /// detector frame, DetRows × DetCols row-major, float32 or uint16) its k map values <c>h = [(WᵀW)⁻¹ Wᵀ x]₊</c> over
 /// the kept pixels, and its residual ‖x − Wh‖². Frame by frame there is no map to smooth, so [·]_H's convolution is not
-/// applied (see <see cref="NmfModel.Project"/> for whole scans); with <see cref="MapConstraint.None"/> h is not clipped.
+/// applied (see <see cref="NmfModel.Project(Data.UnfoldedData, int)"/> for whole scans); with <see cref="MapConstraint.None"/> h is not clipped.
 /// </summary>
 /// <remarks>Nothing is allocated per call: the scratch for <see cref="MaxFramesPerCall"/> frames is rented once, and
 /// longer calls run in steps of that many. Not thread-safe: create one projector per thread (the model is shared).</remarks>

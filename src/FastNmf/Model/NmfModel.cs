@@ -142,7 +142,13 @@ public sealed class NmfModel
     /// frames on <paramref name="threads"/> threads.
     /// </summary>
     /// <exception cref="ArgumentException">X's detector geometry (shape or kept pixels) is not the model's.</exception>
-    public Projection Project(UnfoldedData x, int threads = 0) => ScanProjection.Run(this, x, threads < 1 ? Environment.ProcessorCount : threads);
+    public Projection Project(UnfoldedData x, int threads = 0) => ScanProjection.Run(this, x, threads < 1 ? Environment.ProcessorCount : threads, Distributed.Communicator.Single);
+
+    /// <summary>The projection of X held by the ranks of <paramref name="communicator"/> (collective): each rank projects
+    /// its slab and, for [·]_H, reads its neighbours' edge rows; the result holds this rank's columns of H.</summary>
+    /// <exception cref="ArgumentException">X's geometry is not the model's, or a slab is thinner than the kernel reaches.</exception>
+    public Projection Project(UnfoldedData x, int threads, Distributed.Communicator communicator) =>
+        ScanProjection.Run(this, x, threads < 1 ? Environment.ProcessorCount : threads, communicator);
 
     internal void CheckGeometry(PixelMap pixels, string what)
     {

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using FastNmf.Constraints;
 using FastNmf.Data;
+using FastNmf.Factorization;
 using FastNmf.Kernels.Dense;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
@@ -13,7 +14,7 @@ namespace FastNmf;
 /// </summary>
 internal static unsafe class ScanProjection
 {
-    public static Projection Run(NmfModel model, UnfoldedData x, int threads)
+    public static Projection Run(NmfModel model, UnfoldedData x, int threads, Distributed.Communicator comm)
     {
         ArgumentNullException.ThrowIfNull(x);
         model.CheckGeometry(x.Pixels, "X");
@@ -27,11 +28,35 @@ internal static unsafe class ScanProjection
         using var team = new WorkerTeam(threads);
         team.Run(new SolveWork(model, x, bv, rv, squares), n, 64);
 
-        bool smooth = model.MapConstraint == MapConstraint.Convolution && x.Slab.IsWhole;
+        // The whole maps are there when this process holds the whole scan, or the ranks of comm hold it together (each
+        // reading its neighbours' edge rows, as the factorization's [·]_H does).
+        bool smooth = model.MapConstraint == MapConstraint.Convolution && (x.Slab.IsWhole || comm.Size > 1);
         Span<float> all = new(raw.Pointer, k * n);
         if (smooth)
         {
-            new MapSmoothing(model.MapKernel, x.ScanRows, x.ScanCols, model.Kernels.Convolution).Convolve(all, h, k);
+            ScanSlab slab = x.Slab;
+            MapSmoothing smoothing;
+            string? problem = null;
+            try
+            {
+                smoothing = new MapSmoothing(model.MapKernel, slab.ScanRows, slab.ScanCols, slab.FirstRow, slab.Rows, model.Kernels.Convolution);
+            }
+            catch (ArgumentException e)
+            {
+                problem = e.Message;
+                smoothing = null!;
+            }
+
+            var halo = problem is null ? new MapHalo(smoothing, comm, k, 1) : null;
+            Distributed.Collective.Agree(comm, problem ?? halo!.Problem);
+            ReadOnlySpan<float> source = all;
+            if (halo!.Any)
+            {
+                halo.Exchange(rv, 1);
+                source = WithHalo(all, halo.Above(0), halo.Below(0), smoothing, k);
+            }
+
+            smoothing.Convolve(source, h, k);
             TensorPrimitives.Max(h, 0f, h);
         }
         else if (model.MapConstraint == MapConstraint.None)
@@ -49,6 +74,22 @@ internal static unsafe class ScanProjection
         }
 
         return new Projection(h, residual, k, x.ScanRows, x.ScanCols, x.NUv, smooth);
+    }
+
+    // The k maps with the neighbours' rows above and below (the convolution's source).
+    private static float[] WithHalo(ReadOnlySpan<float> own, ReadOnlySpan<float> above, ReadOnlySpan<float> below, MapSmoothing s, int k)
+    {
+        int a = s.HaloAbove * s.Cols, m = s.Rows * s.Cols, b = s.HaloBelow * s.Cols;
+        var source = new float[k * (a + m + b)];
+        for (int c = 0; c < k; c++)
+        {
+            Span<float> dst = source.AsSpan(c * (a + m + b), a + m + b);
+            above.Slice(c * a, a).CopyTo(dst);
+            own.Slice(c * m, m).CopyTo(dst[a..]);
+            below.Slice(c * b, b).CopyTo(dst[(a + m)..]);
+        }
+
+        return source;
     }
 
     private sealed class SolveWork(NmfModel model, UnfoldedData x, MatrixView b, MatrixView raw, double[] squares) : ITeamWork
