@@ -17,29 +17,50 @@ internal static class CliErrors
         }
         catch (Exception e)
         {
-            (int code, string message) = e switch
-            {
-                OperationCanceledException => (130, "cancelled; nothing was written."),
-                ArgumentException a => (2, WithoutParameter(a)),
-                DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UsageException => (2, e.Message),
-                BackendUnavailableException => (2, e.Message),
-                InsufficientMemoryException or OutOfMemoryException => (3, e.Message),
-                ArithmeticException => (4, e.Message),
-                IOException or UnauthorizedAccessException => (2, e.Message),
-                // A broken invariant inside FastNmf, not something the user did: say so instead of blaming the input.
-                _ => (1, $"internal error ({e.GetType().Name}): {e.Message} — please report it with FASTNMF_DEBUG=1 output"),
-            };
-            // One line, always: ArgumentOutOfRangeException appends "Actual value was …" on a second line.
-            message = message.Split('\n', 2)[0].TrimEnd();
-            Console.Error.WriteLine($"fastnmf: error: {message}");
-            if (Environment.GetEnvironmentVariable("FASTNMF_DEBUG") == "1")
-            {
-                Console.Error.WriteLine(e);
-            }
-
-            return code;
+            return Report(e);
         }
     }
+
+    /// <summary>Prints <paramref name="e"/> as the one error line and returns its exit code.</summary>
+    public static int Report(Exception e, string prefix = "")
+    {
+        (int code, string message) = Classify(e);
+        // One line, always: ArgumentOutOfRangeException appends "Actual value was …" on a second line.
+        message = message.Split('\n', 2)[0].TrimEnd();
+        Console.Error.WriteLine($"fastnmf: error: {prefix}{message}");
+        if (Environment.GetEnvironmentVariable("FASTNMF_DEBUG") == "1")
+        {
+            Console.Error.WriteLine(e);
+        }
+
+        return code;
+    }
+
+    /// <summary>The exit code and message of a failure.</summary>
+    public static (int Code, string Message) Classify(Exception e) => e switch
+    {
+        Distributed.DistributedFailureException d => (CodeOf(d.OriginalType), d.Rank == 0 ? d.Message : $"rank {d.Rank}: {d.Message}"),
+        OperationCanceledException => (130, "cancelled; nothing was written."),
+        ArgumentException a => (2, WithoutParameter(a)),
+        DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UsageException => (2, e.Message),
+        BackendUnavailableException => (2, e.Message),
+        Distributed.Mpi.MpiException => (2, e.Message),
+        InsufficientMemoryException or OutOfMemoryException => (3, e.Message),
+        ArithmeticException => (4, e.Message),
+        IOException or UnauthorizedAccessException => (2, e.Message),
+        // A broken invariant inside FastNmf, not something the user did: say so instead of blaming the input.
+        _ => (1, $"internal error ({e.GetType().Name}): {e.Message} — please report it with FASTNMF_DEBUG=1 output"),
+    };
+
+    // The exit code of a failure known by its exception type's name (as a distributed run passes it between ranks).
+    private static int CodeOf(string type) => type switch
+    {
+        "OperationCanceledException" or "TaskCanceledException" => 130,
+        "InsufficientMemoryException" or "OutOfMemoryException" => 3,
+        "ArithmeticException" or "OverflowException" or "DivideByZeroException" => 4,
+        "InvalidOperationException" or "NullReferenceException" or "IndexOutOfRangeException" => 1,
+        _ => 2,
+    };
 
     /// <summary>The message of <paramref name="e"/> without the " (Parameter 'name')" .NET appends: the name is the
     /// library's, not an option the user typed.</summary>

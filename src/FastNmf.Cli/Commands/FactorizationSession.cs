@@ -6,10 +6,10 @@ namespace FastNmf.Cli.Commands;
 /// <summary>Runs a factorization with the live progress display, Ctrl+C cancellation, and the closing report lines.</summary>
 internal static class FactorizationSession
 {
-    public static NmfResult Run(UnfoldedData x, NmfOptions options)
+    public static NmfResult Run(UnfoldedData x, NmfOptions options, Distributed.Communicator? comm = null)
     {
-        SolverOptionSet.Check(options, x.NUv, x.NXy);
-        Console.WriteLine($"X: {x.NUv} detector pixels × {x.NXy} scan positions; method {options.Method.ToString().ToLowerInvariant()}, k = {options.Components}, " +
+        SolverOptionSet.Check(options, x.NUv, x.Slab.TotalFrames);
+        Console.WriteLine($"X: {x.NUv} detector pixels × {x.Slab.TotalFrames} scan positions{(comm is { Size: > 1 } ? $" ({x.NXy} on rank 0)" : string.Empty)}; method {options.Method.ToString().ToLowerInvariant()}, k = {options.Components}, " +
             $"{options.Iterations} iterations × {options.Restarts} restarts, seed {options.Seed}" +
             (options.Method == NmfMethod.Constrained ? $"; W: {options.DiffractionConstraint}, H: {options.MapConstraint} ({options.MapKernel.Description})" : string.Empty));
         var display = new ProgressDisplay(options.Iterations, options.Restarts);
@@ -19,10 +19,18 @@ internal static class FactorizationSession
             e.Cancel = true;
             cancel.Cancel();
         };
-        Console.CancelKeyPress += handler;
+        // Under MPI the launcher ends every rank on Ctrl+C; a rank that stopped alone would leave the others waiting.
+        bool distributed = comm is { Size: > 1 };
+        if (!distributed)
+        {
+            Console.CancelKeyPress += handler;
+        }
+
         try
         {
-            NmfResult result = Factorizer.Run(x, options, display.Report, cancel.Token);
+            NmfResult result = distributed
+                ? Factorizer.Run(x, options, comm!, comm!.Rank == 0 ? display.Report : null, CancellationToken.None)
+                : Factorizer.Run(x, options, display.Report, cancel.Token);
             display.Finish();
             foreach (RestartSummary r in result.Restarts)
             {

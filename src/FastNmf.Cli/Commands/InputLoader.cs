@@ -22,15 +22,15 @@ internal static class InputLoader
 
     /// <summary>Reads <paramref name="source"/> into X (float32, or uint16 counts when <paramref name="counts"/>) with a
     /// progress bar, reporting clipped values on the console.</summary>
-    public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative, bool counts = false, bool auto = false)
+    public static (UnfoldedData X, InputInfo Info) Unfold(FrameSource source, DetectorMask? mask, bool clipNegative, bool counts = false, bool auto = false, ScanSlab? slab = null)
     {
         var progress = new Output.ReadProgress("reading", source.FrameCount, 4L * source.FrameLength);
         UnfoldedData x;
         try
         {
-            x = auto ? XReader.ReadAuto(source, mask, clipNegative, progress)
-                : counts ? UnfoldedData.CreateCounts(source, mask, clipNegative, progress)
-                : UnfoldedData.Create(source, mask, clipNegative, progress);
+            x = auto ? XReader.ReadAuto(source, mask, clipNegative, progress, slab)
+                : counts ? XReader.ReadCounts(source, mask, clipNegative, progress, slab)
+                : XReader.ReadFloat32(source, mask, check: true, clipNegative, progress, slab);
         }
         finally
         {

@@ -18,7 +18,9 @@ internal static class MaskAssembly
 {
     /// <summary>The union of the masks asked for, in the final detector's geometry; <paramref name="clipNegative"/> makes
     /// the statistics pass see negative values as the 0 that X will hold.</summary>
-    public static (DetectorMask? Mask, MaskInfo Info) Build(ParseResult p, InputOptionSet o, SolverOptionSet solver, FrameSource source, FrameSource raw, bool clipNegative)
+    /// <remarks>In a distributed run <paramref name="source"/> is this rank's slab and <paramref name="comm"/> combines
+    /// the statistics of every rank's frames (collective), so every rank builds the same mask.</remarks>
+    public static (DetectorMask? Mask, MaskInfo Info) Build(ParseResult p, InputOptionSet o, SolverOptionSet solver, FrameSource source, FrameSource raw, bool clipNegative, Distributed.Communicator? comm = null)
     {
         var masked = new bool[source.FrameLength];
         var parts = new List<string>();
@@ -53,7 +55,9 @@ internal static class MaskAssembly
             DetectorStatistics stats;
             try
             {
-                stats = DetectorStatistics.Compute(source, clipNegative, progress);
+                stats = comm is null
+                    ? DetectorStatistics.Compute(source, clipNegative, progress)
+                    : DistributedRun.Agreed(comm, () => DetectorStatistics.Compute(source, clipNegative, progress)).Combine(comm);
             }
             finally
             {

@@ -13,12 +13,22 @@ namespace FastNmf.Cli.Commands;
 internal static class ReportStep
 {
     /// <summary>PCA components computed for the report: enough to show where the spectrum flattens.</summary>
-    public static int PcaComponents(int k, UnfoldedData x) => Math.Min(Math.Max(20, 2 * k), Math.Min(x.NUv, x.NXy));
+    public static int PcaComponents(int k, UnfoldedData x) => PcaComponents(k, x.NUv, x.Slab.TotalFrames);
 
-    public static void Run(string stagingDir, string finalDir, NmfResult result, UnfoldedData x, string? truthDir, AnalysisOptions analysis, string produced)
+    /// <summary>The PCA components the report draws for k components of X of <paramref name="pixels"/> × <paramref name="frames"/>.</summary>
+    public static int PcaComponents(int k, int pixels, long frames) => (int)Math.Min(Math.Max(20, 2 * k), Math.Min(pixels, frames));
+
+    /// <summary>The report's PCA (collective on <paramref name="comm"/>: every rank calls it with its slab).</summary>
+    public static PcaSpectrum Spectrum(NmfResult result, UnfoldedData x, Distributed.Communicator? comm = null) =>
+        PcaWithStatus.Run(x, PcaComponents(result.Components, x), new PcaOptions { Threads = result.Threads, Seed = result.Options.Seed }, comm);
+
+    public static void Run(string stagingDir, string finalDir, NmfResult result, UnfoldedData x, string? truthDir, AnalysisOptions analysis, string produced) =>
+        Run(stagingDir, finalDir, result, Spectrum(result, x), truthDir, analysis, produced);
+
+    /// <summary>The report from a PCA spectrum already computed (a distributed run computes it on every rank).</summary>
+    public static void Run(string stagingDir, string finalDir, NmfResult result, PcaSpectrum spectrum, string? truthDir, AnalysisOptions analysis, string produced)
     {
         var clock = Stopwatch.StartNew();
-        PcaSpectrum spectrum = PcaWithStatus.Run(x, PcaComponents(result.Components, x), new PcaOptions { Threads = result.Threads, Seed = result.Options.Seed });
         PcaCurve pca = PcaCurve.From(spectrum, PcaCurve.DefaultFraction);
         pca.Write(Path.Combine(stagingDir, PcaCurve.FileName));
         Console.WriteLine($"PCA ({pca.Method}, {spectrum.Elapsed.TotalSeconds:F2} s): rank-{result.Components} MSE {pca.Mse[Math.Min(result.Components, pca.MaxComponents)]:F8} (NMF {result.Mse:F8}); suggested k = {pca.Suggested}");

@@ -26,6 +26,7 @@ internal static class DistributedSpectrum
         using var frameBlock = new AlignedBuffer<float>(b * Math.Max(1, strideXy), "PCA frame block");
         var basis = new List<double[]>();
         var products = new List<double[]>();
+        var ritzRows = new List<double[]>(); // lower triangle of Qᵀ(XᵀX)Q, row i has i + 1 entries
         var start = new float[b * nUv];
         var rng = new SeededRandom(SeededRandom.Derive(options.Seed, 0x9e37));
         for (int i = 0; i < start.Length; i++)
@@ -77,9 +78,10 @@ internal static class DistributedSpectrum
                 }
 
                 products.Add(row);
+                ritzRows.Add(RitzRow(basis, products, products.Count - 1));
             }
 
-            ritz = Ritz(basis, products, Math.Min(count, basis.Count));
+            ritz = Ritz(ritzRows, Math.Min(count, basis.Count));
             if (ritz.Length == count && previous.Length == count && Settled(previous, ritz, stats.SumOfSquares, options.Tolerance))
             {
                 return (ritz, steps, true);
@@ -99,20 +101,28 @@ internal static class DistributedSpectrum
         return (ritz.Length == count ? ritz : [.. ritz, .. new double[count - ritz.Length]], steps, exact);
     }
 
-    // The Rayleigh–Ritz values: eigenvalues of Qᵀ(XᵀX)Q = [q_i · z_j], symmetrised against rounding.
-    private static double[] Ritz(List<double[]> basis, List<double[]> products, int count)
+    // Row i of Qᵀ(XᵀX)Q = [q_i · z_j], symmetrised against rounding: computed once, when z_i arrives.
+    private static double[] RitzRow(List<double[]> basis, List<double[]> products, int i)
     {
-        int m = basis.Count;
+        var row = new double[i + 1];
+        Parallel.For(0, i + 1, j => row[j] = 0.5 * (System.Numerics.Tensors.TensorPrimitives.Dot<double>(basis[i], products[j])
+            + System.Numerics.Tensors.TensorPrimitives.Dot<double>(basis[j], products[i])));
+        return row;
+    }
+
+    // The Rayleigh–Ritz values: the eigenvalues of the projected matrix.
+    private static double[] Ritz(List<double[]> rows, int count)
+    {
+        int m = rows.Count;
         var a = new double[m * m];
-        Parallel.For(0, m, i =>
+        for (int i = 0; i < m; i++)
         {
             for (int j = 0; j <= i; j++)
             {
-                double s = 0.5 * (System.Numerics.Tensors.TensorPrimitives.Dot<double>(basis[i], products[j]) + System.Numerics.Tensors.TensorPrimitives.Dot<double>(basis[j], products[i]));
-                a[(i * m) + j] = s;
-                a[(j * m) + i] = s;
+                a[(i * m) + j] = a[(j * m) + i] = rows[i][j];
             }
-        });
+        }
+
         return SymmetricEigenvalues.Largest(a, m, count);
     }
 

@@ -26,6 +26,12 @@ public sealed record ScanSlab(int ScanRows, int ScanCols, int FirstRow, int Rows
     /// <summary>True when this holds the whole scan.</summary>
     public bool IsWhole => FirstRow == 0 && Rows == ScanRows;
 
+    /// <summary>The slab rank <paramref name="rank"/> of <paramref name="size"/> holds of a
+    /// <paramref name="scanRows"/> × <paramref name="scanCols"/> scan: a balanced run of the scan's canonical frame
+    /// blocks (whole scan rows, at least 256 frames each).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">more ranks than the scan has blocks (the message says how many fit).</exception>
+    public static ScanSlab ForRank(int scanRows, int scanCols, int rank, int size) => FrameBlocks.For(scanRows, scanCols).Slab(rank, size);
+
     /// <summary>Checks the slab lies inside its scan.</summary>
     /// <exception cref="ArgumentOutOfRangeException">an empty dimension, or rows outside the scan.</exception>
     public void Validate()

@@ -61,6 +61,8 @@ public sealed unsafe class XStatistics
     internal ReadOnlySpan<double> PixelSums => _pixelSums;
 
     /// <summary>The statistics of X over every rank of <paramref name="comm"/> (collective: all ranks call it).</summary>
+    public static XStatistics Of(UnfoldedData x, Communicator comm) => Compute(x, comm);
+
     internal static XStatistics Compute(UnfoldedData x, Communicator comm)
     {
         (int Start, int Count)[] blocks = FrameBlocks.For(x.Slab.ScanRows, x.Slab.ScanCols).LocalRanges(x.Slab);

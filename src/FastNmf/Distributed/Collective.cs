@@ -1,29 +1,39 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace FastNmf.Distributed;
 
-/// <summary>Decisions every rank must take together, so that one rank's problem ends the job on all of them.</summary>
-internal static class Collective
+/// <summary>
+/// Decisions every rank takes together, so that one rank's problem ends the job on all of them with the same error
+/// instead of leaving the others waiting in a collective.
+/// </summary>
+public static class Collective
 {
     // Messages travel as one double per UTF-8 byte (only on failure), cut to this many bytes.
     private const int MessageBytes = 480;
 
-    /// <summary>Throws on every rank if any rank has a <paramref name="problem"/>; every rank's exception carries the
-    /// message of the highest-numbered rank that reported one, prefixed with that rank.</summary>
-    /// <exception cref="ArgumentException">some rank reported a problem.</exception>
-    public static void Agree(Communicator comm, string? problem)
+    /// <summary>Throws on every rank if any rank has a <paramref name="problem"/> (its message, from the
+    /// highest-numbered rank that reported one).</summary>
+    /// <exception cref="DistributedFailureException">some rank reported a problem.</exception>
+    public static void Agree(Communicator comm, string? problem) => AgreeOn(comm, problem is null ? null : new ArgumentException(problem));
+
+    /// <summary>Throws on every rank if any rank caught <paramref name="failure"/>: a <see cref="DistributedFailureException"/>
+    /// with that rank's message and exception type, so every rank ends the same way (collective).</summary>
+    /// <exception cref="DistributedFailureException">some rank reported a failure.</exception>
+    public static void AgreeOn(Communicator comm, Exception? failure)
     {
+        ArgumentNullException.ThrowIfNull(comm);
         if (comm.Size == 1)
         {
-            if (problem is not null)
+            if (failure is not null)
             {
-                throw new ArgumentException(problem);
+                throw new DistributedFailureException(0, failure.Message.Split('\n', 2)[0], failure.GetType().Name, failure);
             }
 
             return;
         }
 
-        Span<double> flag = [problem is null ? 0 : comm.Rank + 1];
+        Span<double> flag = [failure is null ? 0 : comm.Rank + 1];
         comm.AllreduceMax(flag);
         if (flag[0] == 0)
         {
@@ -34,7 +44,7 @@ internal static class Collective
         var text = new double[MessageBytes];
         if (comm.Rank == reporter)
         {
-            byte[] bytes = Encoding.UTF8.GetBytes(problem!);
+            byte[] bytes = Encoding.UTF8.GetBytes($"{failure!.GetType().Name}|{failure.Message.Split('\n', 2)[0]}");
             for (int i = 0; i < Math.Min(bytes.Length, MessageBytes); i++)
             {
                 text[i] = bytes[i];
@@ -42,7 +52,22 @@ internal static class Collective
         }
 
         comm.AllreduceMax(text);
-        byte[] message = text.TakeWhile(v => v != 0).Select(v => (byte)v).ToArray();
-        throw new ArgumentException($"rank {reporter}: {Encoding.UTF8.GetString(message)}");
+        string received = Encoding.UTF8.GetString(text.TakeWhile(v => v != 0).Select(v => (byte)v).ToArray());
+        int bar = received.IndexOf('|', StringComparison.Ordinal);
+        throw new DistributedFailureException(reporter, received[(bar + 1)..], received[..Math.Max(0, bar)], comm.Rank == reporter ? failure : null);
+    }
+
+    /// <summary>Checks that every rank was started with the same <paramref name="arguments"/> (rank 0's are broadcast
+    /// as a hash): a job whose ranks got different options is refused before any work.</summary>
+    /// <exception cref="DistributedFailureException">the arguments of some rank differ from rank 0's.</exception>
+    public static void AgreeOnArguments(Communicator comm, IReadOnlyList<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(comm);
+        ArgumentNullException.ThrowIfNull(arguments);
+        byte[] mine = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', arguments)));
+        byte[] root = (byte[])mine.Clone();
+        comm.Broadcast(root);
+        AgreeOn(comm, mine.AsSpan().SequenceEqual(root) ? null
+            : new ArgumentException($"rank {comm.Rank} was started with other options than rank 0 ({string.Join(' ', arguments)}); every rank of a distributed run needs the same command line."));
     }
 }

@@ -71,6 +71,11 @@ public abstract class FrameSource : IDisposable
     /// <summary>Detector columns (u).</summary>
     public int DetCols { get; }
 
+    /// <summary>Whether <see cref="ReadFrames"/> reaches a range of frames without decoding the frames before it (false for
+    /// a deflated <c>.npz</c> member, which decompresses from its start): what lets each rank of a distributed run read
+    /// only its slab.</summary>
+    public virtual bool ReadsRangesInPlace => true;
+
     /// <summary>Number of frames, <c>ScanRows × ScanCols</c>.</summary>
     public long FrameCount => (long)ScanRows * ScanCols;
 

@@ -100,6 +100,9 @@ public sealed class NpyFrameSource : FrameSource
         return new NpyFrameSource(bytes, format, header, scan, (int)s[^2], (int)s[^1]);
     }
 
+    /// <inheritdoc/>
+    public override bool ReadsRangesInPlace => _bytes is not Npz.DeflateByteSource;
+
     /// <summary>
     /// Whether X as uint16 can be the file itself: a plain (not archived) C-order array of little-endian uint16 on a
     /// little-endian machine, so every frame's pixels lie contiguously in the file exactly as the uint16 kernels read them.

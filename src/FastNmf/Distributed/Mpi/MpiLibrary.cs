@@ -55,7 +55,8 @@ internal sealed unsafe class MpiLibrary
         _bcast = (delegate* unmanaged<void*, int, nint, int, nint, int>)Export(handle, "MPI_Bcast");
         _gatherv = (delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, int, nint, int>)Export(handle, "MPI_Gatherv");
         _abort = (delegate* unmanaged<nint, int, int>)Export(handle, "MPI_Abort");
-        nint f2c = Export(handle, "MPI_Comm_f2c");
+        // MPICH makes MPI_Comm_f2c a macro (a Fortran handle is the C one): exported by Open MPI only.
+        nint f2c = NativeLibrary.TryGetExport(handle, "MPI_Comm_f2c", out nint found) ? found : 0;
         _commF2cOpenMpi = (delegate* unmanaged<int, nint>)f2c;
         _commF2cMpich = (delegate* unmanaged<int, int>)f2c;
         if (abi == MpiAbi.OpenMpi)
@@ -141,6 +142,25 @@ internal sealed unsafe class MpiLibrary
         }
 
         Check(_commSetErrhandler(CommWorld, ErrorsReturn), "MPI_Comm_set_errhandler");
+        if (LauncherSize() is int expected && expected > 1 && Size(CommWorld) == 1)
+        {
+            throw new MpiException(
+                $"the launcher started {expected} processes but {Path} ({Version}) sees one: it is not the MPI the launcher belongs to, so every process would run alone. Use that MPI's mpirun, or name its library in {LibraryVariable}.");
+        }
+    }
+
+    // The number of processes the launcher says it started (Open MPI's mpirun, MPICH's hydra and PMI, Slurm's srun).
+    private static int? LauncherSize()
+    {
+        foreach (string name in new[] { "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS" })
+        {
+            if (int.TryParse(Environment.GetEnvironmentVariable(name), out int n))
+            {
+                return n;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>MPI_Finalize, if this process initialised MPI and it is not finalised yet.</summary>
@@ -168,7 +188,8 @@ internal sealed unsafe class MpiLibrary
     }
 
     /// <summary>The communicator of a Fortran handle (MPI_Comm_f2c).</summary>
-    public nint FromFortran(int handle) => Abi == MpiAbi.OpenMpi ? _commF2cOpenMpi(handle) : _commF2cMpich(handle);
+    public nint FromFortran(int handle) =>
+        _commF2cOpenMpi == null ? handle : Abi == MpiAbi.OpenMpi ? _commF2cOpenMpi(handle) : _commF2cMpich(handle);
 
     public void Allreduce(void* values, int count, nint type, nint op, nint comm) =>
         Check(_allreduce((void*)InPlace, values, count, type, op, comm), "MPI_Allreduce");

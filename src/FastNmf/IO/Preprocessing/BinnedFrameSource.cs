@@ -61,6 +61,9 @@ public sealed class BinnedFrameSource : FrameSource
     }
 
     /// <inheritdoc/>
+    public override bool ReadsRangesInPlace => Inner.ReadsRangesInPlace;
+
+    /// <inheritdoc/>
     protected override void ReadFramesCore(long first, int count, Span<float> destination)
     {
         int innerLength = _inner.FrameLength;

@@ -52,6 +52,9 @@ public sealed class CroppedFrameSource : FrameSource
     }
 
     /// <inheritdoc/>
+    public override bool ReadsRangesInPlace => Inner.ReadsRangesInPlace;
+
+    /// <inheritdoc/>
     protected override void ReadFramesCore(long first, int count, Span<float> destination)
     {
         bool wholeFrames = _detector.Rows == _inner.DetRows && _detector.Cols == _inner.DetCols;
