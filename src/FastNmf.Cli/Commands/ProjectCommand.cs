@@ -22,13 +22,16 @@ internal static class ProjectCommand
         };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var clip = new Option<bool>("--clip-negative") { Description = "Set negative values to 0 (and report how many) instead of rejecting the file." };
+        var distributed = new Option<bool>("--distributed") { Description = "Run as one rank of an MPI job: each rank reads and projects its slab of scan rows, rank 0 writes the outputs." };
         var reading = new InputOptionSet();
         var command = new Command("project", "Project data onto a fitted model: H = [(WᵀW)⁻¹WᵀX]₊ (then the model's [·]_H over whole maps) and the residual ‖x − Wh‖² per frame.")
         {
-            model, input, output, mapConstraint, threads, clip,
+            model, input, output, mapConstraint, threads, clip, distributed,
         };
         reading.AddTo(command, withDryRun: false);
-        command.SetAction(p => CliErrors.Run(() =>
+        command.SetAction(p => p.GetValue(distributed)
+            ? DistributedRun.Execute(comm => DistributedProject.Run(p, new ProjectArguments(model, input, output, mapConstraint, threads, clip, reading), comm))
+            : CliErrors.Run(() =>
         {
             string constraint = p.GetValue(mapConstraint)!;
             if (constraint is not ("model" or "none"))

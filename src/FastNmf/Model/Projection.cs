@@ -40,4 +40,22 @@ public sealed class Projection
 
     /// <summary>The MSE over all frames: Σ‖x − Wh‖² / (n_uv · n_xy).</summary>
     public double Mse => Residual.Sum() / ((double)KeptPixels * Residual.Length);
+
+    /// <summary>The projection of the whole scan at rank 0 from every rank's projection of its slab (collective;
+    /// other ranks get null): the maps gathered, the residuals summed exactly into place.</summary>
+    public Projection? GatherToRoot(Distributed.Communicator comm, Data.ScanSlab slab)
+    {
+        ArgumentNullException.ThrowIfNull(comm);
+        ArgumentNullException.ThrowIfNull(slab);
+        float[]? h = Distributed.SlabGather.Frames(comm, H, Components, slab);
+        var residual = new double[comm.Size == 1 ? 0 : slab.TotalFrames];
+        if (comm.Size > 1)
+        {
+            Residual.CopyTo(residual.AsSpan((int)slab.FirstFrame));
+            comm.AllreduceSum(residual);
+        }
+
+        return comm.Rank != 0 ? null
+            : new Projection(h!, comm.Size == 1 ? Residual : residual, Components, slab.ScanRows, slab.ScanCols, KeptPixels, MapConstraintApplied);
+    }
 }
