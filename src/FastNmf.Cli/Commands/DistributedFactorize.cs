@@ -25,13 +25,18 @@ internal static class DistributedFactorize
     {
         bool root = comm.Rank == 0;
         Collective.AgreeOnArguments(comm, Environment.GetCommandLineArgs().Skip(1).ToArray());
-        NmfOptions options = a.Solver.Build(p);
-        if (p.GetValue(a.Reading.DryRun))
+        // The options are the same on every rank (checked above), so their errors are too: agreed, reported once.
+        NmfOptions options = DistributedRun.Agreed(comm, () =>
         {
-            throw new UsageException("--dry-run plans a one-process run; run it without --distributed (each rank then needs about 1/P of X and the storage).");
-        }
+            if (p.GetValue(a.Reading.DryRun))
+            {
+                throw new UsageException("--dry-run plans a one-process run; run it without --distributed (each rank then needs about 1/P of X and the storage).");
+            }
 
-        string outDir = p.GetValue(a.Output) ?? throw new UsageException("--out is required.");
+            _ = p.GetValue(a.Output) ?? throw new UsageException("--out is required.");
+            return a.Solver.Build(p);
+        });
+        string outDir = p.GetValue(a.Output)!;
         string? truthDir = p.GetValue(a.Truth);
         bool clipNegative = p.GetValue(a.Clip);
         Console.WriteLine($"distributed: {comm.Library}, {comm.Size} rank(s)");
