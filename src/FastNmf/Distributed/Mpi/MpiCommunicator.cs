@@ -3,7 +3,9 @@ namespace FastNmf.Distributed.Mpi;
 /// <summary>
 /// A <see cref="Communicator"/> over an MPI communicator: <see cref="World"/> (initialising MPI if the program has
 /// not), or the host program's own (<see cref="FromHandle"/>, <see cref="FromFortran"/>) for an MPI program that embeds
-/// FastNmf. Every operation is a blocking collective on the calling thread (MPI thread level FUNNELED).
+/// FastNmf. FastNmf talks on a private duplicate (MPI_Comm_dup, MPI_ERRORS_RETURN), so its traffic never meets the
+/// host's and the host's error handler is left as it is. Every operation is a blocking collective on the calling
+/// thread (MPI thread level FUNNELED).
 /// </summary>
 public sealed unsafe class MpiCommunicator : Communicator
 {
@@ -16,7 +18,7 @@ public sealed unsafe class MpiCommunicator : Communicator
     private MpiCommunicator(MpiLibrary mpi, nint comm)
     {
         _mpi = mpi;
-        _comm = comm;
+        _comm = mpi.Duplicate(comm);
         Rank = mpi.Rank(comm);
         Size = mpi.Size(comm);
     }

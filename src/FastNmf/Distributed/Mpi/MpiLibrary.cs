@@ -34,6 +34,8 @@ internal sealed unsafe class MpiLibrary
     private readonly delegate* unmanaged<void*, int, nint, int, nint, int> _bcast;
     private readonly delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, int, nint, int> _gatherv;
     private readonly delegate* unmanaged<nint, int, int> _abort;
+    private readonly delegate* unmanaged<nint, nint*, int> _commDupOpenMpi;
+    private readonly delegate* unmanaged<nint, int*, int> _commDupMpich;
     private readonly delegate* unmanaged<int, nint> _commF2cOpenMpi;
     private readonly delegate* unmanaged<int, int> _commF2cMpich;
 
@@ -55,6 +57,9 @@ internal sealed unsafe class MpiLibrary
         _bcast = (delegate* unmanaged<void*, int, nint, int, nint, int>)Export(handle, "MPI_Bcast");
         _gatherv = (delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, int, nint, int>)Export(handle, "MPI_Gatherv");
         _abort = (delegate* unmanaged<nint, int, int>)Export(handle, "MPI_Abort");
+        nint dup = Export(handle, "MPI_Comm_dup");
+        _commDupOpenMpi = (delegate* unmanaged<nint, nint*, int>)dup;
+        _commDupMpich = (delegate* unmanaged<nint, int*, int>)dup;
         // MPICH makes MPI_Comm_f2c a macro (a Fortran handle is the C one): exported by Open MPI only.
         nint f2c = NativeLibrary.TryGetExport(handle, "MPI_Comm_f2c", out nint found) ? found : 0;
         _commF2cOpenMpi = (delegate* unmanaged<int, nint>)f2c;
@@ -129,7 +134,7 @@ internal sealed unsafe class MpiLibrary
     }
 
     /// <summary>Initialises MPI (thread level FUNNELED: only the thread that calls FastNmf calls MPI) unless the host
-    /// program already did, and sets MPI_ERRORS_RETURN on MPI_COMM_WORLD so failures come back as exceptions.</summary>
+    /// program already did.</summary>
     public void EnsureInitialised()
     {
         int flag;
@@ -141,7 +146,6 @@ internal sealed unsafe class MpiLibrary
             InitialisedHere = true;
         }
 
-        Check(_commSetErrhandler(CommWorld, ErrorsReturn), "MPI_Comm_set_errhandler");
         if (LauncherSize() is int expected && expected > 1 && Size(CommWorld) == 1)
         {
             throw new MpiException(
@@ -185,6 +189,26 @@ internal sealed unsafe class MpiLibrary
         int s;
         Check(_commSize(comm, &s), "MPI_Comm_size");
         return s;
+    }
+
+    /// <summary>A private duplicate of <paramref name="comm"/> (MPI_Comm_dup) with MPI_ERRORS_RETURN, so FastNmf's
+    /// messages never mix with the host's and its failures come back as exceptions, the host's own handler untouched.</summary>
+    public nint Duplicate(nint comm)
+    {
+        nint copy;
+        if (Abi == MpiAbi.OpenMpi)
+        {
+            Check(_commDupOpenMpi(comm, &copy), "MPI_Comm_dup");
+        }
+        else
+        {
+            int handle;
+            Check(_commDupMpich(comm, &handle), "MPI_Comm_dup");
+            copy = handle;
+        }
+
+        Check(_commSetErrhandler(copy, ErrorsReturn), "MPI_Comm_set_errhandler");
+        return copy;
     }
 
     /// <summary>The communicator of a Fortran handle (MPI_Comm_f2c).</summary>
