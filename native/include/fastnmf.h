@@ -128,14 +128,14 @@ typedef int (*fastnmf_progress_fn)(void* user_data, const fastnmf_progress* prog
 typedef struct fastnmf_result_info {
     uint32_t struct_size;           /* sizeof(fastnmf_result_info), set by the caller */
     int32_t components;             /* k */
-    int32_t scan_rows;
+    int32_t scan_rows;              /* scan rows of H held here: the whole scan, or this rank's slab (communicator set) */
     int32_t scan_cols;
     int32_t det_rows;
     int32_t det_cols;
     int32_t restarts;               /* restarts run */
     int32_t chosen_restart;         /* index of the kept restart (lowest final MSE) */
     int32_t iterations;             /* iterations of the kept restart = length of each history array */
-    int32_t reserved;
+    int32_t first_scan_row;         /* the scan row H here starts at: 0, or this rank's slab's first row */
     double mse;                     /* final MSE of the kept restart */
     double elapsed_seconds;         /* wall time of the run */
     uint64_t w_length;              /* k * det_rows * det_cols */
@@ -226,6 +226,51 @@ FASTNMF_API fastnmf_status fastnmf_factorizer_run_f32(fastnmf_factorizer* factor
 FASTNMF_API fastnmf_status fastnmf_factorizer_run_u16(fastnmf_factorizer* factorizer, const uint16_t* data,
                                                       size_t data_length, const fastnmf_layout* layout);
 
+/* ---- MPI: one factorization over the ranks of an MPI program ----------------------------------------------------
+ *
+ * Each rank holds a slab of scan rows (fastnmf_slab_for_rank), the ranks reduce their partial sums exactly, and the
+ * result is bit-identical to the one-process run of the whole scan: W, the history and the summary are the same on
+ * every rank, H is each rank's own rows (fastnmf_result_info.first_scan_row, scan_rows). No MPI header or library is
+ * needed to build against FastNmf: it loads the process's MPI at run time (Open MPI's libmpi.so.40 or an MPICH-ABI
+ * libmpich.so.12 / libmpi.so.12, per the launcher, or the one FASTNMF_MPI_LIBRARY names) and talks on its own
+ * duplicate of the communicator (MPI_Comm_dup), leaving the host's messages and error handler alone.
+ *
+ * Every rank makes the same calls: set_communicator, each run and destroy are collective over the communicator. A
+ * problem any rank finds in a run (a bad layout, slab, value or option, a mask or parameters differing from rank 0's)
+ * is agreed on before any work, so every rank returns the failing rank's status with its message ("rank 2: ...");
+ * a progress callback that cancels on one rank cancels the run on every rank. A rank that never makes the call, or
+ * dies, leaves the others to the MPI launcher, as in any MPI program. fastnmf_factorizer_analyze needs the whole H:
+ * on a slab it is FASTNMF_STATUS_INVALID_ARGUMENT. */
+
+/* What fastnmf_factorizer_set_communicator's comm holds. */
+enum {
+    FASTNMF_COMM_NONE = 0,          /* no communicator: later runs are one process (comm ignored) */
+    FASTNMF_COMM_C = 1,             /* an MPI_Comm cast to intptr_t (Open MPI: a pointer; MPICH, Intel MPI: an int) */
+    FASTNMF_COMM_FORTRAN = 2        /* an MPI_Fint (MPI_Comm_c2f, or a Fortran program's INTEGER communicator) */
+};
+
+/* Shares later runs of `factorizer` with the ranks of comm (MPI must be initialised). Collective over comm. Drops
+ * the last result. An MPI library that cannot be loaded, or MPI not initialised, is FASTNMF_STATUS_BACKEND_UNAVAILABLE. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_set_communicator(fastnmf_factorizer* factorizer, intptr_t comm, int32_t kind);
+
+/* The scan rows [*first_row, *first_row + *rows) that rank `rank` of `size` holds of a scan_rows x scan_cols scan: a
+ * balanced run of the scan's canonical blocks (whole scan rows, at least 256 positions each), so the reductions
+ * and the bits do not depend on the number of ranks. More ranks than blocks is FASTNMF_STATUS_INVALID_ARGUMENT. */
+FASTNMF_API fastnmf_status fastnmf_slab_for_rank(int32_t scan_rows, int32_t scan_cols, int32_t rank, int32_t size,
+                                                 int32_t* first_row, int32_t* rows);
+
+/* With a communicator set, fastnmf_factorizer_run_f32/_u16 take the whole scan on every rank (e.g. a file every
+ * rank maps) and each rank reads only its slab of it. These take only this rank's slab instead: layout->scan_rows
+ * rows starting at scan row first_scan_row of a total_scan_rows-row scan, which must be fastnmf_slab_for_rank's
+ * (the ranks' slabs must tile the scan in rank order on its canonical blocks). Errors name elements by their row in
+ * the whole scan. Without a communicator the slab must be the whole scan. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_run_slab_f32(fastnmf_factorizer* factorizer, const float* data,
+                                                           size_t data_length, const fastnmf_layout* layout,
+                                                           int32_t first_scan_row, int32_t total_scan_rows);
+FASTNMF_API fastnmf_status fastnmf_factorizer_run_slab_u16(fastnmf_factorizer* factorizer, const uint16_t* data,
+                                                           size_t data_length, const fastnmf_layout* layout,
+                                                           int32_t first_scan_row, int32_t total_scan_rows);
+
 /* ---- results of the last successful run ----------------------------------------------------------------- */
 
 FASTNMF_API fastnmf_status fastnmf_factorizer_get_result_info(fastnmf_factorizer* factorizer, fastnmf_result_info* info);
@@ -235,7 +280,8 @@ FASTNMF_API fastnmf_status fastnmf_factorizer_get_result_info(fastnmf_factorizer
 FASTNMF_API fastnmf_status fastnmf_factorizer_get_w(fastnmf_factorizer* factorizer, float* out, size_t capacity,
                                                     size_t* required);
 
-/* Maps, k x scan_rows x scan_cols row-major, in counts (electrons) per scan position. */
+/* Maps, k x scan_rows x scan_cols row-major, in counts (electrons) per scan position (with a communicator: this
+ * rank's scan rows, from fastnmf_result_info.first_scan_row). */
 FASTNMF_API fastnmf_status fastnmf_factorizer_get_h(fastnmf_factorizer* factorizer, float* out, size_t capacity,
                                                     size_t* required);
 

@@ -5,7 +5,7 @@ namespace FastNmf.Cli.Commands;
 
 /// <summary>
 /// What every <c>--distributed</c> verb runs in: MPI_COMM_WORLD (MPI initialised and finalised here), rank 0's console
-/// only, and one way to fail — a failure the ranks agreed on (<see cref="Collective.AgreeOn"/>) or that every rank meets
+/// only, and one way to fail — a failure the ranks agreed on (<see cref="Collective.AgreeOn(Communicator, Exception?)"/>) or that every rank meets
 /// alike (a numerical breakdown: the iteration's decisions are replicated) is printed once by rank 0 and every rank
 /// exits with its code; a failure of one rank alone is printed by that rank, naming it, and ends the whole job at once
 /// (MPI_Abort), so no rank waits for it.

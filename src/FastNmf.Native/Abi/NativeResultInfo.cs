@@ -15,7 +15,7 @@ internal struct NativeResultInfo
     public int Restarts;
     public int ChosenRestart;
     public int Iterations;
-    public int Reserved;
+    public int FirstScanRow;
     public double Mse;
     public double ElapsedSeconds;
     public ulong WLength;

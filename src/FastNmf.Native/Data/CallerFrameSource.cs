@@ -13,13 +13,21 @@ internal sealed unsafe class CallerFrameSource<T> : FrameSource where T : unmana
 {
     private readonly T* _data;
     private readonly CallerLayout _layout;
+    private readonly int _firstRow;
 
-    public CallerFrameSource(T* data, CallerLayout layout)
+    /// <param name="data">Element (0, 0, 0, 0) of the frames read.</param>
+    /// <param name="layout">Their shape and strides.</param>
+    /// <param name="firstRow">The scan row of the caller's data these frames start at (errors name elements there).</param>
+    public CallerFrameSource(T* data, CallerLayout layout, int firstRow = 0)
         : base("data", "memory", typeof(T) == typeof(ushort) ? "uint16" : "float32", layout.ScanRows, layout.ScanCols, layout.DetRows, layout.DetCols)
     {
         _data = data;
         _layout = layout;
+        _firstRow = firstRow;
     }
+
+    /// <inheritdoc/>
+    public override string DescribeElement(long frame, int pixel) => base.DescribeElement(frame + ((long)_firstRow * ScanCols), pixel);
 
     protected override void ReadFramesCore(long first, int count, Span<float> destination)
     {

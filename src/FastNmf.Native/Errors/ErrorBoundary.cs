@@ -1,3 +1,4 @@
+using FastNmf.Distributed;
 using FastNmf.IO;
 using FastNmf.Native.Abi;
 
@@ -35,6 +36,13 @@ internal static class ErrorBoundary
 
     internal static (Status Status, string Message) Classify(Exception e)
     {
+        if (e is DistributedFailureException d)
+        {
+            // Every rank reports the failing rank's status and message; that rank classifies its own exception.
+            Status original = d.InnerException is { } inner ? Classify(inner).Status : ByTypeName(d.OriginalType);
+            return (original, $"rank {d.Rank}: {d.Message}");
+        }
+
         Status status = e switch
         {
             CApiException c => c.Status,
@@ -63,4 +71,26 @@ internal static class ErrorBoundary
 
         return (status, message);
     }
+
+    /// <summary>The kind a rank sends with a failure it agrees on (<see cref="Collective.AgreeOn(Communicator, Exception?, string?)"/>):
+    /// its status, so every rank returns the same one.</summary>
+    internal static string StatusKind(Exception e) => $"{StatusPrefix}{(int)Classify(e).Status}";
+
+    private const string StatusPrefix = "status:";
+
+    // The status of an exception another rank caught, from its kind (a status, or the exception's type name).
+    private static Status ByTypeName(string type) => type switch
+    {
+        _ when type.StartsWith(StatusPrefix, StringComparison.Ordinal) && int.TryParse(type.AsSpan(StatusPrefix.Length), out int s)
+            && Enum.IsDefined((Status)s) => (Status)s,
+        nameof(OperationCanceledException) or nameof(TaskCanceledException) => Status.Cancelled,
+        nameof(OutOfMemoryException) or nameof(InsufficientExecutionStackException) => Status.OutOfMemory,
+        nameof(InvalidDataException) or nameof(DataFormatException) or nameof(IOException) or nameof(EndOfStreamException) => Status.BadData,
+        nameof(BackendUnavailableException) or nameof(FastNmf.Distributed.Mpi.MpiException) => Status.BackendUnavailable,
+        nameof(ArithmeticException) or nameof(NotFiniteNumberException) => Status.NumericalFailure,
+        nameof(CApiException) => Status.InvalidArgument,
+        _ when type.EndsWith("ArgumentException", StringComparison.Ordinal) || type.StartsWith("Argument", StringComparison.Ordinal)
+            || type is nameof(OverflowException) or nameof(DirectoryNotFoundException) or nameof(FileNotFoundException) => Status.InvalidArgument,
+        _ => Status.Internal,
+    };
 }

@@ -29,6 +29,7 @@ internal static unsafe class ResultExports
                 Restarts = r.Restarts.Count,
                 ChosenRestart = r.ChosenRestart,
                 Iterations = r.History.Count,
+                FirstScanRow = r.Slab.FirstRow,
                 Mse = r.Mse,
                 ElapsedSeconds = r.Elapsed.TotalSeconds,
                 WLength = (ulong)r.W.LongLength,

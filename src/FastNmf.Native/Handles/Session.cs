@@ -1,6 +1,8 @@
 using FastNmf.Analysis;
 using FastNmf.Constraints;
 using FastNmf.Data;
+using FastNmf.Distributed;
+using FastNmf.Distributed.Mpi;
 using FastNmf.IO;
 using FastNmf.Native.Abi;
 using FastNmf.Native.Errors;
@@ -8,8 +10,8 @@ using FastNmf.Native.Errors;
 namespace FastNmf.Native.Handles;
 
 /// <summary>
-/// What one <c>fastnmf_factorizer*</c> holds: the options, mask, map kernel and progress callback for its runs, and
-/// the result of the last successful one. Used by one call at a time (<see cref="TryEnter"/>).
+/// What one <c>fastnmf_factorizer*</c> holds: the options, mask, map kernel, progress callback and MPI communicator for
+/// its runs, and the result of the last successful one. Used by one call at a time (<see cref="TryEnter"/>).
 /// </summary>
 internal sealed unsafe class Session : IHandleObject
 {
@@ -37,7 +39,24 @@ internal sealed unsafe class Session : IHandleObject
     /// <summary>The analysis of <see cref="Result"/>; dropped with it.</summary>
     public AnalysisResult? Analysis { get; private set; }
 
+    /// <summary>The ranks later runs are shared with (FastNmf's own duplicate of the host's communicator), or null for
+    /// one process.</summary>
+    public MpiCommunicator? Communicator { get; private set; }
+
     public bool IsDestroyed => _destroyed;
+
+    /// <summary>Replaces the communicator (freeing FastNmf's duplicate of the previous one); null: one process.</summary>
+    public void SetCommunicator(MpiCommunicator? communicator)
+    {
+        ClearResult();
+        Communicator?.Dispose();
+        Communicator = communicator;
+    }
+
+    /// <summary>Where a run's frames sit in the scan: the whole scan in one process, or this rank's slab
+    /// (<see cref="ScanSlab.ForRank"/>) when a communicator is set.</summary>
+    public ScanSlab SlabOfWholeScan(int scanRows, int scanCols) =>
+        Communicator is null ? ScanSlab.Whole(scanRows, scanCols) : ScanSlab.ForRank(scanRows, scanCols, Communicator.Rank, Communicator.Size);
 
     public bool TryEnter() => Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
 
@@ -49,6 +68,8 @@ internal sealed unsafe class Session : IHandleObject
         _destroyed = true;
         ClearResult();
         _callback = null;
+        Communicator?.Dispose();
+        Communicator = null;
     }
 
     public void SetProgress(delegate* unmanaged[Cdecl]<void*, NativeProgress*, int> callback, void* userData)
@@ -69,6 +90,12 @@ internal sealed unsafe class Session : IHandleObject
     public void Analyze(AnalysisOptions options)
     {
         NmfResult result = RequireResult();
+        if (!result.Slab.IsWhole)
+        {
+            throw new CApiException(Status.InvalidArgument,
+                $"this rank holds scan rows [{result.Slab.FirstRow}, {result.Slab.FirstRow + result.Slab.Rows}) of H only: analyse the whole result in one process (gather every rank's fastnmf_factorizer_get_h, or run `fastnmf factorize --distributed --report`).");
+        }
+
         Analysis = null;
         Analysis = ComponentAnalysis.Run(result, options with { Mask = _resultMask });
     }
@@ -81,23 +108,54 @@ internal sealed unsafe class Session : IHandleObject
         Analysis = null;
     }
 
-    /// <summary>Unfolds <paramref name="source"/> (with this session's mask) and factorizes it with this session's
-    /// options, kernel and callback; keeps the result.</summary>
-    public void Run(FrameSource source)
+    /// <summary>Unfolds the frames <paramref name="open"/> gives (with this session's mask; where they sit in the scan)
+    /// and factorizes them with this session's options, kernel, callback and communicator; keeps the result. With a
+    /// communicator every rank's problem before the factorization (a bad layout, slab or value) is agreed on, so every
+    /// rank fails with it and none waits; a cancellation on any rank cancels every rank.</summary>
+    public void Run(Func<(FrameSource Frames, ScanSlab Slab)> open)
     {
         ClearResult();
         NmfOptions options = MapKernel is null ? Options : Options with { MapKernel = MapKernel };
-        // uint16 data stay 2 bytes per value from the caller's buffer to X, unless float32 storage or a BLAS needs float32.
-        bool float32 = options.Storage == XStorage.Dense || options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl;
-        using UnfoldedData x = source.SourceDtype == "uint16" && !float32 ? UnfoldedData.CreateCounts(source, Mask) : UnfoldedData.Create(source, Mask);
+        Communicator comm = Communicator ?? (Communicator)FastNmf.Distributed.Communicator.Single;
+        UnfoldedData? read = null;
+        Exception? failure = null;
+        try
+        {
+            read = Read(open, options);
+        }
+        catch (Exception e) when (comm.Size > 1)
+        {
+            failure = e;
+        }
+
+        using UnfoldedData? unfolded = read;
+        // Sent with its status, so every rank returns the one the failing rank does.
+        Collective.AgreeOn(comm, failure, failure is null ? null : ErrorBoundary.StatusKind(failure));
         using var cancel = new CancellationTokenSource();
         Action<IterationStats>? progress = _callback == null ? null : s => Report(s, options.Iterations, cancel);
-        NmfResult result = Factorizer.Run(x, options, progress, cancel.Token);
-        // A request on the very last iteration is not seen by the solver's per-iteration check: honour it here, so a
-        // nonzero return always means CANCELLED.
-        cancel.Token.ThrowIfCancellationRequested();
+        NmfResult result = Factorizer.Run(read!, options, comm, progress, cancel.Token);
+        // A request on the very last iteration is not seen by the solver's per-iteration check: honour it here (on every
+        // rank alike), so a nonzero return always means CANCELLED.
+        Span<double> cancelled = [cancel.IsCancellationRequested ? 1 : 0];
+        comm.AllreduceMax(cancelled);
+        if (cancelled[0] != 0)
+        {
+            throw new OperationCanceledException();
+        }
+
         Result = result;
         _resultMask = Mask;
+    }
+
+    // uint16 data stay 2 bytes per value from the caller's buffer to X, unless float32 storage or a BLAS needs float32.
+    private UnfoldedData Read(Func<(FrameSource Frames, ScanSlab Slab)> open, NmfOptions options)
+    {
+        (FrameSource frames, ScanSlab slab) = open();
+        using FrameSource source = frames;
+        bool float32 = options.Storage == XStorage.Dense || options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl;
+        return source.SourceDtype == "uint16" && !float32
+            ? XReader.ReadCounts(source, Mask, clipNegative: false, progress: null, slab)
+            : XReader.ReadFloat32(source, Mask, check: true, clipNegative: false, progress: null, slab);
     }
 
     private void Report(IterationStats s, int iterations, CancellationTokenSource cancel)

@@ -20,14 +20,20 @@ public static class Collective
     /// <summary>Throws on every rank if any rank caught <paramref name="failure"/>: a <see cref="DistributedFailureException"/>
     /// with that rank's message and exception type, so every rank ends the same way (collective).</summary>
     /// <exception cref="DistributedFailureException">some rank reported a failure.</exception>
-    public static void AgreeOn(Communicator comm, Exception? failure)
+    public static void AgreeOn(Communicator comm, Exception? failure) => AgreeOn(comm, failure, null);
+
+    /// <summary>As <see cref="AgreeOn(Communicator, Exception?)"/>, with <paramref name="kind"/> sent as the
+    /// <see cref="DistributedFailureException.OriginalType"/> instead of the exception's type name (a caller's own
+    /// classification, e.g. the C ABI's status).</summary>
+    /// <exception cref="DistributedFailureException">some rank reported a failure.</exception>
+    public static void AgreeOn(Communicator comm, Exception? failure, string? kind)
     {
         ArgumentNullException.ThrowIfNull(comm);
         if (comm.Size == 1)
         {
             if (failure is not null)
             {
-                throw new DistributedFailureException(0, failure.Message.Split('\n', 2)[0], failure.GetType().Name, failure);
+                throw new DistributedFailureException(0, failure.Message.Split('\n', 2)[0], kind ?? failure.GetType().Name, failure);
             }
 
             return;
@@ -44,7 +50,7 @@ public static class Collective
         var text = new double[MessageBytes];
         if (comm.Rank == reporter)
         {
-            byte[] bytes = Encoding.UTF8.GetBytes($"{failure!.GetType().Name}|{failure.Message.Split('\n', 2)[0]}");
+            byte[] bytes = Encoding.UTF8.GetBytes($"{kind ?? failure!.GetType().Name}|{failure!.Message.Split('\n', 2)[0]}");
             for (int i = 0; i < Math.Min(bytes.Length, MessageBytes); i++)
             {
                 text[i] = bytes[i];

@@ -1,7 +1,7 @@
 namespace FastNmf.Distributed;
 
 /// <summary>
-/// A failure every rank of a distributed run throws together (see <see cref="Collective.AgreeOn"/>): the message and
+/// A failure every rank of a distributed run throws together (see <see cref="Collective.AgreeOn(Communicator, Exception?)"/>): the message and
 /// exception type of the rank that failed, so rank 0 can report it once and every rank end with the same exit code.
 /// </summary>
 public sealed class DistributedFailureException : Exception

@@ -58,8 +58,15 @@ public static class Factorizer
     /// calls this with the same options. W and the monitoring are the same on every rank; each rank's result holds its
     /// own columns of H. The result is bit-identical to the one-process run of the whole scan with the same options.
     /// </summary>
-    /// <exception cref="ArgumentException">the slabs do not start and end on the scan's canonical blocks, or one is thinner
-    /// than the map kernel reaches (every rank throws).</exception>
+    /// <remarks>Every problem is found by every rank together, so all of them throw and none is left waiting in a
+    /// collective: a rank whose options, kept pixels, scan or data type differ from rank 0's, slabs that do not tile the
+    /// scan in rank order on its canonical blocks, or a slab thinner than the map kernel reaches. A cancellation on any
+    /// rank stops every rank at the next reduction. A rank that never calls, or dies, is the MPI launcher's to end.</remarks>
+    /// <exception cref="DistributedFailureException">the ranks disagree on the problem, or the slabs do not tile the scan
+    /// (every rank throws; <see cref="DistributedFailureException.Rank"/> names the rank that found it).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled on this or another rank.</exception>
+    /// <exception cref="ArgumentException">an option is out of range, or the data cannot be factorized as asked (as for
+    /// the one-process run; the same on every rank since the problem is).</exception>
     public static NmfResult Run(UnfoldedData x, NmfOptions options, Communicator communicator, Action<IterationStats>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -74,6 +81,7 @@ public static class Factorizer
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(options);
+        RunAgreement.Check(x, options, kernels, comm);
         ScanSlab slab = x.Slab;
         options.Validate(x.NUv, (int)Math.Min(slab.TotalFrames, int.MaxValue));
         options.ValidateInitialFactors(x.NUv, slab.TotalFrames);

@@ -68,6 +68,7 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
     private Step _step;
     private bool _teamInside;
     private bool _monitor;
+    private CancellationToken _cancel;
     private string? _setupProblem;
 
     public NmfSolver(SolverSetup setup)
@@ -163,10 +164,16 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
         }
 
         int rows = count * _k;
+        _cancel = cancel;
         Reduce(count, rows, monitor: false, withHX: true);
         for (int i = 0; i < _options.Iterations; i++)
         {
-            cancel.ThrowIfCancellationRequested();
+            // One process stops before the next iteration; ranks agree to stop at the next reduction (Reduce).
+            if (_comm.Size == 1)
+            {
+                cancel.ThrowIfCancellationRequested();
+            }
+
             UpdateW(count);
             UpdateH(count, rows);
             Reduce(count, rows, monitor: true, withHX: i + 1 < _options.Iterations);
@@ -341,8 +348,20 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
         _reduction.ClearBounds();
         _blockWork.RunBounds(count);
         t = _times.Add(PhaseTimes.Phase.Monitor, t);
-        _comm.AllreduceMax(_reduction.Bounds);
+        if (_cancel.IsCancellationRequested)
+        {
+            _reduction.RequestStop();
+        }
+
+        _comm.AllreduceMax(_reduction.BoundsAndStop);
         t = _times.Add(PhaseTimes.Phase.Reduce, t);
+        if (_reduction.StopRequested)
+        {
+            // Cancelled here or on another rank: every rank stops at this iteration.
+            _cancel.ThrowIfCancellationRequested();
+            throw new OperationCanceledException("the run was cancelled on another rank.");
+        }
+
         _reduction.PrepareGrids(count);
         if (withHX)
         {

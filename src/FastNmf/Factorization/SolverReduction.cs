@@ -40,7 +40,7 @@ internal sealed unsafe class SolverReduction : IDisposable
         _totalBlocks = totalBlocks;
         AccumulatorLength = (accumulatorLength + 7) & ~7L;
         SmallPerRestart = (2 * k * k) + 6;
-        _bounds = new AlignedBuffer<double>(2L * k * batch, "H and W·Xᵀ bounds");
+        _bounds = new AlignedBuffer<double>((2L * k * batch) + 1, "H and W·Xᵀ bounds and the stop flag");
         _power = new AlignedBuffer<double>((long)k * batch, "H·X component grids");
         _sums = new AlignedBuffer<double>(AccumulatorLength + ((long)SmallPerRestart * batch), "reduced sums");
         _oldHMax = new double[k * batch];
@@ -55,6 +55,16 @@ internal sealed unsafe class SolverReduction : IDisposable
 
     /// <summary>[r·k + c]: max |h_c| of restart r, then at k·batch + r·k + c: max |b_c| (B = W·Xᵀ).</summary>
     public Span<double> Bounds => new(_bounds.Pointer, 2 * _k * _batch);
+
+    /// <summary><see cref="Bounds"/> and, last, the stop flag: what the max reduction carries, so a run cancelled on one
+    /// rank stops on every rank at the same iteration.</summary>
+    public Span<double> BoundsAndStop => new(_bounds.Pointer, (2 * _k * _batch) + 1);
+
+    /// <summary>Raises this rank's stop flag (before the reduction).</summary>
+    public void RequestStop() => _bounds.Pointer[2 * _k * _batch] = 1;
+
+    /// <summary>True when some rank raised its stop flag (after the reduction).</summary>
+    public bool StopRequested => _bounds.Pointer[2 * _k * _batch] != 0;
 
     /// <summary>[r·k + c]: the power of two at or above max |h_c| over every rank (the operand's component grids).</summary>
     public double* ComponentPower => _power.Pointer;
@@ -74,8 +84,8 @@ internal sealed unsafe class SolverReduction : IDisposable
     /// <summary>Restart r's magic constants, laid out as <see cref="Small"/>.</summary>
     public ReadOnlySpan<double> Magic(int r) => _magic.AsSpan(SmallPerRestart * r, SmallPerRestart);
 
-    /// <summary>Starts a reduction: bounds cleared (before the local maxima are taken).</summary>
-    public void ClearBounds() => Bounds.Clear();
+    /// <summary>Starts a reduction: bounds and stop flag cleared (before the local maxima are taken).</summary>
+    public void ClearBounds() => BoundsAndStop.Clear();
 
     /// <summary>From the reduced <see cref="Bounds"/>: the component grids of H·X and the magic constants of each
     /// restart's small sums; remembers this iteration's max |h| for the next one's ‖ΔH‖₁ bound. Identical on every rank.</summary>

@@ -143,8 +143,9 @@ public abstract class FrameSource : IDisposable
     /// <summary>Records one provenance entry (see <see cref="Metadata"/>).</summary>
     protected void SetMetadata(string key, string value) => _metadata[key] = value;
 
-    /// <summary>Describes an element by its 4-D index, e.g. <c>(3, 4, 10, 12)</c>, for error messages.</summary>
-    public string DescribeElement(long frame, int pixel) =>
+    /// <summary>Describes an element by its 4-D index, e.g. <c>(3, 4, 10, 12)</c>, for error messages: in the
+    /// coordinates of the data the user gave (a window of another source names the element there).</summary>
+    public virtual string DescribeElement(long frame, int pixel) =>
         $"({frame / ScanCols}, {frame % ScanCols}, {pixel / DetCols}, {pixel % DetCols})";
 
     /// <summary>Releases the file.</summary>

@@ -63,7 +63,7 @@ public sealed class InProcessRanksTests
             using UnfoldedData view = x.SlabView(comm.Rank == 0 ? 0 : 5, comm.Rank == 0 ? 5 : 19);
             return Factorizer.Run(view, o, comm);
         }));
-        Assert.That(e!.InnerException, Is.TypeOf<ArgumentException>().And.Message.Contains("canonical blocks"));
+        Assert.That(e!.InnerException, Is.TypeOf<DistributedFailureException>().And.Message.Contains("canonical blocks"));
     }
 
     [Test]

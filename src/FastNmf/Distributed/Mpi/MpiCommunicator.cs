@@ -7,13 +7,14 @@ namespace FastNmf.Distributed.Mpi;
 /// host's and the host's error handler is left as it is. Every operation is a blocking collective on the calling
 /// thread (MPI thread level FUNNELED).
 /// </summary>
-public sealed unsafe class MpiCommunicator : Communicator
+public sealed unsafe class MpiCommunicator : Communicator, IDisposable
 {
     // MPI counts are C ints: large buffers go in chunks of at most 2^30 elements.
     private const int Chunk = 1 << 30;
 
     private readonly MpiLibrary _mpi;
     private readonly nint _comm;
+    private bool _freed;
 
     private MpiCommunicator(MpiLibrary mpi, nint comm)
     {
@@ -45,20 +46,35 @@ public sealed unsafe class MpiCommunicator : Communicator
     }
 
     /// <summary>The host program's communicator: its <c>MPI_Comm</c> value (an Open MPI pointer, or an MPICH-family
-    /// int widened to nint). MPI must already be initialised.</summary>
-    public static MpiCommunicator FromHandle(nint comm)
+    /// int widened to nint). MPI must be initialised (by the host). Collective over <paramref name="comm"/>.</summary>
+    /// <exception cref="MpiException">no MPI library loads, MPI is not initialised, or the handle is not a communicator.</exception>
+    public static MpiCommunicator FromHandle(nint comm) => Hosted(mpi => comm);
+
+    /// <summary>The host program's communicator from its Fortran handle (<c>MPI_Fint</c>, e.g. <c>MPI_Comm_c2f</c>'s).
+    /// Collective over that communicator.</summary>
+    /// <exception cref="MpiException">no MPI library loads, MPI is not initialised, or the handle is not a communicator.</exception>
+    public static MpiCommunicator FromFortran(int handle) => Hosted(mpi => mpi.FromFortran(handle));
+
+    /// <summary>Frees FastNmf's duplicate (MPI_Comm_free; collective: every rank disposes its communicator). Nothing
+    /// after MPI is finalised.</summary>
+    public void Dispose()
     {
-        MpiLibrary mpi = MpiLibrary.Get();
-        mpi.EnsureInitialised();
-        return new MpiCommunicator(mpi, comm);
+        if (!_freed)
+        {
+            _freed = true;
+            _mpi.Free(_comm);
+        }
     }
 
-    /// <summary>The host program's communicator from its Fortran handle (<c>MPI_Fint</c>, e.g. <c>MPI_Comm_c2f</c>'s).</summary>
-    public static MpiCommunicator FromFortran(int handle)
+    private static MpiCommunicator Hosted(Func<MpiLibrary, nint> handle)
     {
         MpiLibrary mpi = MpiLibrary.Get();
-        mpi.EnsureInitialised();
-        return new MpiCommunicator(mpi, mpi.FromFortran(handle));
+        if (!mpi.IsActive)
+        {
+            throw new MpiException($"MPI ({mpi.Path}) is not initialised in this process (or already finalised): a host's communicator needs MPI_Init first.");
+        }
+
+        return new MpiCommunicator(mpi, handle(mpi));
     }
 
     /// <summary>Finalises MPI if FastNmf initialised it (call once at the end of a program that used <see cref="World"/>).</summary>

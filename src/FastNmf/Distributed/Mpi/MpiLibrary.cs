@@ -36,6 +36,8 @@ internal sealed unsafe class MpiLibrary
     private readonly delegate* unmanaged<nint, int, int> _abort;
     private readonly delegate* unmanaged<nint, nint*, int> _commDupOpenMpi;
     private readonly delegate* unmanaged<nint, int*, int> _commDupMpich;
+    private readonly delegate* unmanaged<nint*, int> _commFreeOpenMpi;
+    private readonly delegate* unmanaged<int*, int> _commFreeMpich;
     private readonly delegate* unmanaged<int, nint> _commF2cOpenMpi;
     private readonly delegate* unmanaged<int, int> _commF2cMpich;
 
@@ -60,6 +62,9 @@ internal sealed unsafe class MpiLibrary
         nint dup = Export(handle, "MPI_Comm_dup");
         _commDupOpenMpi = (delegate* unmanaged<nint, nint*, int>)dup;
         _commDupMpich = (delegate* unmanaged<nint, int*, int>)dup;
+        nint free = Export(handle, "MPI_Comm_free");
+        _commFreeOpenMpi = (delegate* unmanaged<nint*, int>)free;
+        _commFreeMpich = (delegate* unmanaged<int*, int>)free;
         // MPICH makes MPI_Comm_f2c a macro (a Fortran handle is the C one): exported by Open MPI only.
         nint f2c = NativeLibrary.TryGetExport(handle, "MPI_Comm_f2c", out nint found) ? found : 0;
         _commF2cOpenMpi = (delegate* unmanaged<int, nint>)f2c;
@@ -131,6 +136,18 @@ internal sealed unsafe class MpiLibrary
     {
         trace = s_loaded.Value.Trace;
         return s_loaded.Value.Library;
+    }
+
+    /// <summary>Whether MPI is initialised and not yet finalised in this process.</summary>
+    public bool IsActive
+    {
+        get
+        {
+            int initialised, finalised;
+            Check(_initialized(&initialised), "MPI_Initialized");
+            Check(_finalized(&finalised), "MPI_Finalized");
+            return initialised != 0 && finalised == 0;
+        }
     }
 
     /// <summary>Initialises MPI (thread level FUNNELED: only the thread that calls FastNmf calls MPI) unless the host
@@ -209,6 +226,25 @@ internal sealed unsafe class MpiLibrary
 
         Check(_commSetErrhandler(copy, ErrorsReturn), "MPI_Comm_set_errhandler");
         return copy;
+    }
+
+    /// <summary>MPI_Comm_free of a duplicate made by <see cref="Duplicate"/> (skipped once MPI is finalised).</summary>
+    public void Free(nint comm)
+    {
+        if (!IsActive)
+        {
+            return;
+        }
+
+        if (Abi == MpiAbi.OpenMpi)
+        {
+            Check(_commFreeOpenMpi(&comm), "MPI_Comm_free");
+        }
+        else
+        {
+            int handle = (int)comm;
+            Check(_commFreeMpich(&handle), "MPI_Comm_free");
+        }
     }
 
     /// <summary>The communicator of a Fortran handle (MPI_Comm_f2c).</summary>

@@ -52,6 +52,14 @@ public sealed class CroppedFrameSource : FrameSource
     }
 
     /// <inheritdoc/>
+    public override string DescribeElement(long frame, int pixel)
+    {
+        long innerFrame = ((_scan.Row + (frame / ScanCols)) * _inner.ScanCols) + _scan.Col + (frame % ScanCols);
+        int innerPixel = ((_detector.Row + (pixel / DetCols)) * _inner.DetCols) + _detector.Col + (pixel % DetCols);
+        return _inner.DescribeElement(innerFrame, innerPixel);
+    }
+
+    /// <inheritdoc/>
     public override bool ReadsRangesInPlace => Inner.ReadsRangesInPlace;
 
     /// <inheritdoc/>
