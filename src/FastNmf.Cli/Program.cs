@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FastNmf.Cli.Commands;
+using FastNmf.Cli.Output;
 using FastNmf.Hdf5;
 
 namespace FastNmf.Cli;
@@ -9,6 +10,7 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        Terminal.UsePlainStreamsUnderLauncher();
         Hdf5Format.Register();
         var root = new RootCommand("FastNmf: constrained non-negative matrix factorization of 4D-STEM data.");
         root.Subcommands.Add(SimulateCommand.Create());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FastNmf.Cli.Output;
 using FastNmf.Data;
 
@@ -44,6 +45,12 @@ internal static class FactorizationSession
             int total = result.Restarts.Sum(r => r.Iterations);
             Console.WriteLine($"wall time {result.Elapsed.TotalSeconds:F2} s ({result.Elapsed.TotalMilliseconds / Math.Max(1, total):F2} ms per restart-iteration)");
             Console.WriteLine("time per phase: " + string.Join(", ", result.Phases.All.Select(p => $"{p.Name} {p.Time.TotalSeconds:F2} s")));
+            if (result.Communication is { } c)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"communication (rank {comm!.Rank}): {c.Steps} steps, {c.CollectivesPerStep:F1} collectives and {c.BytesPerStep / 1024:F1} KiB per step ({c.ReducedBytes / 1048576.0:F2} MiB reduced, {c.ExchangedBytes / 1048576.0:F2} MiB of halo rows), {c.Time.TotalSeconds:F2} s in collectives ({c.Time.TotalMilliseconds / Math.Max(1, c.Steps):F3} ms per step)"));
+            }
+
             return result;
         }
         finally

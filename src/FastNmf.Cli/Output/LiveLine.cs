@@ -9,7 +9,7 @@ namespace FastNmf.Cli.Output;
 /// </summary>
 internal sealed class LiveLine
 {
-    private readonly bool _live = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
+    private readonly bool _live = Terminal.IsLive;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _lastDraw = -1;
     private bool _drawn;

@@ -27,7 +27,7 @@ internal sealed class ProgressDisplay
     {
         _iterations = iterations;
         _restarts = restarts;
-        _live = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
+        _live = Terminal.IsLive;
     }
 
     public void Report(IterationStats s)

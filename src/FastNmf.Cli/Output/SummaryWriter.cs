@@ -60,6 +60,20 @@ internal static class SummaryWriter
             }
 
             json.WriteEndObject();
+            if (result.Communication is { } c)
+            {
+                // Rank 0's: the middle ranks send twice its halo rows.
+                json.WriteStartObject("communication_rank0");
+                json.WriteString("communicator", result.Communicator);
+                json.WriteNumber("steps", c.Steps);
+                json.WriteNumber("collectives", c.Collectives);
+                json.WriteNumber("reduced_bytes", c.ReducedBytes);
+                json.WriteNumber("halo_bytes", c.ExchangedBytes);
+                json.WriteNumber("bytes_per_step", c.BytesPerStep);
+                json.WriteNumber("collective_seconds", c.Time.TotalSeconds);
+                json.WriteEndObject();
+            }
+
             json.WriteNumber("chosen_restart", result.ChosenRestart);
             json.WriteNumber("final_mse", result.Mse);
             json.WriteStartArray("restarts_detail");

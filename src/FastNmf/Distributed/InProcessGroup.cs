@@ -81,11 +81,11 @@ internal sealed class InProcessGroup
         /// <summary>Called when this rank's work failed: every rank waiting at a collective (now or later) fails too.</summary>
         public void Abandon() => group._failed.Cancel();
 
-        public override void AllreduceSum(Span<double> values) => Combine(values, static (a, b) => a + b);
+        protected override void AllreduceSumCore(Span<double> values) => Combine(values, static (a, b) => a + b);
 
-        public override void AllreduceMax(Span<double> values) => Combine(values, Math.Max);
+        protected override void AllreduceMaxCore(Span<double> values) => Combine(values, Math.Max);
 
-        public override void ExchangeHalo(ReadOnlySpan<float> toPrevious, ReadOnlySpan<float> toNext, Span<float> fromPrevious, Span<float> fromNext)
+        protected override void ExchangeHaloCore(ReadOnlySpan<float> toPrevious, ReadOnlySpan<float> toNext, Span<float> fromPrevious, Span<float> fromNext)
         {
             if ((rank == 0 && (toPrevious.Length | fromPrevious.Length) != 0) || (rank == size - 1 && (toNext.Length | fromNext.Length) != 0))
             {
@@ -111,7 +111,7 @@ internal sealed class InProcessGroup
             Wait();
         }
 
-        public override void GatherToRoot(ReadOnlySpan<float> local, Span<float> atRoot, ReadOnlySpan<int> counts)
+        protected override void GatherToRootCore(ReadOnlySpan<float> local, Span<float> atRoot, ReadOnlySpan<int> counts)
         {
             Publish(local.ToArray());
             if (rank == 0)
@@ -129,7 +129,7 @@ internal sealed class InProcessGroup
             Wait();
         }
 
-        public override void Broadcast(Span<byte> data)
+        protected override void BroadcastCore(Span<byte> data)
         {
             Publish(data.ToArray());
             var root = (byte[])group._published[0]!;

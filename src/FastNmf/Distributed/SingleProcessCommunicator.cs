@@ -7,15 +7,15 @@ internal sealed class SingleProcessCommunicator : Communicator
 
     public override int Size => 1;
 
-    public override void AllreduceSum(Span<double> values)
+    protected override void AllreduceSumCore(Span<double> values)
     {
     }
 
-    public override void AllreduceMax(Span<double> values)
+    protected override void AllreduceMaxCore(Span<double> values)
     {
     }
 
-    public override void ExchangeHalo(ReadOnlySpan<float> toPrevious, ReadOnlySpan<float> toNext, Span<float> fromPrevious, Span<float> fromNext)
+    protected override void ExchangeHaloCore(ReadOnlySpan<float> toPrevious, ReadOnlySpan<float> toNext, Span<float> fromPrevious, Span<float> fromNext)
     {
         if (toPrevious.Length + toNext.Length + fromPrevious.Length + fromNext.Length != 0)
         {
@@ -23,9 +23,9 @@ internal sealed class SingleProcessCommunicator : Communicator
         }
     }
 
-    public override void GatherToRoot(ReadOnlySpan<float> local, Span<float> atRoot, ReadOnlySpan<int> counts) => local.CopyTo(atRoot);
+    protected override void GatherToRootCore(ReadOnlySpan<float> local, Span<float> atRoot, ReadOnlySpan<int> counts) => local.CopyTo(atRoot);
 
-    public override void Broadcast(Span<byte> data)
+    protected override void BroadcastCore(Span<byte> data)
     {
     }
 }

@@ -121,6 +121,9 @@ public static class Factorizer
         IterationHistory? bestHistory = null;
         int best = -1;
         var seeds = new ulong[batch];
+        long calls0 = comm.Traffic.Collectives, reduced0 = comm.Traffic.ReducedBytes, exchanged0 = comm.Traffic.ExchangedBytes;
+        TimeSpan reduce0 = times.Reduce;
+        int steps = 0;
         for (int first = 0; first < options.Restarts; first += batch)
         {
             int count = Math.Min(batch, options.Restarts - first);
@@ -132,6 +135,7 @@ public static class Factorizer
             }
 
             RestartSummary[] done = solver.RunBatch(first, seeds.AsSpan(0, count), histories, progress, cancel);
+            steps += done.Max(d => d.Iterations);
             for (int r = 0; r < count; r++)
             {
                 histories[r].Truncate(done[r].Iterations);
@@ -159,6 +163,8 @@ public static class Factorizer
             Slab = slab,
             Statistics = stats,
             Communicator = comm.Description,
+            Communication = comm.Size == 1 ? null : new RunCommunication(steps, comm.Traffic.Collectives - calls0,
+                comm.Traffic.ReducedBytes - reduced0, comm.Traffic.ExchangedBytes - exchanged0, times.Reduce - reduce0),
             Plan = plan,
         };
     }

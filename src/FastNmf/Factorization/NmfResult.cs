@@ -105,6 +105,9 @@ public sealed class NmfResult
     /// <summary>The processes that ran it ("one process", or the communicator's description).</summary>
     public string Communicator { get; internal init; } = "one process";
 
+    /// <summary>What the iterations communicated on this rank (a distributed run), or null (one process).</summary>
+    public Distributed.RunCommunication? Communication { get; internal init; }
+
     /// <summary>Threads used.</summary>
     public int Threads { get; }
 
@@ -132,6 +135,7 @@ public sealed class NmfResult
             Slab = ScanSlab.Whole(Slab.ScanRows, Slab.ScanCols),
             Statistics = Statistics,
             Communicator = Communicator,
+            Communication = Communication,
             Plan = Plan,
         };
     }

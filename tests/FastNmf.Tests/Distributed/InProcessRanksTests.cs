@@ -85,6 +85,34 @@ public sealed class InProcessRanksTests
     }
 
     [Test]
+    public void Communication_IsTwoReductionsPerStepPlusTheHalo_AndCounted()
+    {
+        using UnfoldedData x = UnfoldedData.Create(s_sim.Data);
+        var o = new NmfOptions { Components = 3, Iterations = 7, Restarts = 3, Seed = 7, Threads = 1, Backend = KernelBackend.Managed };
+        NmfResult[] parts = InProcessGroup.Run(2, comm =>
+        {
+            ScanSlab slab = FrameBlocks.For(24, 24).Slab(comm.Rank, comm.Size);
+            using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
+            return Factorizer.Run(view, o, comm);
+        });
+        NmfResult alone = Factorizer.Run(x, o);
+        RunCommunication c = parts[0].Communication!;
+        int batches = (o.Restarts + parts[0].Batch - 1) / parts[0].Batch;
+        Assert.Multiple(() =>
+        {
+            Assert.That(alone.Communication, Is.Null, "one process communicates nothing");
+            Assert.That(c.Steps, Is.EqualTo(o.Iterations * batches));
+            // Per step: the bounds (max) and the sums, then [·]_H's edge rows; plus each batch's first reduction.
+            Assert.That(c.Collectives, Is.EqualTo((3 * c.Steps) + (2 * batches)));
+            // Rank 0 sends its last map row (3×3 kernel: one row) of every map of the batch down, every step.
+            Assert.That(c.ExchangedBytes, Is.EqualTo((long)c.Steps * parts[0].Batch * o.Components * 24 * sizeof(float)));
+            Assert.That(parts[1].Communication!.ReducedBytes, Is.EqualTo(c.ReducedBytes), "every rank reduces the same lengths");
+            // H·X alone is k × n_uv per restart and step (but the last), in doubles.
+            Assert.That(c.ReducedBytes, Is.GreaterThanOrEqualTo((long)(c.Steps - batches) * parts[0].Batch * o.Components * x.NUv * sizeof(double)));
+        });
+    }
+
+    [Test]
     public void Slab_MoreRanksThanBlocks_IsRefusedNamingTheLimit()
     {
         Assert.That(() => FrameBlocks.For(24, 24).Slab(0, 4), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("at most 3"));

@@ -91,13 +91,13 @@ public sealed unsafe class MpiCommunicator : Communicator, IDisposable
     public void Abort(int code) => _mpi.Abort(_comm, code);
 
     /// <inheritdoc/>
-    public override void AllreduceSum(Span<double> values) => Allreduce(values, _mpi.Sum);
+    protected override void AllreduceSumCore(Span<double> values) => Allreduce(values, _mpi.Sum);
 
     /// <inheritdoc/>
-    public override void AllreduceMax(Span<double> values) => Allreduce(values, _mpi.Max);
+    protected override void AllreduceMaxCore(Span<double> values) => Allreduce(values, _mpi.Max);
 
     /// <inheritdoc/>
-    public override void ExchangeHalo(ReadOnlySpan<float> toPrevious, ReadOnlySpan<float> toNext, Span<float> fromPrevious, Span<float> fromNext)
+    protected override void ExchangeHaloCore(ReadOnlySpan<float> toPrevious, ReadOnlySpan<float> toNext, Span<float> fromPrevious, Span<float> fromNext)
     {
         int previous = Rank > 0 ? Rank - 1 : _mpi.ProcNull;
         int next = Rank < Size - 1 ? Rank + 1 : _mpi.ProcNull;
@@ -110,7 +110,7 @@ public sealed unsafe class MpiCommunicator : Communicator, IDisposable
     }
 
     /// <inheritdoc/>
-    public override void GatherToRoot(ReadOnlySpan<float> local, Span<float> atRoot, ReadOnlySpan<int> counts)
+    protected override void GatherToRootCore(ReadOnlySpan<float> local, Span<float> atRoot, ReadOnlySpan<int> counts)
     {
         var displacements = new int[Size];
         for (int r = 1; r < Size; r++)
@@ -126,7 +126,7 @@ public sealed unsafe class MpiCommunicator : Communicator, IDisposable
     }
 
     /// <inheritdoc/>
-    public override void Broadcast(Span<byte> data)
+    protected override void BroadcastCore(Span<byte> data)
     {
         fixed (byte* p = data)
         {
