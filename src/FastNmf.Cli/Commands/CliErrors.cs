@@ -39,7 +39,7 @@ internal static class CliErrors
     /// <summary>The exit code and message of a failure.</summary>
     public static (int Code, string Message) Classify(Exception e) => e switch
     {
-        Distributed.DistributedFailureException d => (CodeOf(d.OriginalType), d.Rank == 0 ? d.Message : $"rank {d.Rank}: {d.Message}"),
+        Distributed.DistributedFailureException d => (CodeOf(d.OriginalType), d.Rank == 0 || d.EveryRank ? d.Message : $"rank {d.Rank}: {d.Message}"),
         OperationCanceledException => (130, "cancelled; nothing was written."),
         ArgumentException a => (2, WithoutParameter(a)),
         DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UsageException => (2, e.Message),

@@ -26,93 +26,60 @@ internal static class PcaCommand
         var output = new Option<string?>("--out") { Description = "Directory (new) for pca.json and scree.png." };
         var plot = new Option<string?>("--plot") { Description = "Write only the scree plot to this PNG file (must not exist)." };
         var clip = new Option<bool>("--clip-negative") { Description = "Set negative values to 0 instead of rejecting the file." };
+        var distributed = new Option<bool>("--distributed") { Description = "Run as one rank of an MPI job (mpirun -np P fastnmf pca … --distributed): each rank reads only its slab of scan rows; the randomised method in pixel space, rank 0 writes the outputs." };
         var solver = new SolverOptionSet();
         var reading = new InputOptionSet();
         method.AcceptOnlyFromAmong("auto", "gram", "randomized");
         var command = new Command("pca", "PCA spectrum of a 4D-STEM data set: the MSE of the best rank-k approximation for k = 0..K (the lower bound of any k-component factorization), the scree plot and a suggested k.")
         {
-            input, max, fraction, noise, method, output, plot, clip, solver.MaskRadius, solver.MaskCentre, solver.Threads, solver.Seed,
+            input, max, fraction, noise, method, output, plot, clip, distributed, solver.MaskRadius, solver.MaskCentre, solver.Threads, solver.Seed,
         };
         reading.AddTo(command, withDryRun: false);
-        command.SetAction(p => CliErrors.Run(() =>
+        var a = new PcaArguments(input, max, noise, fraction, method, output, plot, clip, solver, reading);
+        command.SetAction(p => p.GetValue(distributed) ? DistributedRun.Execute(comm => DistributedPca.Run(p, a, comm)) : CliErrors.Run(() =>
         {
-            string? outDir = p.GetValue(output);
-            string? plotPath = p.GetValue(plot);
-            if (outDir is not null && plotPath is not null)
-            {
-                throw new UsageException("--out and --plot both say where the plot goes: give one.");
-            }
-
-            double f = p.GetValue(fraction);
-            if (!(f >= 0 && double.IsFinite(f)))
-            {
-                throw new UsageException($"--fraction must be a finite number ≥ 0, got {f.ToString(CultureInfo.InvariantCulture)}.");
-            }
-
-            double nf = p.GetValue(noise);
-            if (!(nf > 1 && double.IsFinite(nf)))
-            {
-                throw new UsageException($"--noise-factor must be a finite number above 1, got {nf.ToString(CultureInfo.InvariantCulture)}.");
-            }
-
-            if (plotPath is not null && (File.Exists(plotPath) || Directory.Exists(plotPath)))
-            {
-                throw new IOException($"{plotPath}: exists; choose a new file for --plot.");
-            }
-
-            using OutputDirectory? dir = outDir is null ? null : OutputDirectory.Begin(outDir);
+            a.Check(p);
+            using OutputDirectory? dir = p.GetValue(output) is { } outDir ? OutputDirectory.Begin(outDir) : null;
             (FrameSource opened, FrameSource raw) = InputPipeline.Open(p.GetValue(input)!, reading, p);
             using FrameSource source = opened;
             int k = p.GetValue(max);
-            // Before a frame is read (a mask can only lower the limit), and again on X as unfolded.
-            CheckMaxComponents(k, source.FrameLength, source.FrameCount);
+            PcaArguments.CheckMaxComponents(k, source.FrameLength, source.FrameCount);
             bool clipNegative = p.GetValue(clip);
             (DetectorMask? mask, _) = MaskAssembly.Build(p, reading, solver, source, raw, clipNegative);
             (UnfoldedData x, InputInfo info) = InputLoader.Unfold(source, mask, clipNegative);
             using UnfoldedData unfolded = x;
-            CheckMaxComponents(k, x.NUv, x.NXy);
-
-            var options = new PcaOptions
-            {
-                Method = p.GetValue(method) switch { "gram" => PcaMethod.Gram, "randomized" => PcaMethod.Randomized, _ => PcaMethod.Auto },
-                Threads = p.GetValue(solver.Threads),
-                Seed = p.GetValue(solver.Seed),
-            };
-            PcaSpectrum spectrum = PcaWithStatus.Run(x, k, options);
-            PcaCurve curve = PcaCurve.From(spectrum, f, nf);
-            Print(curve, spectrum, info, x);
-            if (dir is not null)
-            {
-                curve.Write(dir.File(PcaCurve.FileName));
-                using SkiaSharp.SKBitmap scree = ScreeFigure.Render(curve, 0, null);
-                MontageRenderer.Save(scree, dir.File("scree.png"));
-                dir.Commit();
-                Console.WriteLine($"wrote {dir.Final}: pca.json, scree.png");
-            }
-            else if (plotPath is not null)
-            {
-                using SkiaSharp.SKBitmap scree = ScreeFigure.Render(curve, 0, null);
-                MontageRenderer.Save(scree, Path.GetFullPath(plotPath));
-                Console.WriteLine($"wrote {plotPath}");
-            }
-
+            PcaArguments.CheckMaxComponents(k, x.NUv, x.NXy);
+            PcaSpectrum spectrum = PcaWithStatus.Run(x, k, a.Options(p));
+            Write(p, a, spectrum, info.Path, x.NUv, x.Slab.TotalFrames, dir);
             return 0;
         }));
         return command;
     }
 
-    private static void CheckMaxComponents(int k, int detectorPixels, long scanPositions)
+    /// <summary>Prints the spectrum and writes pca.json and scree.png to <paramref name="dir"/> (or the --plot file).</summary>
+    public static void Write(ParseResult p, PcaArguments a, PcaSpectrum spectrum, string inputPath, int nUv, long nXy, OutputDirectory? dir)
     {
-        long limit = Math.Min(detectorPixels, scanPositions);
-        if (k < 1 || k > limit)
+        PcaCurve curve = PcaCurve.From(spectrum, p.GetValue(a.Fraction), p.GetValue(a.NoiseFactor));
+        Print(curve, spectrum, inputPath, nUv, nXy);
+        if (dir is not null)
         {
-            throw new UsageException($"--max-components must be between 1 and min(detector pixels, scan positions) = {limit}, got {k}.");
+            curve.Write(dir.File(PcaCurve.FileName));
+            using SkiaSharp.SKBitmap scree = ScreeFigure.Render(curve, 0, null);
+            MontageRenderer.Save(scree, dir.File("scree.png"));
+            dir.Commit();
+            Console.WriteLine($"wrote {dir.Final}: pca.json, scree.png");
+        }
+        else if (p.GetValue(a.Plot) is { } plotPath)
+        {
+            using SkiaSharp.SKBitmap scree = ScreeFigure.Render(curve, 0, null);
+            MontageRenderer.Save(scree, Path.GetFullPath(plotPath));
+            Console.WriteLine($"wrote {plotPath}");
         }
     }
 
-    private static void Print(PcaCurve curve, PcaSpectrum s, InputInfo info, UnfoldedData x)
+    private static void Print(PcaCurve curve, PcaSpectrum s, string inputPath, int nUv, long nXy)
     {
-        Console.WriteLine($"X: {x.NUv} detector pixels × {x.NXy} scan positions from {info.Path}; uncentred PCA, {curve.Method} method, {s.Elapsed.TotalSeconds:F2} s{(s.Converged ? string.Empty : " (randomised iteration stopped at its limit: MSEs are upper bounds)")}");
+        Console.WriteLine($"X: {nUv} detector pixels × {nXy} scan positions from {inputPath}; uncentred PCA, {curve.Method} method, {s.Elapsed.TotalSeconds:F2} s{(s.Converged ? string.Empty : " (randomised iteration stopped at its limit: MSEs are upper bounds)")}");
         // λ_k / λ_{k+1}: a gap in the spectrum (a ratio well above the ~1 of the noise tail) marks the last component
         // that stands out of the noise, which the MSE rule below cannot see when the noise dominates the MSE.
         Console.WriteLine($"{"k",4}  {"MSE of best rank-k",20}  {"explained",10}  {"eigenvalue",14}  {"λ_k/λ_k+1",10}");

@@ -40,7 +40,7 @@ internal static class ErrorBoundary
         {
             // Every rank reports the failing rank's status and message; that rank classifies its own exception.
             Status original = d.InnerException is { } inner ? Classify(inner).Status : ByTypeName(d.OriginalType);
-            return (original, $"rank {d.Rank}: {d.Message}");
+            return (original, d.EveryRank ? d.Message : $"rank {d.Rank}: {d.Message}");
         }
 
         Status status = e switch

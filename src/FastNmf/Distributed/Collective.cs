@@ -33,7 +33,7 @@ public static class Collective
         {
             if (failure is not null)
             {
-                throw new DistributedFailureException(0, failure.Message.Split('\n', 2)[0], kind ?? failure.GetType().Name, failure);
+                throw new DistributedFailureException(0, failure.Message.Split('\n', 2)[0], kind ?? failure.GetType().Name, failure) { EveryRank = true };
             }
 
             return;
@@ -47,20 +47,25 @@ public static class Collective
         }
 
         int reporter = (int)flag[0] - 1;
-        var text = new double[MessageBytes];
+        // 1 + the message's UTF-8 bytes; the first slot counts the ranks that failed.
+        var text = new double[MessageBytes + 1];
+        text[0] = failure is null ? 0 : 1;
         if (comm.Rank == reporter)
         {
             byte[] bytes = Encoding.UTF8.GetBytes($"{kind ?? failure!.GetType().Name}|{failure!.Message.Split('\n', 2)[0]}");
             for (int i = 0; i < Math.Min(bytes.Length, MessageBytes); i++)
             {
-                text[i] = bytes[i];
+                text[i + 1] = bytes[i];
             }
         }
 
-        comm.AllreduceMax(text);
-        string received = Encoding.UTF8.GetString(text.TakeWhile(v => v != 0).Select(v => (byte)v).ToArray());
+        comm.AllreduceSum(text);
+        string received = Encoding.UTF8.GetString(text.Skip(1).TakeWhile(v => v != 0).Select(v => (byte)v).ToArray());
         int bar = received.IndexOf('|', StringComparison.Ordinal);
-        throw new DistributedFailureException(reporter, received[(bar + 1)..], received[..Math.Max(0, bar)], comm.Rank == reporter ? failure : null);
+        throw new DistributedFailureException(reporter, received[(bar + 1)..], received[..Math.Max(0, bar)], comm.Rank == reporter ? failure : null)
+        {
+            EveryRank = (int)text[0] == comm.Size,
+        };
     }
 
     /// <summary>Checks that every rank was started with the same <paramref name="arguments"/> (rank 0's are broadcast

@@ -34,8 +34,11 @@ public sealed class DistributedFailureException : Exception
         OriginalType = string.Empty;
     }
 
-    /// <summary>The rank that failed.</summary>
+    /// <summary>The rank that failed (the highest-numbered one, when several did).</summary>
     public int Rank { get; }
+
+    /// <summary>Whether every rank failed (a problem of the input or the options, not of one rank's share).</summary>
+    public bool EveryRank { get; init; }
 
     /// <summary>The type name of the exception it caught (e.g. <c>DataFormatException</c>).</summary>
     public string OriginalType { get; }

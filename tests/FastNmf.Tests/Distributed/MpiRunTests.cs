@@ -66,17 +66,63 @@ public sealed class MpiRunTests
     }
 
     [Test]
-    public void RankThatCannotReadItsSlab_EndsTheJobWithOneErrorFromRank0()
+    public void Pca_Distributed_IsTheSameSpectrumOnAnyRankCount_AndMatchesOneProcess()
     {
         MpiLauncher.Require(MpiLauncher.OpenMpi);
-        // The file ends inside the last rank's rows: ranks 0 and 1 read, rank 2 finds the truncation.
+        string one = Out("pca1"), two = Out("pca2"), three = Out("pca3");
+        string[] pca = ["pca", _input, "-K", "6", "--threads", "1", "--pca-method", "randomized"];
+        Assert.That(Run(MpiLauncher.Fastnmf, [.. pca, "--out", one]).Code, Is.Zero);
+        MpiLauncher.Result r2 = Mpi(MpiLauncher.OpenMpi, 2, [.. pca, "--out", two, "--distributed"]);
+        MpiLauncher.Result r3 = Mpi(MpiLauncher.OpenMpi, 3, [.. pca, "--out", three, "--distributed"]);
+        Assert.That(r2.Code + r3.Code, Is.Zero, r2 + "\n" + r3);
+        double[] Mse(string dir) => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "pca.json"))).RootElement
+            .GetProperty("mse").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Mse(three), Is.EqualTo(Mse(two)).AsCollection, "exact reductions: the same spectrum on 2 and 3 ranks");
+            Assert.That(Mse(three), Is.EqualTo(Mse(one)).AsCollection.Within(1e-4).Percent, "the one-process randomised spectrum");
+            Assert.That(File.Exists(Path.Combine(three, "scree.png")), Is.True);
+            Assert.That(r3.Output, Does.Contain("suggested k"));
+        });
+    }
+
+    [Test]
+    public void Pca_GramMethodDistributed_IsOneErrorWithoutARankPrefix()
+    {
+        MpiLauncher.Require(MpiLauncher.OpenMpi);
+        string output = Out("pcagram");
+        MpiLauncher.Result r = Mpi(MpiLauncher.OpenMpi, 2, ["pca", _input, "-K", "6", "--pca-method", "gram", "--out", output, "--distributed"]);
+        AssertOneError(r, output, 2, "error: --pca-method gram");
+    }
+
+    [Test]
+    public void TruncatedFile_IsOneErrorFoundByEveryRank()
+    {
+        MpiLauncher.Require(MpiLauncher.OpenMpi);
+        // The file ends inside the last rank's rows; every rank sees it from the header, so no rank is named.
         string cut = Path.Combine(_dir.Path, "cut.npy");
         byte[] bytes = File.ReadAllBytes(_input);
         File.WriteAllBytes(cut, bytes[..(bytes.Length - (40 * 32 * 32 * 4))]);
         string output = Out("cut");
         MpiLauncher.Result r = Mpi(MpiLauncher.OpenMpi, 3, ["factorize", cut, "-k", "3", "--iterations", "5", "--restarts", "1", "--threads", "1", "--out", output, "--distributed"]);
+        AssertOneError(r, output, 2, "cut.npy: at byte 128: truncated");
+        Assert.That(r.Error, Does.Not.Contain("rank "));
+    }
+
+    [Test]
+    public void RankThatCannotReadItsSlab_EndsTheJobWithOneErrorFromRank0()
+    {
+        MpiLauncher.Require(MpiLauncher.OpenMpi);
+        // A NaN at scan row 30, in rank 2's slab (rows 24–35) only: that rank names it in the file's coordinates.
+        string bad = Path.Combine(_dir.Path, "nan.npy");
+        byte[] bytes = File.ReadAllBytes(_input);
+        long element = ((30L * 36) + 5) * 32 * 32 + 40;
+        BitConverter.GetBytes(float.NaN).CopyTo(bytes, 128 + (element * 4));
+        File.WriteAllBytes(bad, bytes);
+        string output = Out("nan");
+        MpiLauncher.Result r = Mpi(MpiLauncher.OpenMpi, 3, ["factorize", bad, "-k", "3", "--iterations", "5", "--restarts", "1", "--threads", "1", "--out", output, "--distributed"]);
         AssertOneError(r, output, 2, "rank 2:");
-        Assert.That(r.Error, Does.Contain("cut.npy"));
+        Assert.That(r.Error, Does.Contain("nan.npy").And.Contain("element (30, 5, 1, 8)"));
     }
 
     [Test]

@@ -284,6 +284,8 @@ internal sealed unsafe class MpiLibrary
 
     // The library names to try: an explicit one, then the launcher's (Open MPI's mpirun sets OMPI_*, MPICH's hydra and
     // Slurm's PMI set PMI_*), then the rest.
+    private const string LinkedName = "the program's own MPI";
+
     private static string[] Candidates()
     {
         var names = new List<string>();
@@ -300,12 +302,18 @@ internal sealed unsafe class MpiLibrary
         return names.Distinct().ToArray();
     }
 
+    // The MPI the program already holds (a host linked against one: its symbols are in the global scope), else the
+    // first candidate that loads. FASTNMF_MPI_LIBRARY overrides both.
     private static (MpiLibrary?, string) LoadFirst()
     {
         var trace = new StringBuilder();
-        foreach (string name in Candidates())
+        bool forced = Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 };
+        nint program = NativeLibrary.GetMainProgramHandle();
+        bool linked = !forced && NativeLibrary.TryGetExport(program, "MPI_Get_library_version", out _);
+        foreach (string name in linked ? [LinkedName] : Candidates())
         {
-            if (!NativeLibrary.TryLoad(name, out nint handle))
+            nint handle = program;
+            if (!linked && !NativeLibrary.TryLoad(name, out handle))
             {
                 trace.Append($"{name}: not found; ");
                 continue;
