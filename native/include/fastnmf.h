@@ -231,16 +231,22 @@ FASTNMF_API fastnmf_status fastnmf_factorizer_run_u16(fastnmf_factorizer* factor
  * Each rank holds a slab of scan rows (fastnmf_slab_for_rank), the ranks reduce their partial sums exactly, and the
  * result is bit-identical to the one-process run of the whole scan: W, the history and the summary are the same on
  * every rank, H is each rank's own rows (fastnmf_result_info.first_scan_row, scan_rows). No MPI header or library is
- * needed to build against FastNmf: it loads the process's MPI at run time (Open MPI's libmpi.so.40 or an MPICH-ABI
- * libmpich.so.12 / libmpi.so.12, per the launcher, or the one FASTNMF_MPI_LIBRARY names) and talks on its own
- * duplicate of the communicator (MPI_Comm_dup), leaving the host's messages and error handler alone.
+ * needed to build against FastNmf: it uses the MPI the program is linked with (else it loads Open MPI's libmpi.so.40
+ * or an MPICH-ABI libmpich.so.12 / libmpi.so.12, per the launcher, or the one FASTNMF_MPI_LIBRARY names) and talks on
+ * its own duplicate of the communicator (MPI_Comm_dup), leaving the host's messages and error handler alone.
  *
- * Every rank makes the same calls: set_communicator, each run and destroy are collective over the communicator. A
- * problem any rank finds in a run (a bad layout, slab, value or option, a mask or parameters differing from rank 0's)
- * is agreed on before any work, so every rank returns the failing rank's status with its message ("rank 2: ...");
- * a progress callback that cancels on one rank cancels the run on every rank. A rank that never makes the call, or
- * dies, leaves the others to the MPI launcher, as in any MPI program. fastnmf_factorizer_analyze needs the whole H:
- * on a slab it is FASTNMF_STATUS_INVALID_ARGUMENT. */
+ * Every rank makes the same calls: set_communicator, each run and destroy are collective over the communicator.
+ * Once a run has its handle, every problem any rank finds is agreed on before the iteration starts, so every rank
+ * returns the failing rank's status with its message ("rank 2: ...", or the message alone when every rank found
+ * it): a bad layout, slab or value, parameters or a mask differing from rank 0's, a backend that does not load on
+ * one node, a rank that runs out of memory building its part, reductions laid out otherwise on some rank (sparse
+ * storage with kernels of other vector widths: set FASTNMF_KERNELS alike). A progress
+ * callback that cancels on one rank cancels the run on every rank. What a rank must get right by itself, because
+ * the call cannot reach the others without it: a valid handle that no other thread is using (NULL, INVALID_HANDLE
+ * and BUSY return on that rank alone and leave the others waiting in the run), and a valid communicator (an invalid
+ * MPI_Comm may end the job through the host's error handler; Open MPI's unknown Fortran handles are refused). A rank
+ * that never makes the call, or dies, leaves the others to the MPI launcher, as in any MPI program.
+ * fastnmf_factorizer_analyze needs the whole H: on a slab it is FASTNMF_STATUS_INVALID_ARGUMENT. */
 
 /* What fastnmf_factorizer_set_communicator's comm holds. */
 enum {

@@ -57,7 +57,7 @@ internal static class CliErrors
     {
         "OperationCanceledException" or "TaskCanceledException" => 130,
         "InsufficientMemoryException" or "OutOfMemoryException" => 3,
-        "ArithmeticException" or "OverflowException" or "DivideByZeroException" => 4,
+        "ArithmeticException" or "NumericalBreakdownException" or "OverflowException" or "DivideByZeroException" => 4,
         "InvalidOperationException" or "NullReferenceException" or "IndexOutOfRangeException" => 1,
         _ => 2,
     };

@@ -72,9 +72,9 @@ internal static class DistributedFactorize
         options = PolarCentre.Resolve(p, a.Solver, options, maskInfo, source.DetRows, source.DetCols);
         bool strictCounts = options.Storage == XStorage.DenseUInt16;
         bool float32 = options.Storage == XStorage.Dense || options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl;
-        (UnfoldedData x, InputInfo slabInfo) = DistributedRun.Agreed(comm, () =>
+        (UnfoldedData read, _) = DistributedRun.Agreed(comm, () =>
             InputLoader.Unfold(slabFrames, mask, clipNegative, counts: strictCounts, auto: !float32 && !strictCounts, slab: slab));
-        using UnfoldedData unfolded = x;
+        using UnfoldedData x = DistributedRun.SameReadMode(comm, read, () => InputLoader.Unfold(slabFrames, mask, clipNegative, slab: slab).X);
         options = Plan(x, options, comm);
         if (p.GetValue(a.InitFrom) is { } initDir)
         {
@@ -107,7 +107,6 @@ internal static class DistributedFactorize
             Console.WriteLine($"wrote {output.Final}: W.npy, H.npy, results.h5, summary.json, restart-history.npy, diffractions.png, maps.png{(withReport ? ", pca.json, the analysis files, figures/, report.html" : string.Empty)}");
             return 0;
         });
-        _ = slabInfo;
         return 0;
     }
 
@@ -116,8 +115,9 @@ internal static class DistributedFactorize
     private static NmfOptions Plan(UnfoldedData x, NmfOptions options, Communicator comm)
     {
         XStatistics stats = XStatistics.Of(x, comm);
-        RunPlan plan = RunPlan.Create(DataFacts.Of(x, stats), options, RunPlan.AvailableBytes());
-        RunPlan fastest = RunPlan.Create(DataFacts.Of(x, stats), options);
+        DataFacts facts = DataFacts.Of(x, stats, comm);
+        RunPlan plan = RunPlan.Create(facts, options, RunPlan.AvailableBytes());
+        RunPlan fastest = RunPlan.Create(facts, options);
         Span<double> fallback = [plan.Storage != fastest.Storage ? 1 : 0];
         comm.AllreduceMax(fallback);
         XStorage storage = fallback[0] > 0 ? (x.IsUInt16 ? XStorage.DenseUInt16 : XStorage.Dense) : fastest.Storage;

@@ -51,8 +51,8 @@ internal static class DistributedProject
         });
         using FrameSource slabFrames = slabSource;
         var clock = Stopwatch.StartNew();
-        (UnfoldedData x, _) = DistributedRun.Agreed(comm, () => InputLoader.Unfold(slabFrames, model.Pixels.ToMask(), p.GetValue(a.Clip), auto: true, slab: slab));
-        using UnfoldedData unfolded = x;
+        (UnfoldedData read, _) = DistributedRun.Agreed(comm, () => InputLoader.Unfold(slabFrames, model.Pixels.ToMask(), p.GetValue(a.Clip), auto: true, slab: slab));
+        using UnfoldedData x = DistributedRun.SameReadMode(comm, read, () => InputLoader.Unfold(slabFrames, model.Pixels.ToMask(), p.GetValue(a.Clip), slab: slab).X);
         Projection? whole = model.Project(x, p.GetValue(a.Threads), comm).GatherToRoot(comm, slab);
         double[] clipped = [x.ClippedValues];
         comm.AllreduceSum(clipped);

@@ -1,3 +1,4 @@
+using FastNmf.Data;
 using FastNmf.Distributed;
 using FastNmf.Distributed.Mpi;
 
@@ -35,7 +36,7 @@ internal static class DistributedRun
         {
             return body(comm);
         }
-        catch (Exception e) when (e is DistributedFailureException or ArithmeticException)
+        catch (Exception e) when (e is DistributedFailureException or NumericalBreakdownException)
         {
             return root ? CliErrors.Report(e) : CliErrors.Classify(e).Code;
         }
@@ -69,5 +70,24 @@ internal static class DistributedRun
 
         Collective.AgreeOn(comm, failure);
         return value;
+    }
+
+    /// <summary>
+    /// X read with <c>auto</c> is uint16 where a slab holds only counts, float32 elsewhere; every rank must hold it the
+    /// same way (the storage and the bits depend on it), so if any rank's slab is float32, the uint16 ones are read again
+    /// as float32 (collective).
+    /// </summary>
+    public static UnfoldedData SameReadMode(Communicator comm, UnfoldedData x, Func<UnfoldedData> readFloat32)
+    {
+        Span<double> anyFloat32 = [x.IsUInt16 ? 0 : 1];
+        comm.AllreduceMax(anyFloat32);
+        bool again = anyFloat32[0] != 0 && x.IsUInt16;
+        if (again)
+        {
+            x.Dispose();
+            Console.WriteLine("another rank's slab holds values that are not counts: every rank holds X as float32");
+        }
+
+        return Agreed(comm, () => again ? readFloat32() : x);
     }
 }

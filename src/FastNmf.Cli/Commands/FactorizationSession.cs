@@ -9,7 +9,20 @@ internal static class FactorizationSession
 {
     public static NmfResult Run(UnfoldedData x, NmfOptions options, Distributed.Communicator? comm = null)
     {
-        SolverOptionSet.Check(options, x.NUv, x.Slab.TotalFrames);
+        // Against X as read (the mask known): the same on every rank, reported once by rank 0.
+        if (comm is { Size: > 1 })
+        {
+            DistributedRun.Agreed(comm, () =>
+            {
+                SolverOptionSet.Check(options, x.NUv, x.Slab.TotalFrames);
+                return 0;
+            });
+        }
+        else
+        {
+            SolverOptionSet.Check(options, x.NUv, x.Slab.TotalFrames);
+        }
+
         Console.WriteLine($"X: {x.NUv} detector pixels × {x.Slab.TotalFrames} scan positions{(comm is { Size: > 1 } ? $" ({x.NXy} on rank 0)" : string.Empty)}; method {options.Method.ToString().ToLowerInvariant()}, k = {options.Components}, " +
             $"{options.Iterations} iterations × {options.Restarts} restarts, seed {options.Seed}" +
             (options.Method == NmfMethod.Constrained ? $"; W: {options.DiffractionConstraint}, H: {options.MapConstraint} ({options.MapKernel.Description})" : string.Empty));

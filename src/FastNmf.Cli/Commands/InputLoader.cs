@@ -38,7 +38,8 @@ internal static class InputLoader
             progress.Finish();
         }
 
-        if (x.SumOfSquares == 0)
+        // A slab of a distributed run may be empty (vacuum, or all of it masked): the factorization checks the whole scan.
+        if (x.SumOfSquares == 0 && x.Slab.IsWhole)
         {
             x.Dispose();
             throw new DataFormatException(source.Path, null, $"every value{(mask is null ? string.Empty : " outside the mask")} is 0: there is nothing to factorize.");

@@ -87,7 +87,7 @@ internal static class ErrorBoundary
         nameof(OutOfMemoryException) or nameof(InsufficientExecutionStackException) => Status.OutOfMemory,
         nameof(InvalidDataException) or nameof(DataFormatException) or nameof(IOException) or nameof(EndOfStreamException) => Status.BadData,
         nameof(BackendUnavailableException) or nameof(FastNmf.Distributed.Mpi.MpiException) => Status.BackendUnavailable,
-        nameof(ArithmeticException) or nameof(NotFiniteNumberException) => Status.NumericalFailure,
+        nameof(ArithmeticException) or nameof(NumericalBreakdownException) or nameof(NotFiniteNumberException) => Status.NumericalFailure,
         nameof(CApiException) => Status.InvalidArgument,
         _ when type.EndsWith("ArgumentException", StringComparison.Ordinal) || type.StartsWith("Argument", StringComparison.Ordinal)
             || type is nameof(OverflowException) or nameof(DirectoryNotFoundException) or nameof(FileNotFoundException) => Status.InvalidArgument,

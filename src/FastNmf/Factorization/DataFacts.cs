@@ -1,4 +1,5 @@
 using FastNmf.Data;
+using FastNmf.Distributed;
 using FastNmf.IO;
 
 namespace FastNmf;
@@ -6,10 +7,11 @@ namespace FastNmf;
 /// <summary>
 /// What the run plan needs to know about X: its shape, the fraction of zeros, whether every value is a count, and
 /// whether X can be the input file itself (memory-mapped). <see cref="Sample"/> estimates them from a few frames before
-/// anything is read; <see cref="Of"/> takes them from X's statistics once it is.
+/// anything is read; <see cref="Of(UnfoldedData, XStatistics?)"/> takes them from X's statistics once it is.
 /// </summary>
 /// <param name="KeptPixels">n_uv.</param>
-/// <param name="Frames">Frames held here (this rank's, or all).</param>
+/// <param name="Frames">Frames held here (all of them in one process; in a distributed run the largest slab's, so every
+/// rank plans the same batch and storage).</param>
 /// <param name="ZeroFraction">Fraction of zero values.</param>
 /// <param name="IsCounts">Every value an integer in [0, 65 535].</param>
 /// <param name="Mappable">A plain little-endian uint16 <c>.npy</c> with nothing masked: X can be the file itself.</param>
@@ -27,6 +29,23 @@ public sealed record DataFacts(int KeptPixels, long Frames, double ZeroFraction,
         XStatistics s = statistics ?? x.Statistics;
         XReadMode held = x.IsMapped ? XReadMode.CountsMapped : x.IsUInt16 ? XReadMode.Counts : XReadMode.Float32;
         return new DataFacts(x.NUv, x.NXy, s.ZeroFraction, s.IsCounts, x.IsMapped, Exact: true, held);
+    }
+
+    /// <summary>The facts of X held by the ranks of <paramref name="comm"/>, each with its slab: the whole-scan
+    /// statistics and the largest slab's frame count (collective), so the plan — restarts per pass, storage, the lengths
+    /// of every reduction — is the same on every rank.</summary>
+    public static DataFacts Of(UnfoldedData x, XStatistics statistics, Communicator comm)
+    {
+        ArgumentNullException.ThrowIfNull(comm);
+        DataFacts facts = Of(x, statistics);
+        if (comm.Size == 1)
+        {
+            return facts;
+        }
+
+        Span<double> largest = [facts.Frames];
+        comm.AllreduceMax(largest);
+        return facts with { Frames = (long)largest[0] };
     }
 
     /// <summary>An estimate from <see cref="SampleFrames"/> frames of <paramref name="source"/> spread over the scan,

@@ -71,7 +71,20 @@ public static class Factorizer
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(communicator);
-        return Run(x, options, KernelSet.Create(Environment.GetEnvironmentVariable(KernelSet.EnvironmentVariable), options.Backend), communicator, progress, cancel);
+        // A backend or kernel override that fails on one rank only (a node without MKL) fails every rank.
+        KernelSet? kernels = null;
+        Exception? failure = null;
+        try
+        {
+            kernels = KernelSet.Create(Environment.GetEnvironmentVariable(KernelSet.EnvironmentVariable), options.Backend);
+        }
+        catch (Exception e) when (communicator.Size > 1)
+        {
+            failure = e;
+        }
+
+        Collective.AgreeOn(communicator, failure);
+        return Run(x, options, kernels!, communicator, progress, cancel);
     }
 
     internal static NmfResult Run(UnfoldedData x, NmfOptions options, KernelSet kernels, Action<IterationStats>? progress, CancellationToken cancel) =>
@@ -83,39 +96,43 @@ public static class Factorizer
         ArgumentNullException.ThrowIfNull(options);
         RunAgreement.Check(x, options, kernels, comm);
         ScanSlab slab = x.Slab;
-        options.Validate(x.NUv, (int)Math.Min(slab.TotalFrames, int.MaxValue));
-        options.ValidateInitialFactors(x.NUv, slab.TotalFrames);
+        RunAgreement.Together(comm, () =>
+        {
+            options.Validate(x.NUv, (int)Math.Min(slab.TotalFrames, int.MaxValue));
+            options.ValidateInitialFactors(x.NUv, slab.TotalFrames);
+        });
         var clock = Stopwatch.StartNew();
         var times = new PhaseTimes();
         long setup = Stopwatch.GetTimestamp();
         XStatistics stats = comm.Size == 1 && slab.IsWhole ? x.Statistics : XStatistics.Compute(x, comm);
         setup = times.Add(PhaseTimes.Phase.Statistics, setup);
-        if (stats.SumOfSquares == 0)
-        {
-            // Any W with H = 0 fits exactly: a "result" would be noise from the random start, not a factorization.
-            throw new InvalidDataException($"X is all zeros ({stats.Frames} diffractions of {x.NUv} unmasked pixels): there is nothing to factorize; check the input, the mask and the crop.");
-        }
-
         int k = options.Components;
-        RunPlan plan = Plan(x, stats, options, kernels);
+        DataFacts facts = DataFacts.Of(x, stats, comm);
+        RunPlan plan = null!;
+        RunAgreement.Together(comm, () =>
+        {
+            if (stats.SumOfSquares == 0)
+            {
+                // Any W with H = 0 fits exactly: a "result" would be noise from the random start, not a factorization.
+                throw new InvalidDataException($"X is all zeros ({stats.Frames} diffractions of {x.NUv} unmasked pixels): there is nothing to factorize; check the input, the mask and the crop.");
+            }
+
+            plan = Plan(x, facts, options, kernels);
+        });
         int batch = plan.Batch;
         XStorage storage = plan.Storage;
         FrameBlocks blocks = FrameBlocks.For(slab.ScanRows, slab.ScanCols);
-        (int Start, int Count)[] local = blocks.LocalRanges(slab);
         using var team = new WorkerTeam(options.Threads);
         if (kernels.Products is FactorProductsBlas blas)
         {
             blas.Library.SetThreads(options.Threads);
         }
 
-        var layout = new FoldLayout(local, stats.PixelSums);
-        setup = times.Add(PhaseTimes.Phase.Setup, setup);
-        using IXOperand xop = XOperands.Create(x, storage, kernels, team, k * batch, k, layout);
-        setup = times.Add(PhaseTimes.Phase.Storage, setup);
-        using var workspace = new SolverWorkspace(x.NUv, x.NXy, k, batch);
-        using var solver = new NmfSolver(new SolverSetup(x, options, kernels, xop, workspace, team, times, comm, stats, local, blocks.Count));
-        Collective.Agree(comm, solver.SetupProblem);
         times.Add(PhaseTimes.Phase.Setup, setup);
+        using SolverAssembly parts = SolverAssembly.Build(x, options, kernels, plan, team, times, comm, stats, blocks);
+        IXOperand xop = parts.XOperand;
+        SolverWorkspace workspace = parts.Workspace;
+        NmfSolver solver = parts.Solver;
         var summaries = new List<RestartSummary>(options.Restarts);
         var allHistories = new List<IterationHistory>(options.Restarts);
         IterationHistory? bestHistory = null;
@@ -169,13 +186,13 @@ public static class Factorizer
         };
     }
 
-    // The run plan from the statistics of the whole scan (so every rank picks the same storage); X read as uint16 has
-    // no float32 copy for dense float32 storage or a native BLAS to run on.
-    private static RunPlan Plan(UnfoldedData x, XStatistics stats, NmfOptions options, KernelSet kernels)
+    // The run plan from the statistics of the whole scan and the largest slab (so every rank picks the same batch and
+    // storage); X read as uint16 has no float32 copy for dense float32 storage or a native BLAS to run on.
+    private static RunPlan Plan(UnfoldedData x, DataFacts facts, NmfOptions options, KernelSet kernels)
     {
         bool blas = kernels.Products is FactorProductsBlas;
         NmfOptions planned = blas && options.Storage == XStorage.Auto ? options with { Storage = XStorage.Dense } : options;
-        RunPlan plan = RunPlan.Create(DataFacts.Of(x, stats), planned);
+        RunPlan plan = RunPlan.Create(facts, planned);
         if (x.IsUInt16 && (plan.Storage == XStorage.Dense || blas))
         {
             throw new ArgumentException($"X is held as uint16 counts (UnfoldedData.CreateCounts); {(blas ? "a native BLAS backend" : plan.Storage + " storage")} needs float32 X (UnfoldedData.Create).");

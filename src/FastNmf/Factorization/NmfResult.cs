@@ -106,7 +106,7 @@ public sealed class NmfResult
     public string Communicator { get; internal init; } = "one process";
 
     /// <summary>What the iterations communicated on this rank (a distributed run), or null (one process).</summary>
-    public Distributed.RunCommunication? Communication { get; internal init; }
+    public RunCommunication? Communication { get; internal init; }
 
     /// <summary>Threads used.</summary>
     public int Threads { get; }
@@ -115,7 +115,7 @@ public sealed class NmfResult
     public TimeSpan Elapsed { get; }
 
     /// <summary>This result with the maps of the whole scan (gathered from every rank's slab, see
-    /// <see cref="Distributed.SlabGather"/>) in place of this rank's.</summary>
+    /// <see cref="Data.SlabGather"/>) in place of this rank's.</summary>
     /// <exception cref="ArgumentException"><paramref name="h"/> is not k × (whole scan).</exception>
     public NmfResult WithWholeScan(float[] h)
     {

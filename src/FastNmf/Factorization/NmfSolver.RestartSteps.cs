@@ -125,7 +125,7 @@ internal sealed unsafe partial class NmfSolver
         double mse = _mse[r], deltaW = _deltaW[r], deltaH = _deltaH[r];
         if (!double.IsFinite(mse) || !double.IsFinite(deltaW) || !double.IsFinite(deltaH))
         {
-            throw new ArithmeticException($"numerical breakdown in restart {first + r} at iteration {iteration} (MSE {mse}); the data may be degenerate.");
+            throw new NumericalBreakdownException($"numerical breakdown in restart {first + r} at iteration {iteration} (MSE {mse}); the data may be degenerate.");
         }
 
         _done[r] = iteration + 1;
@@ -155,7 +155,17 @@ internal sealed unsafe partial class NmfSolver
 
     private void Solve(int r, double[] gram, MatrixView rhs, MatrixView dst, PartScratch scratch)
     {
-        double ridge = CholeskyInverse.Invert(gram, scratch.Inverse, scratch.Factor, _k);
+        double ridge;
+        try
+        {
+            ridge = CholeskyInverse.Invert(gram, scratch.Inverse, scratch.Factor, _k);
+        }
+        catch (ArithmeticException e)
+        {
+            // The Gram matrix is reduced and replicated: every rank breaks down here alike.
+            throw new NumericalBreakdownException($"numerical breakdown in restart {r} of this pass: {e.Message}", e);
+        }
+
         if (ridge > 0)
         {
             _ridgeSolves[r]++;

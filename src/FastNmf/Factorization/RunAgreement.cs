@@ -45,6 +45,29 @@ internal static class RunAgreement
         }
     }
 
+    /// <summary>Runs <paramref name="step"/>; with several ranks its failure on any rank fails every rank
+    /// (<see cref="DistributedFailureException"/>), in one process it throws as it is.</summary>
+    public static void Together(Communicator comm, Action step)
+    {
+        if (comm.Size == 1)
+        {
+            step();
+            return;
+        }
+
+        Exception? failure = null;
+        try
+        {
+            step();
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        Collective.AgreeOn(comm, failure);
+    }
+
     // Rank r writes its (first row, rows) into slot r; the sum over ranks is every slab, which each rank checks alike.
     private static ArgumentException? Tiling(ScanSlab slab, Communicator comm)
     {

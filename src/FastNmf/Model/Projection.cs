@@ -47,7 +47,7 @@ public sealed class Projection
     {
         ArgumentNullException.ThrowIfNull(comm);
         ArgumentNullException.ThrowIfNull(slab);
-        float[]? h = Distributed.SlabGather.Frames(comm, H, Components, slab);
+        float[]? h = Data.SlabGather.Frames(comm, H, Components, slab);
         var residual = new double[comm.Size == 1 ? 0 : slab.TotalFrames];
         if (comm.Size > 1)
         {

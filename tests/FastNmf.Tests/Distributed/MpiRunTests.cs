@@ -96,6 +96,38 @@ public sealed class MpiRunTests
     }
 
     [Test]
+    public void ASlabOfZeros_OrOfNonCounts_StillGivesTheOneProcessAnswer([Values("zeros", "fractions")] string change)
+    {
+        MpiLauncher.Require(MpiLauncher.OpenMpi);
+        // zeros: rank 0's rows (0–7) all 0, which alone would be "nothing to factorize". fractions: rank 2's rows
+        // (24–35) + 0.5, so only that slab is not counts: every rank must then hold X as float32.
+        float[] values = NpyTestData(out long[] shape);
+        int frame = 32 * 32;
+        (int first, int end) = change == "zeros" ? (0, 8) : (24, 36);
+        for (long i = (long)first * 36 * frame; i < (long)end * 36 * frame; i++)
+        {
+            values[i] = change == "zeros" ? 0 : values[i] + 0.5f;
+        }
+
+        string input = Path.Combine(_dir.Path, $"{change}.npy");
+        NpyWriter.Write(input, values, shape);
+        string[] run = ["factorize", input, "-k", "3", "--iterations", "10", "--restarts", "1", "--report", "false", "--threads", "1", "--backend", "managed"];
+        string one = Out($"{change}-one"), three = Out($"{change}-three");
+        Assert.That(Run(MpiLauncher.Fastnmf, [.. run, "--out", one]).Code, Is.Zero);
+        MpiLauncher.Result r = Mpi(MpiLauncher.OpenMpi, 3, [.. run, "--out", three, "--distributed"]);
+        Assert.That(r.Code, Is.Zero, r.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(three, "W.npy")), Is.EqualTo(File.ReadAllBytes(Path.Combine(one, "W.npy"))));
+            Assert.That(File.ReadAllBytes(Path.Combine(three, "H.npy")), Is.EqualTo(File.ReadAllBytes(Path.Combine(one, "H.npy"))));
+            if (change == "fractions")
+            {
+                Assert.That(r.Output, Does.Contain("every rank holds X as float32"));
+            }
+        });
+    }
+
+    [Test]
     public void TruncatedFile_IsOneErrorFoundByEveryRank()
     {
         MpiLauncher.Require(MpiLauncher.OpenMpi);
@@ -272,6 +304,16 @@ public sealed class MpiRunTests
         {
             return string.Empty;
         }
+    }
+
+    // The test set's values and shape, read back from its .npy.
+    private float[] NpyTestData(out long[] shape)
+    {
+        shape = [36, 36, 32, 32];
+        byte[] bytes = File.ReadAllBytes(_input);
+        var values = new float[36 * 36 * 32 * 32];
+        Buffer.BlockCopy(bytes, bytes.Length - (values.Length * 4), values, 0, values.Length * 4);
+        return values;
     }
 
     private MpiLauncher.Result Mpi(string launcher, int ranks, string[] args) =>

@@ -117,6 +117,51 @@ public sealed class RunAgreementTests
         });
     }
 
+    [Test]
+    public void SparseKernelsOfOtherWidths_AreRefusedOnEveryRank()
+    {
+        // k·b = 9 rows: 16 lanes at Vector256, 9 in the scalar kernels, so the H·X accumulators would not line up.
+        using UnfoldedData x = UnfoldedData.Create(s_data);
+        NmfOptions o = Options(3) with { Restarts = 3, Storage = XStorage.Sparse };
+        Communicator[] ranks = InProcessGroup.Create(2, TimeSpan.FromSeconds(30));
+        var failures = new Exception?[2];
+        Thread[] threads = [.. ranks.Select((comm, r) => new Thread(() =>
+        {
+            ScanSlab slab = ScanSlab.ForRank(24, 24, r, 2);
+            using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
+            try
+            {
+                var kernels = FastNmf.Kernels.KernelSet.Create(r == 0 ? "SparseLanesVector256" : "SparseLanesScalar", KernelBackend.Managed);
+                Factorizer.Run(view, o, kernels, comm, null, default);
+            }
+            catch (Exception e)
+            {
+                failures[r] = e;
+            }
+        }))];
+        foreach (Thread t in threads)
+        {
+            t.Start();
+        }
+
+        Assert.That(threads.All(t => t.Join(TimeSpan.FromSeconds(60))), Is.True, "every rank returned");
+        Assert.That(failures, Has.All.TypeOf<DistributedFailureException>().And.All.Message.Contains("FASTNMF_KERNELS"));
+    }
+
+    [Test]
+    public void ThePlan_IsTheLargestSlabs_OnEveryRank()
+    {
+        // Slabs of 11 and 13 rows: both ranks plan for 13 × 24 frames, so batch and storage agree.
+        using UnfoldedData x = UnfoldedData.Create(s_data);
+        long[] frames = InProcessGroup.Run(2, comm =>
+        {
+            ScanSlab slab = ScanSlab.ForRank(24, 24, comm.Rank, comm.Size);
+            using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
+            return DataFacts.Of(view, XStatistics.Of(view, comm), comm).Frames;
+        });
+        Assert.That(frames, Is.EqualTo(new long[] { 13 * 24, 13 * 24 }));
+    }
+
     private static NmfOptions Options(int k) => new() { Components = k, Iterations = 6, Restarts = 2, Seed = 5, Threads = 1, Backend = KernelBackend.Managed };
 
     // Every rank on its own thread with its own exception (none abandons the group early: the agreement must end them all).

@@ -19,9 +19,9 @@ public sealed unsafe class MpiCommunicator : Communicator, IDisposable
     private MpiCommunicator(MpiLibrary mpi, nint comm)
     {
         _mpi = mpi;
-        _comm = mpi.Duplicate(comm);
         Rank = mpi.Rank(comm);
         Size = mpi.Size(comm);
+        _comm = mpi.Duplicate(comm);
     }
 
     /// <inheritdoc/>

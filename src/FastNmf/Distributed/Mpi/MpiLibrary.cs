@@ -224,8 +224,16 @@ internal sealed unsafe class MpiLibrary
             copy = handle;
         }
 
-        Check(_commSetErrhandler(copy, ErrorsReturn), "MPI_Comm_set_errhandler");
-        return copy;
+        try
+        {
+            Check(_commSetErrhandler(copy, ErrorsReturn), "MPI_Comm_set_errhandler");
+            return copy;
+        }
+        catch
+        {
+            Free(copy);
+            throw;
+        }
     }
 
     /// <summary>MPI_Comm_free of a duplicate made by <see cref="Duplicate"/> (skipped once MPI is finalised).</summary>
@@ -247,9 +255,14 @@ internal sealed unsafe class MpiLibrary
         }
     }
 
-    /// <summary>The communicator of a Fortran handle (MPI_Comm_f2c).</summary>
-    public nint FromFortran(int handle) =>
-        _commF2cOpenMpi == null ? handle : Abi == MpiAbi.OpenMpi ? _commF2cOpenMpi(handle) : _commF2cMpich(handle);
+    /// <summary>The communicator of a Fortran handle (MPI_Comm_f2c). Open MPI answers an unknown handle with NULL;
+    /// the MPICH family's Fortran handle is the C one, checked by the first call on it.</summary>
+    /// <exception cref="MpiException">Open MPI does not know the handle.</exception>
+    public nint FromFortran(int handle)
+    {
+        nint comm = _commF2cOpenMpi == null ? handle : Abi == MpiAbi.OpenMpi ? _commF2cOpenMpi(handle) : _commF2cMpich(handle);
+        return comm != 0 || Abi != MpiAbi.OpenMpi ? comm : throw new MpiException($"MPI_Comm_f2c({handle}): not a Fortran communicator handle of this MPI.");
+    }
 
     public void Allreduce(void* values, int count, nint type, nint op, nint comm) =>
         Check(_allreduce((void*)InPlace, values, count, type, op, comm), "MPI_Allreduce");
@@ -272,9 +285,11 @@ internal sealed unsafe class MpiLibrary
             return;
         }
 
-        byte* text = stackalloc byte[512];
+        // MPI_MAX_ERROR_STRING is 256 in Open MPI and 1024 in MPICH; more than either.
+        const int capacity = 4096;
+        byte* text = stackalloc byte[capacity];
         int length = 0;
-        string reason = _errorString(code, text, &length) == Success ? Encoding.UTF8.GetString(text, Math.Clamp(length, 0, 512)) : $"error code {code}";
+        string reason = _errorString(code, text, &length) == Success ? Encoding.UTF8.GetString(text, Math.Clamp(length, 0, capacity)) : $"error code {code}";
         throw new MpiException($"{call} failed: {reason}");
     }
 

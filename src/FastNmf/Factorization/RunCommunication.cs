@@ -1,4 +1,4 @@
-namespace FastNmf.Distributed;
+namespace FastNmf;
 
 /// <summary>
 /// What the iterations of one distributed run communicated on this rank (<see cref="NmfResult.Communication"/>): from

@@ -1,6 +1,6 @@
-using FastNmf.Data;
+using FastNmf.Distributed;
 
-namespace FastNmf.Distributed;
+namespace FastNmf.Data;
 
 /// <summary>Per-frame results of every rank's slab (maps, residuals) gathered into whole-scan arrays at rank 0.</summary>
 public static class SlabGather
