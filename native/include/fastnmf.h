@@ -71,6 +71,7 @@ enum { FASTNMF_KERNEL_GAUSSIAN = 0, FASTNMF_KERNEL_LORENTZIAN = 1, FASTNMF_KERNE
  * FASTNMF_STATUS_INVALID_HANDLE. */
 typedef struct fastnmf_factorizer fastnmf_factorizer;
 typedef struct fastnmf_model fastnmf_model;
+typedef struct fastnmf_analysis fastnmf_analysis;
 
 /* Parameters of a factorization. fastnmf_params_init sets the paper's protocol (constrained, both constraints,
  * 500 iterations x 10 restarts) with components = 0, which a run rejects: choose k. */
@@ -341,6 +342,29 @@ FASTNMF_API fastnmf_status fastnmf_factorizer_get_cluster_labels(fastnmf_factori
 FASTNMF_API fastnmf_status fastnmf_factorizer_get_cluster_average(fastnmf_factorizer* factorizer, int32_t label,
                                                                   float* out, size_t capacity, size_t* required);
 
+/* The same analysis of any diffractions (another tool's W, a model's): w is components x det_rows x det_cols floats,
+ * row-major (components >= 2); mask det_rows x det_cols bytes, nonzero = excluded from the similarities, or NULL;
+ * maps components x scan_rows x scan_cols floats (e.g. H), or NULL: with maps, representatives and averages are
+ * weighted by the counts each component explains, without them medoids and plain averages. centre_row/col: the
+ * pattern centre (negative = the detector centre); phi_samples 4..100000 (360 is the paper's). Everything is copied;
+ * the handle's getters below mirror the factorizer's. */
+FASTNMF_API fastnmf_status fastnmf_analysis_create(const float* w, int32_t components, int32_t det_rows, int32_t det_cols,
+                                                   const uint8_t* mask, const float* maps, int32_t scan_rows,
+                                                   int32_t scan_cols, double centre_row, double centre_col,
+                                                   int32_t phi_samples, const fastnmf_analysis_params* params,
+                                                   fastnmf_analysis** out);
+FASTNMF_API fastnmf_status fastnmf_analysis_get_similarities(fastnmf_analysis* analysis, double* cosine,
+                                                             double* diffraction_similarity, double* rotation,
+                                                             size_t capacity, size_t* required);
+FASTNMF_API fastnmf_status fastnmf_analysis_get_linkage(fastnmf_analysis* analysis, double* out, size_t capacity,
+                                                        size_t* required);
+FASTNMF_API fastnmf_status fastnmf_analysis_get_cluster_labels(fastnmf_analysis* analysis, int32_t* out,
+                                                               size_t capacity, size_t* required);
+FASTNMF_API fastnmf_status fastnmf_analysis_get_cluster_average(fastnmf_analysis* analysis, int32_t label, float* out,
+                                                                size_t capacity, size_t* required);
+/* NULL and an already destroyed handle are accepted; a handle in use is BUSY and stays valid. */
+FASTNMF_API fastnmf_status fastnmf_analysis_destroy(fastnmf_analysis* analysis);
+
 /* ---- fitted models (ABI 2): project new frames onto a W ------------------------------------------------- */
 
 /* What a model projects (fastnmf_model_get_info). */
@@ -391,6 +415,18 @@ FASTNMF_API fastnmf_status fastnmf_model_project_f32(fastnmf_model* model, const
 FASTNMF_API fastnmf_status fastnmf_model_project_u16(fastnmf_model* model, const uint16_t* frames, size_t count,
                                                      size_t frame_stride, float* h, size_t h_capacity, double* residual,
                                                      size_t residual_capacity);
+
+/* Projects a whole scan, laid out as for fastnmf_factorizer_run_f32/_u16 (the detector must be the model's): every
+ * frame's h as above, then the model's map constraint over the complete maps ([.]_H's convolution, then [.]+), exactly
+ * the factorization's H-step, so on the data a model was fitted to this gives the run's H. h: k x scan_rows x scan_cols
+ * floats, row-major (as fastnmf_factorizer_get_h); residual: scan_rows x scan_cols doubles, ||x - W h||^2 over the kept
+ * pixels, or NULL. threads 0 = all cores. X is read once into the library's own memory (the same bytes as a run's). */
+FASTNMF_API fastnmf_status fastnmf_model_project_scan_f32(fastnmf_model* model, const float* data, size_t data_length,
+                                                          const fastnmf_layout* layout, int32_t threads, float* h,
+                                                          size_t h_capacity, double* residual, size_t residual_capacity);
+FASTNMF_API fastnmf_status fastnmf_model_project_scan_u16(fastnmf_model* model, const uint16_t* data, size_t data_length,
+                                                          const fastnmf_layout* layout, int32_t threads, float* h,
+                                                          size_t h_capacity, double* residual, size_t residual_capacity);
 
 /* Frees the model handle. NULL and an already destroyed handle are accepted; a handle in use is BUSY and stays valid. */
 FASTNMF_API fastnmf_status fastnmf_model_destroy(fastnmf_model* model);

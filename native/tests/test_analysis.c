@@ -124,11 +124,63 @@ static void analysis_misuse(void)
     small_set_free(&set);
 }
 
+/* An analysis handle on the run's own W and H gives the factorizer's analysis; misuse is reported. */
+static void analysis_of_any_diffractions(void)
+{
+    enum { k = 3, det = 32 * 32, scan = 12 * 12 };
+    fastnmf_factorizer* f = factorized(k);
+    fastnmf_analysis_params ap;
+    EXPECT_OK(fastnmf_analysis_params_init(&ap, sizeof ap));
+    EXPECT_OK(fastnmf_factorizer_analyze(f, &ap));
+    static float w[k * det], h[k * scan];
+    EXPECT_OK(fastnmf_factorizer_get_w(f, w, k * det, NULL));
+    EXPECT_OK(fastnmf_factorizer_get_h(f, h, k * scan, NULL));
+    fastnmf_analysis* a = NULL;
+    EXPECT_OK(fastnmf_analysis_create(w, k, 32, 32, NULL, h, 12, 12, -1, -1, 360, &ap, &a));
+    double c1[k * k], s1[k * k], r1[k * k], c2[k * k], s2[k * k], r2[k * k];
+    EXPECT_OK(fastnmf_factorizer_get_similarities(f, c1, s1, r1, k * k, NULL));
+    EXPECT_OK(fastnmf_analysis_get_similarities(a, c2, s2, r2, k * k, NULL));
+    CHECK(memcmp(c1, c2, sizeof c1) == 0 && memcmp(s1, s2, sizeof s1) == 0 && memcmp(r1, r2, sizeof r1) == 0);
+    double l1[(k - 1) * 4], l2[(k - 1) * 4];
+    EXPECT_OK(fastnmf_factorizer_get_linkage(f, l1, (k - 1) * 4, NULL));
+    EXPECT_OK(fastnmf_analysis_get_linkage(a, l2, (k - 1) * 4, NULL));
+    CHECK(memcmp(l1, l2, sizeof l1) == 0);
+    int32_t labels1[k], labels2[k];
+    EXPECT_OK(fastnmf_factorizer_get_cluster_labels(f, labels1, k, NULL));
+    EXPECT_OK(fastnmf_analysis_get_cluster_labels(a, labels2, k, NULL));
+    CHECK(memcmp(labels1, labels2, sizeof labels1) == 0);
+    static float avg1[det], avg2[det];
+    EXPECT_OK(fastnmf_factorizer_get_cluster_average(f, labels1[0], avg1, det, NULL));
+    EXPECT_OK(fastnmf_analysis_get_cluster_average(a, labels1[0], avg2, det, NULL));
+    CHECK(memcmp(avg1, avg2, sizeof avg1) == 0);
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_analysis_get_cluster_average(a, 99, avg2, det, NULL));
+
+    /* Without maps the analysis still runs (medoids, plain averages); misuse is one status each. */
+    fastnmf_analysis* bare = NULL;
+    EXPECT_OK(fastnmf_analysis_create(w, k, 32, 32, NULL, NULL, 0, 0, -1, -1, 360, &ap, &bare));
+    EXPECT_OK(fastnmf_analysis_get_similarities(bare, c2, s2, r2, k * k, NULL));
+    CHECK(memcmp(s1, s2, sizeof s1) == 0);
+    fastnmf_analysis* none = NULL;
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_analysis_create(w, 1, 32, 32, NULL, NULL, 0, 0, -1, -1, 360, &ap, &none));
+    EXPECT_ERROR_MENTIONS("at least 2 components");
+    CHECK(none == NULL);
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_analysis_create(w, k, 32, 32, NULL, NULL, 0, 0, -1, -1, 2, &ap, &none));
+    EXPECT_ERROR_MENTIONS("phi_samples");
+    EXPECT_STATUS(FASTNMF_STATUS_NULL_POINTER, fastnmf_analysis_create(NULL, k, 32, 32, NULL, NULL, 0, 0, -1, -1, 360, &ap, &none));
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_HANDLE, fastnmf_analysis_get_linkage((fastnmf_analysis*)f, l2, (k - 1) * 4, NULL));
+    EXPECT_OK(fastnmf_analysis_destroy(bare));
+    EXPECT_OK(fastnmf_analysis_destroy(a));
+    EXPECT_OK(fastnmf_analysis_destroy(a));
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_HANDLE, fastnmf_analysis_get_linkage(a, l2, (k - 1) * 4, NULL));
+    EXPECT_OK(fastnmf_factorizer_destroy(f));
+}
+
 int main(int argc, char** argv)
 {
     static const test_case cases[] = {
         {"similarities_linkage_and_clusters", similarities_linkage_and_clusters},
         {"analysis_misuse", analysis_misuse},
+        {"analysis_of_any_diffractions", analysis_of_any_diffractions},
     };
     return run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 }

@@ -276,6 +276,64 @@ static void two_handles_project_on_two_threads(void)
     small_set_free(&s);
 }
 
+/* The whole-scan projection applies the model's [.]_H over complete maps: on the data it was fitted to, the run's H. */
+static void scan_projection_reproduces_the_run(void)
+{
+    small_set s = small_set_make();
+    fastnmf_params p = small_params();
+    fastnmf_factorizer* f = factorizer_with(&p);  /* the paper's constraints, [.]_H with its 3x3 kernel */
+    EXPECT_OK(fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
+    fastnmf_model* m = NULL;
+    EXPECT_OK(fastnmf_factorizer_get_model(f, &m));
+    float fitted[2 * 144], h[2 * 144], h16[2 * 144];
+    double residual[144];
+    EXPECT_OK(fastnmf_factorizer_get_h(f, fitted, 2 * 144, NULL));
+    EXPECT_OK(fastnmf_model_project_scan_f32(m, s.data, s.length, &s.layout, 1, h, 2 * 144, residual, 144));
+    float largest = 0;
+    for (int i = 0; i < 288; i++) {
+        largest = fmaxf(largest, fitted[i]);
+    }
+    double worst = 0;
+    for (int i = 0; i < 288; i++) {
+        worst = fmax(worst, fabsf(h[i] - fitted[i]));
+    }
+    CHECK(worst <= 1e-3 * largest);
+    for (int j = 0; j < 144; j++) {
+        CHECK(residual[j] > 0 && isfinite(residual[j]));
+    }
+    /* The frame-by-frame projection lacks [.]_H: it differs from the run's smoothed maps. */
+    float* plain = project_all_f32(m, s.data, 144, 0, NULL);
+    double apart = 0;
+    for (int j = 0; j < 144; j++) {
+        for (int c = 0; c < 2; c++) {
+            apart = fmax(apart, fabsf(plain[j * 2 + c] - fitted[c * 144 + j]));
+        }
+    }
+    CHECK(apart > 10 * worst);
+    free(plain);
+    /* uint16 counts of the same data give the same maps. */
+    uint16_t* counts = malloc(s.length * sizeof *counts);
+    CHECK(counts != NULL);
+    for (size_t i = 0; i < s.length; i++) {
+        counts[i] = (uint16_t)lroundf(s.data[i]);
+        s.data[i] = (float)counts[i];
+    }
+    EXPECT_OK(fastnmf_model_project_scan_f32(m, s.data, s.length, &s.layout, 0, h, 2 * 144, NULL, 0));
+    EXPECT_OK(fastnmf_model_project_scan_u16(m, counts, s.length, &s.layout, 0, h16, 2 * 144, NULL, 0));
+    CHECK(memcmp(h, h16, sizeof h) == 0);
+    /* Misuse: short output, another detector, negative threads. */
+    EXPECT_STATUS(FASTNMF_STATUS_BUFFER_TOO_SMALL, fastnmf_model_project_scan_f32(m, s.data, s.length, &s.layout, 0, h, 10, NULL, 0));
+    fastnmf_layout other = s.layout;
+    other.det_cols = 8;
+    EXPECT_STATUS(FASTNMF_STATUS_BAD_LAYOUT, fastnmf_model_project_scan_f32(m, s.data, s.length, &other, 0, h, 2 * 144, NULL, 0));
+    EXPECT_ERROR_MENTIONS("the model's are 16");
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_model_project_scan_f32(m, s.data, s.length, &s.layout, -1, h, 2 * 144, NULL, 0));
+    free(counts);
+    EXPECT_OK(fastnmf_model_destroy(m));
+    EXPECT_OK(fastnmf_factorizer_destroy(f));
+    small_set_free(&s);
+}
+
 int main(int argc, char** argv)
 {
     static const test_case cases[] = {
@@ -285,6 +343,7 @@ int main(int argc, char** argv)
         {"loads_a_factorize_output_directory", loads_a_factorize_output_directory},
         {"misuse_is_reported", misuse_is_reported},
         {"two_handles_project_on_two_threads", two_handles_project_on_two_threads},
+        {"scan_projection_reproduces_the_run", scan_projection_reproduces_the_run},
     };
     return run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 }

@@ -50,15 +50,7 @@ internal static unsafe class AnalysisExports
         {
             LastError.Clear();
             using Lease<Session> lease = Sessions.Enter(factorizer);
-            AnalysisResult a = lease.Session.RequireAnalysis();
-            // All three checked before any is written: a failing call leaves the caller's buffers untouched.
-            OutputBuffer.Require(a.Cosine.Length, capacity, required, "each k × k matrix");
-            CApiException.ThrowIfNull(cosine, "cosine");
-            CApiException.ThrowIfNull(diffraction, "diffraction_similarity");
-            CApiException.ThrowIfNull(rotation, "rotation");
-            OutputBuffer.Copy(Flat(a.Cosine), cosine, capacity, null, "cosine");
-            OutputBuffer.Copy(Flat(a.DiffractionSimilarity), diffraction, capacity, null, "diffraction_similarity");
-            OutputBuffer.Copy(Flat(a.Rotation), rotation, capacity, null, "rotation");
+            AnalysisOutputs.Similarities(lease.Session.RequireAnalysis(), cosine, diffraction, rotation, capacity, required);
             return (int)Status.Ok;
         }
         catch (Exception e)
@@ -74,7 +66,7 @@ internal static unsafe class AnalysisExports
         {
             LastError.Clear();
             using Lease<Session> lease = Sessions.Enter(factorizer);
-            OutputBuffer.Copy(Flat(lease.Session.RequireAnalysis().Linkage), output, capacity, required, "out (linkage)");
+            AnalysisOutputs.Linkage(lease.Session.RequireAnalysis(), output, capacity, required);
             return (int)Status.Ok;
         }
         catch (Exception e)
@@ -90,8 +82,7 @@ internal static unsafe class AnalysisExports
         {
             LastError.Clear();
             using Lease<Session> lease = Sessions.Enter(factorizer);
-            int[] labels = lease.Session.RequireAnalysis().Labels.ToArray();
-            OutputBuffer.Copy<int>(labels, output, capacity, required, "out (labels)");
+            AnalysisOutputs.Labels(lease.Session.RequireAnalysis(), output, capacity, required);
             return (int)Status.Ok;
         }
         catch (Exception e)
@@ -107,10 +98,7 @@ internal static unsafe class AnalysisExports
         {
             LastError.Clear();
             using Lease<Session> lease = Sessions.Enter(factorizer);
-            IReadOnlyList<ComponentCluster> clusters = lease.Session.RequireAnalysis().Clusters;
-            ComponentCluster cluster = clusters.FirstOrDefault(c => c.Label == label)
-                ?? throw new CApiException(Status.InvalidArgument, $"label = {label}; the clusters are labelled 1..{clusters.Count}.");
-            OutputBuffer.Copy<float>(cluster.AverageDiffraction, output, capacity, required, "out (average diffraction)");
+            AnalysisOutputs.ClusterAverage(lease.Session.RequireAnalysis(), label, output, capacity, required);
             return (int)Status.Ok;
         }
         catch (Exception e)
@@ -119,7 +107,7 @@ internal static unsafe class AnalysisExports
         }
     }
 
-    private static AnalysisOptions ToOptions(in NativeAnalysisParams p)
+    internal static AnalysisOptions ToOptions(in NativeAnalysisParams p)
     {
         if (!Enum.IsDefined((SimilarityMeasure)p.ClusterBy))
         {
@@ -145,13 +133,5 @@ internal static unsafe class AnalysisExports
             DistanceThreshold = p.DistanceThreshold,
             AmorphousIsotropy = p.AmorphousIsotropy,
         };
-    }
-
-    // Row-major copy of a k × k (or (k − 1) × 4) matrix.
-    private static double[] Flat(double[,] matrix)
-    {
-        var flat = new double[matrix.Length];
-        Buffer.BlockCopy(matrix, 0, flat, 0, matrix.Length * sizeof(double));
-        return flat;
     }
 }

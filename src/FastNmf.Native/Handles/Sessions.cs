@@ -1,6 +1,6 @@
 namespace FastNmf.Native.Handles;
 
-/// <summary>The process-wide handle tables: factorizers and models.</summary>
+/// <summary>The process-wide handle tables: factorizers, models and analyses.</summary>
 internal static class Sessions
 {
     /// <summary><c>fastnmf_factorizer*</c>.</summary>
@@ -8,6 +8,9 @@ internal static class Sessions
 
     /// <summary><c>fastnmf_model*</c>.</summary>
     public static HandleRegistry<ModelSession> Models { get; } = new(0x5B, "model", "fastnmf_model_load, fastnmf_model_create or fastnmf_factorizer_get_model");
+
+    /// <summary><c>fastnmf_analysis*</c>.</summary>
+    public static HandleRegistry<AnalysisSession> Analyses { get; } = new(0x5C, "analysis", "fastnmf_analysis_create");
 
     public static nint Add(Session session) => Factorizers.Add(session);
 
