@@ -402,6 +402,10 @@ FASTNMF_API fastnmf_status fastnmf_model_get_info(fastnmf_model* model, fastnmf_
 /* The model's W: k x det_rows x det_cols, each diffraction with unit L1 norm over the kept pixels, masked pixels 0. */
 FASTNMF_API fastnmf_status fastnmf_model_get_w(fastnmf_model* model, float* out, size_t capacity, size_t* required);
 
+/* The model's map kernel: kernel_size x kernel_size weights (fastnmf_model_info.kernel_size), row-major, summing to 1;
+ * with fastnmf_model_get_w, what fastnmf_model_create needs to make the same model again. */
+FASTNMF_API fastnmf_status fastnmf_model_get_kernel(fastnmf_model* model, float* out, size_t capacity, size_t* required);
+
 /* Projects `count` frames, each det_rows x det_cols row-major, frame j at frames + j * frame_stride (0 = det_rows *
  * det_cols, i.e. contiguous); masked pixels are not read as data. For each frame, h[j*k .. j*k + k) = the k map values
  * max((W^T W)^-1 W^T x, 0) over the kept pixels (not clipped for FASTNMF_H_NONE; [.]_H's convolution needs whole maps

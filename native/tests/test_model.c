@@ -124,6 +124,15 @@ static void created_model_ignores_masked_pixels(void)
     }
     EXPECT_OK(fastnmf_model_project_f32(m, frame, 1, 0, h2, 2, &r2, 1));
     CHECK(h1[0] == h2[0] && h1[1] == h2[1] && r1 == r2);
+    /* A NaN where a pixel is masked is not data; one where it is kept is refused, naming frame and pixel. */
+    frame[5] = NAN;
+    EXPECT_OK(fastnmf_model_project_f32(m, frame, 1, 0, h2, 2, &r2, 1));
+    frame[6] = NAN;
+    EXPECT_STATUS(FASTNMF_STATUS_BAD_DATA, fastnmf_model_project_f32(m, frame, 1, 0, h2, 2, &r2, 1));
+    EXPECT_ERROR_MENTIONS("frame 0, pixel (0, 6) is NaN");
+    frame[6] = -1;
+    EXPECT_STATUS(FASTNMF_STATUS_BAD_DATA, fastnmf_model_project_f32(m, frame, 1, 0, h2, 2, &r2, 1));
+    EXPECT_ERROR_MENTIONS("negative");
     float back[512];
     EXPECT_OK(fastnmf_model_get_w(m, back, 512, NULL));
     CHECK(back[0] == 0 && back[1] != 0); /* masked pixel 0 refolds as 0 */
@@ -311,6 +320,27 @@ static void scan_projection_reproduces_the_run(void)
     }
     CHECK(apart > 10 * worst);
     free(plain);
+    /* W and the kernel make the same model again. */
+    fastnmf_model_info info;
+    info.struct_size = sizeof info;
+    EXPECT_OK(fastnmf_model_get_info(m, &info));
+    size_t n = 0;
+    EXPECT_STATUS(FASTNMF_STATUS_BUFFER_TOO_SMALL, fastnmf_model_get_kernel(m, NULL, 0, &n));
+    CHECK(n == (size_t)info.kernel_size * (size_t)info.kernel_size && info.kernel_size == 3);
+    float kernel[9], w[2 * 256], again[2 * 144];
+    EXPECT_OK(fastnmf_model_get_kernel(m, kernel, 9, NULL));
+    float sum = 0;
+    for (int i = 0; i < 9; i++) {
+        sum += kernel[i];
+    }
+    CHECK(fabsf(sum - 1) < 1e-5f && kernel[4] > kernel[0]);
+    EXPECT_OK(fastnmf_model_get_w(m, w, 2 * 256, NULL));
+    fastnmf_model* copy = NULL;
+    EXPECT_OK(fastnmf_model_create(w, 2, 16, 16, NULL, FASTNMF_H_CONVOLUTION, kernel, 3, &copy));
+    EXPECT_OK(fastnmf_model_project_scan_f32(copy, s.data, s.length, &s.layout, 1, again, 2 * 144, NULL, 0));
+    EXPECT_OK(fastnmf_model_project_scan_f32(m, s.data, s.length, &s.layout, 1, h, 2 * 144, NULL, 0));
+    CHECK(memcmp(again, h, sizeof h) == 0);
+    EXPECT_OK(fastnmf_model_destroy(copy));
     /* uint16 counts of the same data give the same maps. */
     uint16_t* counts = malloc(s.length * sizeof *counts);
     CHECK(counts != NULL);

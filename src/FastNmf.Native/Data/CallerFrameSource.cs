@@ -85,7 +85,7 @@ internal sealed unsafe class CallerFrameSource<T> : FrameSource where T : unmana
             float v = frame[i];
             if (!(v >= 0) || float.IsPositiveInfinity(v))
             {
-                string what = float.IsFinite(v) ? $"is negative ({v}); the data must be non-negative counts" : $"is {v}; the data must be finite";
+                string what = float.IsFinite(v) ? $"is negative ({v}); the data must be non-negative counts" : $"is {(float.IsNaN(v) ? "NaN" : v > 0 ? "infinity" : "-infinity")}; the data must be finite";
                 throw new DataFormatException(Path, null, $"element {DescribeElement(index, i)} {what}.");
             }
         }

@@ -146,6 +146,22 @@ internal static unsafe class ModelExports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "fastnmf_model_get_kernel", CallConvs = [typeof(CallConvCdecl)])]
+    public static int GetKernel(nint model, float* output, nuint capacity, nuint* required)
+    {
+        try
+        {
+            LastError.Clear();
+            using Lease<ModelSession> lease = Sessions.Models.Enter(model);
+            OutputBufferCopy(lease.Value.Model.MapKernel.Weights, output, capacity, required);
+            return (int)Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return ErrorBoundary.Fail(e, "fastnmf_model_get_kernel");
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_model_project_f32", CallConvs = [typeof(CallConvCdecl)])]
     public static int ProjectFloat32(nint model, float* frames, nuint count, nuint frameStride, float* h, nuint hCapacity, double* residual, nuint residualCapacity) =>
         Project(model, frames, count, frameStride, h, hCapacity, residual, residualCapacity, "fastnmf_model_project_f32");
@@ -213,14 +229,18 @@ internal static unsafe class ModelExports
             Span<double> rs = residual == null ? default : new Span<double>(residual, n);
             if (stride == (ulong)pixels)
             {
-                Run(projector, new ReadOnlySpan<T>(frames, checked(n * pixels)), hs, rs);
+                var all = new ReadOnlySpan<T>(frames, checked(n * pixels));
+                CheckValues(all, m, 0);
+                Run(projector, all, hs, rs);
             }
             else
             {
                 // Padded frames (a detector's own buffer layout): one frame per step, read in place.
                 for (int j = 0; j < n; j++)
                 {
-                    Run(projector, new ReadOnlySpan<T>(frames + (j * (long)stride), pixels), hs.Slice(j * (int)k, (int)k), rs.IsEmpty ? default : rs.Slice(j, 1));
+                    var frame = new ReadOnlySpan<T>(frames + (j * (long)stride), pixels);
+                    CheckValues(frame, m, j);
+                    Run(projector, frame, hs.Slice(j * (int)k, (int)k), rs.IsEmpty ? default : rs.Slice(j, 1));
                 }
             }
 
@@ -229,6 +249,16 @@ internal static unsafe class ModelExports
         catch (Exception e)
         {
             return ErrorBoundary.Fail(e, function);
+        }
+    }
+
+    // uint16 counts are always valid; float32 frames must be finite and non-negative, as a run's data.
+    private static void CheckValues<T>(ReadOnlySpan<T> frames, NmfModel m, long firstFrame)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Data.FrameValues.Check(MemoryMarshal.Cast<T, float>(frames), m.Pixels, firstFrame);
         }
     }
 

@@ -103,7 +103,7 @@ internal sealed class FrameBlockReader
             // Only NaN, negative values and -∞ get here; +∞ is caught below.
             if (float.IsNaN(v) || float.IsNegativeInfinity(v))
             {
-                throw Bad(index, i, $"is {v}; the data must be finite.");
+                throw Bad(index, i, $"is {(float.IsNaN(v) ? "NaN" : "-infinity")}; the data must be finite.");
             }
 
             if (!_clipNegative)
@@ -118,7 +118,7 @@ internal sealed class FrameBlockReader
         int inf = frame.IndexOf(float.PositiveInfinity);
         if (inf >= 0)
         {
-            throw Bad(index, inf, "is ∞; the data must be finite.");
+            throw Bad(index, inf, "is infinity; the data must be finite.");
         }
     }
 
