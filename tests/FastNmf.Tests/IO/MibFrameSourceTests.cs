@@ -23,6 +23,7 @@ public sealed class MibFrameSourceTests
         yield return new TestCaseData(new Layout("R64", 1, 512, 512, Quad: true)).SetArgDisplayNames("RAW 1-bit quad");
         yield return new TestCaseData(new Layout("R64", 6, 512, 512, Quad: true)).SetArgDisplayNames("RAW 6-bit quad");
         yield return new TestCaseData(new Layout("R64", 12, 512, 512, Quad: true)).SetArgDisplayNames("RAW 12-bit quad");
+        yield return new TestCaseData(new Layout("R64", 1, 512, 512, Quad: true, DeclaredWidth: 512, DeclaredHeight: 512)).SetArgDisplayNames("RAW 1-bit quad declared 512x512");
     }
 
     [TestCaseSource(nameof(Layouts))]
@@ -205,6 +206,17 @@ public sealed class MibFrameSourceTests
         string path = dir.Write("r24.mib", [.. header, .. new byte[16 * 8 * 4]]);
         Assert.That(() => FrameFormats.Open(path, new FrameSourceOptions { ScanShape = new ScanShape(1, 1) }),
             Throws.TypeOf<DataFormatException>().With.Message.Contains("counter depth 24"));
+    }
+
+    [Test]
+    public void Open_QuadRawOfAnotherSize_ThrowsNamingTheLayout()
+    {
+        using var dir = new TempDirectory();
+        var layout = new Layout("R64", 1, 256, 256, Quad: true, DeclaredWidth: 512, DeclaredHeight: 256);
+        byte[] header = MibBytes.Header(layout, 1);
+        string path = dir.Write("q.mib", [.. header, .. new byte[512 * 256 / 8]]);
+        Assert.That(() => FrameFormats.Open(path, new FrameSourceOptions { ScanShape = new ScanShape(1, 1) }),
+            Throws.TypeOf<DataFormatException>().With.Message.Contains("512×256 pixels").And.Message.Contains("declared 1024×256 by Merlin"));
     }
 
     private static int HeaderFieldStart(string header, int field)

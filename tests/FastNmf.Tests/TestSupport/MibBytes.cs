@@ -12,16 +12,22 @@ namespace FastNmf.Tests.TestSupport;
 public static class MibBytes
 {
     /// <summary>How a test frame is stored.</summary>
-    public sealed record Layout(string Type, int Depth, int Width, int Height, bool Quad = false, int HeaderBytes = 0, bool ExtendedHeader = true)
+    /// <remarks>Width and Height are the image's; a quad RAW header declares the readout's 1024×256 (as real Merlin
+    /// quads do) unless DeclaredWidth/DeclaredHeight say otherwise.</remarks>
+    public sealed record Layout(string Type, int Depth, int Width, int Height, bool Quad = false, int HeaderBytes = 0, bool ExtendedHeader = true, int DeclaredWidth = 0, int DeclaredHeight = 0)
     {
         public int HeaderLength => HeaderBytes > 0 ? HeaderBytes : Quad ? 768 : 384;
+
+        public int HeaderWidth => DeclaredWidth > 0 ? DeclaredWidth : Quad && Type == "R64" ? 1024 : Width;
+
+        public int HeaderHeight => DeclaredHeight > 0 ? DeclaredHeight : Quad && Type == "R64" ? 256 : Height;
     }
 
     /// <summary>One frame header.</summary>
     public static byte[] Header(Layout l, long sequence)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"MQ1,{sequence:D6},{l.HeaderLength:D5},{(l.Quad ? 4 : 1):D2},{l.Width:D4},{l.Height:D4},{l.Type},{(l.Quad ? "2x2" : "1x1"),6},");
+        text.Append(CultureInfo.InvariantCulture, $"MQ1,{sequence:D6},{l.HeaderLength:D5},{(l.Quad ? 4 : 1):D2},{l.HeaderWidth:D4},{l.HeaderHeight:D4},{l.Type},{(l.Quad ? "2x2" : "1x1"),6},");
         text.Append(l.Quad ? "0F," : "01,");
         text.Append("2019-06-14 11:47:14.123456,0.001000,0,0,0,");
         text.Append(string.Join(",", Enumerable.Repeat("1.200000E+1", 8))).Append(",3RX,");

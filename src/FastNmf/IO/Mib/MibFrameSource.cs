@@ -19,7 +19,7 @@ public sealed class MibFrameSource : FrameSource
     private readonly MibHeader _layout;
 
     private MibFrameSource(string path, MibFile[] files, ScanShape scan, string? hdr, string? hdrIgnored)
-        : base(path, "mib", files[0].First.Describe(), scan.Rows, scan.Cols, files[0].First.Height, files[0].First.Width)
+        : base(path, "mib", files[0].First.Describe(), scan.Rows, scan.Cols, files[0].First.ImageHeight, files[0].First.ImageWidth)
     {
         _files = files;
         _layout = files[0].First;

@@ -38,26 +38,34 @@ internal sealed class MibHdr
             file.ReadExactly(0, bytes, "the header");
         }
 
+        return Parse(bytes, path, 0);
+    }
+
+    /// <summary>Parses an acquisition header's bytes (a .hdr file, or the <c>HDR,</c> message of a Merlin data stream
+    /// starting at <paramref name="offset"/> of <paramref name="origin"/>).</summary>
+    /// <exception cref="DataFormatException">it does not start with <c>HDR</c>.</exception>
+    public static MibHdr Parse(ReadOnlySpan<byte> bytes, string origin, long offset)
+    {
         string text = Encoding.Latin1.GetString(bytes);
         if (!text.StartsWith("HDR", StringComparison.Ordinal))
         {
-            throw new DataFormatException(path, 0, "not a Merlin acquisition header: it does not start with 'HDR'.");
+            throw new DataFormatException(origin, offset, "not a Merlin acquisition header: it does not start with 'HDR'.");
         }
 
         var entries = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
-        long offset = 0;
+        long at = offset;
         foreach (string line in text.Split('\n'))
         {
             int tab = line.IndexOf('\t', StringComparison.Ordinal);
             if (tab > 0)
             {
-                entries[line[..tab].TrimEnd(':', ' ')] = (line[(tab + 1)..].Trim(), offset);
+                entries[line[..tab].TrimEnd(':', ' ')] = (line[(tab + 1)..].Trim(), at);
             }
 
-            offset += line.Length + 1;
+            at += line.Length + 1;
         }
 
-        return new MibHdr(path, entries);
+        return new MibHdr(origin, entries);
     }
 
     /// <summary>The value of <paramref name="key"/>, or null.</summary>

@@ -65,6 +65,13 @@ internal sealed class MibHeader
     /// <summary>Whether RAW data needs the quad chip re-arrangement (<see cref="MibRawDecoder"/>).</summary>
     public bool IsQuadRaw => Type == MibPixelType.R64 && Layout is "2x2" or "2x2G";
 
+    /// <summary>Columns of the decoded image: <see cref="Width"/>, except a quad RAW readout, which declares its four
+    /// chips' rows side by side (1024×256) and decodes to 512×512 (a 2x2G layout's gap pixels are not in RAW data).</summary>
+    public int ImageWidth => IsQuadRaw ? MibRawDecoder.QuadSide : Width;
+
+    /// <summary>Rows of the decoded image (see <see cref="ImageWidth"/>).</summary>
+    public int ImageHeight => IsQuadRaw ? MibRawDecoder.QuadSide : Height;
+
     /// <summary>Pixel data bytes following the header.</summary>
     public long DataBytes => Type switch
     {
@@ -177,10 +184,11 @@ internal sealed class MibHeader
                     : $"RAW (R64) counter depth {CounterDepth}: readable RAW depths are 1, 6 and 12 bits (record 24-bit data as U32).");
         }
 
-        if (Layout is "2x2" or "2x2G" ? Width != 512 || Height != 512 : Layout != "1x1")
+        // A real quad readout declares 1024×256 (LiberTEM's readers take any shape of 512·512 pixels; so does this one).
+        if (Layout is "2x2" or "2x2G" ? Chips != 4 || (long)Width * Height != 512L * 512 : Layout != "1x1")
         {
             throw new DataFormatException(path, offset + fields.Start(7),
-                $"RAW (R64) data with sensor layout '{Printable(Layout)}' and {Width}×{Height} pixels: readable RAW layouts are 1x1 and a 512×512 2x2 quad.");
+                $"RAW (R64) data with sensor layout '{Printable(Layout)}', {Chips} chip(s) and {Width}×{Height} pixels: readable RAW layouts are 1x1 and a four-chip 2x2 quad of 512·512 pixels (declared 1024×256 by Merlin).");
         }
 
         if ((long)Width * Height * MibRawDecoder.SlotBits(CounterDepth) % 64 != 0)

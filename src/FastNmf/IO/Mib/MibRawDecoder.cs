@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 
 namespace FastNmf.IO.Mib;
 
@@ -16,7 +17,8 @@ namespace FastNmf.IO.Mib;
 /// </summary>
 internal static class MibRawDecoder
 {
-    private const int QuadSide = 512;
+    /// <summary>Rows and columns of a decoded quad.</summary>
+    public const int QuadSide = 512;
     private const int ChipSide = 256;
 
     /// <summary>Bits per pixel slot in the 64-bit words for a counter depth of 1, 6 or 12 bits.</summary>
@@ -27,8 +29,10 @@ internal static class MibRawDecoder
         _ => 16,
     };
 
-    /// <summary>Decodes one frame's data into <paramref name="frame"/> (row-major, width × height).</summary>
-    public static void Decode(ReadOnlySpan<byte> data, MibHeader header, Span<float> frame)
+    /// <summary>Decodes one frame's data into <paramref name="frame"/> (row-major, width × height): float32 for files,
+    /// uint16 for streams (every RAW depth fits).</summary>
+    public static void Decode<T>(ReadOnlySpan<byte> data, MibHeader header, Span<T> frame)
+        where T : unmanaged, INumberBase<T>
     {
         int slot = SlotBits(header.CounterDepth);
         if (!header.IsQuadRaw)
@@ -39,7 +43,7 @@ internal static class MibRawDecoder
 
         int rowBytes = 4 * ChipSide * slot / 8;
         int chipBytes = rowBytes / 4;
-        Span<float> chipRow = stackalloc float[ChipSide];
+        Span<T> chipRow = stackalloc T[ChipSide];
         for (int r = 0; r < ChipSide; r++)
         {
             ReadOnlySpan<byte> raw = data.Slice(r * rowBytes, rowBytes);
@@ -49,7 +53,7 @@ internal static class MibRawDecoder
                 bool top = block >= 2;
                 int row = top ? r : QuadSide - 1 - r;
                 int col = block is 3 or 1 ? 0 : ChipSide;
-                Span<float> target = frame.Slice((row * QuadSide) + col, ChipSide);
+                Span<T> target = frame.Slice((row * QuadSide) + col, ChipSide);
                 chipRow.CopyTo(target);
                 if (!top)
                 {
@@ -60,7 +64,8 @@ internal static class MibRawDecoder
     }
 
     // One 64-bit big-endian word at a time: pixel k of the word is the k-th slot from the least significant end.
-    private static void Unpack(ReadOnlySpan<byte> data, int slot, Span<float> pixels)
+    private static void Unpack<T>(ReadOnlySpan<byte> data, int slot, Span<T> pixels)
+        where T : unmanaged, INumberBase<T>
     {
         int perWord = 64 / slot;
         ulong mask = slot == 64 ? ulong.MaxValue : (1UL << slot) - 1;
@@ -69,7 +74,7 @@ internal static class MibRawDecoder
             ulong word = BinaryPrimitives.ReadUInt64BigEndian(data.Slice(w * 8, 8));
             for (int k = 0; k < perWord; k++, p++)
             {
-                pixels[p] = word >> (k * slot) & mask;
+                pixels[p] = T.CreateTruncating(word >> (k * slot) & mask);
             }
         }
     }
