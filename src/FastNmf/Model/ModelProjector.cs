@@ -89,19 +89,32 @@ public sealed unsafe class ModelProjector : IDisposable
                 int count = Math.Min(MaxFramesPerCall, n - first);
                 var b = new MatrixView(_b.Pointer, k, count, count);
                 var raw = new MatrixView(_raw.Pointer, k, count, count);
-                T* x = all + ((long)first * pixels);
-                if (_model.Pixels.KeepsAll)
-                {
-                    FrameProjection.Solve<T, TE>(_model, _model.Kernels.DenseWidth, x, pixels, count, b, raw, _squares);
-                }
-                else
-                {
-                    Gather(x, count);
-                    FrameProjection.Solve<float, Float32Element>(_model, _model.Kernels.DenseWidth, _frames.Pointer, _stride, count, b, raw, _squares);
-                }
-
+                Solve<T, TE>(all + ((long)first * pixels), count, b, raw, _squares);
                 Finish(raw, b, count, h.Slice(first * k, count * k), residual.IsEmpty ? default : residual.Slice(first, count));
             }
+        }
+    }
+
+    /// <summary>For up to <see cref="MaxFramesPerCall"/> full detector frames at <paramref name="x"/>: b = W x,
+    /// raw = (WᵀW)⁻¹ b (k × count views, which may be column slices of a whole scan's) and ‖x‖² over the kept pixels.
+    /// The step every projection shares: frames are read in place, or their kept pixels gathered when the model masks some.</summary>
+    internal void Solve<T, TE>(T* x, int count, MatrixView b, MatrixView raw, Span<double> squares)
+        where T : unmanaged, INumberBase<T>
+        where TE : struct, IXElement<T>
+    {
+        if (count > MaxFramesPerCall)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"at most {MaxFramesPerCall} frames per step.");
+        }
+
+        if (_model.Pixels.KeepsAll)
+        {
+            FrameProjection.Solve<T, TE>(_model, _model.Kernels.DenseWidth, x, _model.Pixels.DetectorPixels, count, b, raw, squares);
+        }
+        else
+        {
+            Gather(x, count);
+            FrameProjection.Solve<float, Float32Element>(_model, _model.Kernels.DenseWidth, _frames.Pointer, _stride, count, b, raw, squares);
         }
     }
 

@@ -38,8 +38,25 @@ public sealed class Projection
     /// <summary>The mean squared residual per frame, ‖x − Wh‖² / n_uv (ScanRows × ScanCols).</summary>
     public float[] MeanSquaredResidual() => Residual.Select(r => (float)(r / KeptPixels)).ToArray();
 
-    /// <summary>The MSE over all frames: Σ‖x − Wh‖² / (n_uv · n_xy).</summary>
-    public double Mse => Residual.Sum() / ((double)KeptPixels * Residual.Length);
+    /// <summary>The MSE over all frames: Σ‖x − Wh‖² / (n_uv · n_xy); frames a live scan lost (NaN) are left out.</summary>
+    public double Mse
+    {
+        get
+        {
+            double sum = 0;
+            long frames = 0;
+            foreach (double r in Residual)
+            {
+                if (!double.IsNaN(r))
+                {
+                    sum += r;
+                    frames++;
+                }
+            }
+
+            return sum / ((double)KeptPixels * Math.Max(1, frames));
+        }
+    }
 
     /// <summary>The projection of the whole scan at rank 0 from every rank's projection of its slab (collective;
     /// other ranks get null): the maps gathered, the residuals summed exactly into place.</summary>
