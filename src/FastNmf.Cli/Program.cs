@@ -21,6 +21,8 @@ internal static class Program
         root.Subcommands.Add(PcaCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ProjectCommand.Create());
+        root.Subcommands.Add(LiveCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
         {

@@ -48,6 +48,7 @@ internal static class CliErrors
         InsufficientMemoryException or OutOfMemoryException => (3, e.Message),
         ArithmeticException => (4, e.Message),
         IOException or UnauthorizedAccessException => (2, e.Message),
+        TimeoutException or System.Net.Sockets.SocketException => (2, e.Message),
         // A broken invariant inside FastNmf, not something the user did: say so instead of blaming the input.
         _ => (1, $"internal error ({e.GetType().Name}): {e.Message} — please report it with FASTNMF_DEBUG=1 output"),
     };

@@ -43,6 +43,14 @@ public static class NpyWriter
     /// as many elements as <paramref name="shape"/> describes.</exception>
     public static void Write(string path, ReadOnlySpan<int> data, ReadOnlySpan<long> shape) => WriteCore(path, data, shape, "<i4");
 
+    /// <summary>Writes booleans as <c>|b1</c> (one byte each, NumPy's bool).</summary>
+    /// <param name="path">Destination file; replaced if it exists.</param>
+    /// <param name="data">The elements in C (row-major) order.</param>
+    /// <param name="shape">The dimensions, outermost first; empty for a 0-d array.</param>
+    /// <exception cref="ArgumentException">A dimension is negative, or <paramref name="data"/> does not have exactly
+    /// as many elements as <paramref name="shape"/> describes.</exception>
+    public static void Write(string path, ReadOnlySpan<bool> data, ReadOnlySpan<long> shape) => WriteCore(path, data, shape, "|b1");
+
     private static void WriteCore<T>(string path, ReadOnlySpan<T> data, ReadOnlySpan<long> shape, string descr) where T : unmanaged
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -205,17 +205,13 @@ public sealed class MerlinReplayServer : IDisposable
         }
     }
 
+    // Sleeps until the batch is due (no spinning: on a 2-core machine the receiver and its consumer need both cores).
     private static void Pace(Stopwatch clock, double dueSeconds, CancellationToken cancel)
     {
         double wait = dueSeconds - clock.Elapsed.TotalSeconds;
-        if (wait > 0.002)
+        if (wait > 0)
         {
-            cancel.WaitHandle.WaitOne(TimeSpan.FromSeconds(wait - 0.001));
-        }
-
-        while (clock.Elapsed.TotalSeconds < dueSeconds)
-        {
-            Thread.SpinWait(20);
+            cancel.WaitHandle.WaitOne(TimeSpan.FromSeconds(wait));
         }
     }
 }

@@ -72,6 +72,20 @@ public sealed class MerlinStreamReader : DetectorStream
     /// <inheritdoc/>
     public override long BytesReceived => _offset;
 
+    /// <summary>How long a read waits for data before <see cref="TimeoutException"/> (streams that support timeouts,
+    /// as a TCP connection's does); e.g. long for the start of an acquisition, short mid-scan.</summary>
+    public TimeSpan ReadTimeout
+    {
+        get => _stream.CanTimeout ? TimeSpan.FromMilliseconds(_stream.ReadTimeout) : Timeout.InfiniteTimeSpan;
+        set
+        {
+            if (_stream.CanTimeout)
+            {
+                _stream.ReadTimeout = (int)Math.Clamp(value.TotalMilliseconds, 1, int.MaxValue);
+            }
+        }
+    }
+
     /// <summary>Frames the sequence numbers say were sent but never arrived.</summary>
     public long LostFrames { get; private set; }
 

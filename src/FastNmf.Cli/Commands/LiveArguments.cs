@@ -1,0 +1,82 @@
+using System.Globalization;
+using FastNmf.IO;
+using FastNmf.Streams;
+
+namespace FastNmf.Cli.Commands;
+
+/// <summary>The options of <c>fastnmf live</c>, checked before anything is opened.</summary>
+internal sealed record LiveArguments(string? Merlin, string? Replay, double Rate, string Model, string Output, string? ScanShape, string MapConstraint, double StartSeconds, double SilenceSeconds)
+{
+    public void Check()
+    {
+        if ((Merlin is null) == (Replay is null))
+        {
+            throw new UsageException("give the source: --merlin HOST:PORT (a detector, or `fastnmf replay merlin`) or --replay INPUT.");
+        }
+
+        if (MapConstraint is not ("model" or "none"))
+        {
+            throw new UsageException($"--map-constraint {MapConstraint}: use model or none.");
+        }
+
+        if (!(Rate >= 0 && double.IsFinite(Rate)) || (Rate > 0 && Replay is null))
+        {
+            throw new UsageException($"--rate {Rate.ToString(CultureInfo.InvariantCulture)}: frames per second (0 or more), with --replay only.");
+        }
+
+        if (!(StartSeconds > 0) || !(SilenceSeconds > 0))
+        {
+            throw new UsageException("--start-timeout and --timeout must be positive seconds.");
+        }
+
+        _ = Scan();
+        if (Merlin is not null)
+        {
+            _ = Endpoint();
+        }
+    }
+
+    /// <summary>HOST and PORT of --merlin (an IPv6 address in brackets: [::1]:6342).</summary>
+    public (string Host, int Port) Endpoint()
+    {
+        string text = Merlin!;
+        int colon = text.LastIndexOf(':');
+        string host = colon > 0 ? text[..colon].Trim('[', ']') : string.Empty;
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535 || host.Length == 0)
+        {
+            throw new UsageException($"--merlin {text}: use HOST:PORT, e.g. 127.0.0.1:{MerlinReceiver.DefaultDataPort}.");
+        }
+
+        return (host, port);
+    }
+
+    /// <summary>The scan grid: --scan-shape, else what the acquisition announced; both must agree.</summary>
+    public (int Rows, int Cols) ScanFor(DetectorStream stream)
+    {
+        ScanShape? given = Scan();
+        (int, int)? announced = stream.ScanAnnounced;
+        if (given is ScanShape g)
+        {
+            if (announced is (int r, int c) && (r, c) != (g.Rows, g.Cols) && stream.FramesAnnounced != (long)g.Rows * g.Cols)
+            {
+                throw new DataFormatException(stream.Origin, null, $"the acquisition announces a {r}×{c} scan ({stream.FramesAnnounced} frames), --scan-shape says {g.Rows}×{g.Cols}.");
+            }
+
+            return (g.Rows, g.Cols);
+        }
+
+        return announced ?? throw new UsageException($"{stream.Origin} does not announce the scan grid: give --scan-shape ROWSxCOLS.");
+    }
+
+    private ScanShape? Scan()
+    {
+        try
+        {
+            return ScanShape is null ? null : IO.ScanShape.Parse(ScanShape);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--scan-shape: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Globalization;
+using FastNmf.Cli.Output;
+using FastNmf.Hdf5.Results;
+using FastNmf.IO;
+using FastNmf.Live;
+using FastNmf.Streams;
+
+namespace FastNmf.Cli.Commands;
+
+/// <summary>
+/// <c>fastnmf live (--merlin HOST:PORT | --replay INPUT) --model DIR --out DIR</c>: the maps of a scan while it is
+/// recorded, projected onto a fitted model frame by frame, with [·]_H as soon as a row's neighbours are in; at the
+/// scan's end the outputs of <c>fastnmf project</c> plus what was received, lost and how fast.
+/// </summary>
+internal static class LiveCommand
+{
+    public static Command Create()
+    {
+        var merlin = new Option<string?>("--merlin") { Description = $"A Merlin data port to read: HOST:PORT (a Merlin PC's is {MerlinReceiver.DefaultDataPort}; `fastnmf replay merlin` serves one)." };
+        var replay = new Option<string?>("--replay") { Description = "Instead of a detector, stream this file through a Merlin replay on a loopback port of this process (a way to try live mode)." };
+        var rate = new Option<double>("--rate") { Description = "With --replay: frames per second (0: as fast as they are processed).", DefaultValueFactory = _ => 0 };
+        var model = new Option<string>("--model") { Description = "A fastnmf factorize output directory: the W to project onto, its mask and map kernel.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output directory (must not exist or be empty).", Required = true };
+        var scanShape = new Option<string?>("--scan-shape") { Description = "Scan grid ROWSxCOLS; needed unless the acquisition header announces it (ScanX/ScanY)." };
+        var mapConstraint = new Option<string>("--map-constraint")
+        {
+            Description = "model: the model's [·]_H over each row's neighbourhood as it arrives; none: [(WᵀW)⁻¹Wᵀx]₊ alone.",
+            DefaultValueFactory = _ => "model",
+        };
+        var wait = new Option<double>("--start-timeout") { Description = "Seconds to wait for the acquisition's first frame.", DefaultValueFactory = _ => 600 };
+        var silence = new Option<double>("--timeout") { Description = "Seconds without data, mid-scan, after which the source counts as gone.", DefaultValueFactory = _ => 10 };
+        var command = new Command("live", "Project a scan onto a fitted model while it is recorded: maps as frames arrive, the outputs of `project` when it ends.")
+        {
+            merlin, replay, rate, model, output, scanShape, mapConstraint, wait, silence,
+        };
+        command.SetAction(p => CliErrors.Run(() => Run(new LiveArguments(
+            p.GetValue(merlin), p.GetValue(replay), p.GetValue(rate), p.GetValue(model)!, p.GetValue(output)!, p.GetValue(scanShape),
+            p.GetValue(mapConstraint)!, p.GetValue(wait), p.GetValue(silence)))));
+        return command;
+    }
+
+    private static int Run(LiveArguments a)
+    {
+        a.Check();
+        NmfModel m = ModelLoader.Load(a.Model, "--model");
+        if (a.MapConstraint == "none")
+        {
+            m = m.WithMapConstraint(MapConstraint.NonNegative);
+        }
+
+        LiveWarmUp.Run(m);
+        using OutputDirectory dir = OutputDirectory.Begin(a.Output);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler stop = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += stop;
+        try
+        {
+            using LiveSource source = LiveSource.Open(a);
+            MerlinStreamReader stream = source.Stream;
+            Console.WriteLine($"waiting for the first frame from {stream.Origin} …");
+            OpenOrReplayFailure(source);
+            stream.ReadTimeout = TimeSpan.FromSeconds(a.SilenceSeconds);
+            (int rows, int cols) = a.ScanFor(stream);
+            using var live = new LiveProjection(m, rows, cols);
+            Console.WriteLine($"{stream.Origin}: {stream.Describe()}{(stream.FramesAnnounced > 0 ? $", {stream.FramesAnnounced} frames announced" : string.Empty)}; " +
+                $"scan {rows}×{cols}, projecting onto k = {m.Components} ({(m.MapConstraint == MapConstraint.Convolution ? $"[·]_H {m.MapKernel.Description} per row" : "[·]₊")})");
+            var line = new LiveLine();
+            LiveFeedResult feed = LiveFeed.Run(stream, live, new LiveFeedOptions(), s =>
+            {
+                if (line.Due())
+                {
+                    line.Draw(Describe(s));
+                }
+            }, cancel.Token);
+            line.Finish();
+            source.ThrowIfReplayFailed();
+            Projection projection = live.ToProjection();
+            var states = new PositionState[live.Positions];
+            live.CopyStates(states);
+            int k = m.Components;
+            NpyWriter.Write(dir.File("H.npy"), projection.H, [k, rows, cols]);
+            NpyWriter.Write(dir.File("residual.npy"), projection.MeanSquaredResidual(), [rows, cols]);
+            NpyWriter.Write(dir.File("received.npy"), states.Select(s => s == PositionState.Received).ToArray(), [rows, cols]);
+            ProjectionFile.Write(dir.File("results.h5"), m, projection, Path.GetFullPath(a.Model), TimeSpan.FromSeconds(feed.Status.Seconds), null);
+            LiveSummary.Write(dir.File("summary.json"), m, projection, Path.GetFullPath(a.Model), stream.Origin, stream.Describe(), feed);
+            dir.Commit();
+            Console.WriteLine(Describe(feed.Status));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"latency from a frame's last byte to its map value: p50 {feed.Latency.Percentile(0.5) * 1e3:F2} ms, p99 {feed.Latency.Percentile(0.99) * 1e3:F2} ms, max {feed.Latency.MaxSeconds * 1e3:F2} ms; MSE {projection.Mse:F6}"));
+            if (feed.IsComplete)
+            {
+                Console.WriteLine($"wrote {dir.Final}: H.npy, residual.npy, received.npy, results.h5, summary.json");
+                return 0;
+            }
+
+            Console.Error.WriteLine($"fastnmf: error: {feed.Reason}; the {feed.Status.Received} frame(s) received were written to {dir.Final}, flagged incomplete (summary.json: \"complete\": false; received.npy marks the positions).");
+            return feed.End == LiveEnd.Cancelled ? 130 : 2;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= stop;
+        }
+    }
+
+    // A replay that cannot send (values Merlin cannot carry) closes its port: say why rather than "the stream ended".
+    private static void OpenOrReplayFailure(LiveSource source)
+    {
+        try
+        {
+            source.Stream.Open();
+        }
+        catch (DataFormatException)
+        {
+            source.ThrowIfReplayFailed();
+            throw;
+        }
+    }
+
+    private static string Describe(LiveStatus s)
+    {
+        string eta = s.EtaSeconds is double e ? $", ETA {e:F0} s" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{s.Received}/{(s.Announced > 0 ? s.Announced : s.Positions)} frames, {s.FramesPerSecond:F0} frames/s, {s.MiBPerSecond:F1} MiB/s, lag {s.Backlog} frames, {s.Lost} lost, latency p99 {s.LatencyP99 * 1e3:F1} ms{eta}");
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using FastNmf.IO;
+using FastNmf.Streams;
+using FastNmf.Tests.TestSupport;
+using NUnit.Framework;
+
+namespace FastNmf.Tests.Cli;
+
+/// <summary><c>fastnmf live</c>: a replayed file gives the outputs of <c>fastnmf project</c> bit for bit; a source that
+/// stops early is written and flagged incomplete; bad options are one usage error.</summary>
+[TestFixture]
+[NonParallelizable]
+[CancelAfter(120_000)]
+public sealed class CliLiveTests : CliHarness
+{
+    [Test]
+    public void LiveReplay_EqualsProjectOnTheSameFile()
+    {
+        string input = WriteSimulated("X.npy");
+        string fit = PathOf("fit"), projected = PathOf("proj"), live = PathOf("live");
+        Assert.That(Run("factorize", input, "-k", "4", "--out", fit, "--iterations", "30", "--restarts", "1", "--report", "false").Code, Is.Zero);
+        Assert.That(Run("project", fit, input, "--out", projected).Code, Is.Zero);
+
+        Result result = Run("live", "--replay", input, "--model", fit, "--out", live, "--timeout", "20");
+
+        Assert.That(result.Code, Is.Zero, result.ToString());
+        JsonElement summary = ReadSummary(live);
+        bool[] received = ReadBools(Path.Combine(live, "received.npy"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(NpyReader.ReadFloat32(Path.Combine(live, "H.npy")).Data, Is.EqualTo(NpyReader.ReadFloat32(Path.Combine(projected, "H.npy")).Data).AsCollection, "H.npy");
+            Assert.That(NpyReader.ReadFloat32(Path.Combine(live, "residual.npy")).Data, Is.EqualTo(NpyReader.ReadFloat32(Path.Combine(projected, "residual.npy")).Data).AsCollection, "residual.npy");
+            Assert.That(received, Has.Length.EqualTo(144).And.All.True);
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
+            Assert.That(summary.GetProperty("stream").GetProperty("frames_received").GetInt64(), Is.EqualTo(144));
+            Assert.That(summary.GetProperty("stream").GetProperty("latency_ms").GetProperty("p99").GetDouble(), Is.GreaterThan(0));
+            Assert.That(File.Exists(Path.Combine(live, "results.h5")), Is.True);
+            Assert.That(result.Output, Does.Contain("144/144 frames").And.Contain("latency from a frame's last byte to its map value"));
+        });
+    }
+
+    [Test]
+    public void LiveMerlin_ASourceThatStopsEarly_IsWrittenAndFlaggedIncomplete()
+    {
+        string input = WriteSimulated("X.npy");
+        string fit = PathOf("fit"), live = PathOf("live");
+        Assert.That(Run("factorize", input, "-k", "3", "--out", fit, "--iterations", "20", "--restarts", "1", "--report", "false").Code, Is.Zero);
+        float[] x = NpyReader.ReadFloat32(input).Data;
+        var writer = new MerlinFrameWriter(32, 32, MerlinPixelFormat.U16);
+        using var bytes = new MemoryStream();
+        bytes.Write(writer.AcquisitionHeader(144, 12, 12));
+        var message = new byte[writer.FrameMessageLength];
+        for (int j = 0; j < 100; j++)
+        {
+            writer.WriteFrame(x.AsSpan(j * 1024, 1024), j + 1, message, "X.npy");
+            bytes.Write(message);
+        }
+
+        using var sender = new LoopbackSender([bytes.ToArray()]);
+        Result result = Run("live", "--merlin", $"127.0.0.1:{sender.Port}", "--model", fit, "--out", live, "--timeout", "20");
+
+        bool[] received = ReadBools(Path.Combine(live, "received.npy"));
+        float[] h = NpyReader.ReadFloat32(Path.Combine(live, "H.npy")).Data;
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Code, Is.EqualTo(2), result.ToString());
+            Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1), "one error line");
+            Assert.That(result.Error, Does.Contain("the source ended after frame 99 of 144").And.Contain("flagged incomplete"));
+            Assert.That(ReadSummary(live).GetProperty("complete").GetBoolean(), Is.False);
+            Assert.That(ReadSummary(live).GetProperty("end").GetString(), Is.EqualTo("ended_early"));
+            Assert.That(received.Take(100), Has.All.True);
+            Assert.That(received.Skip(100), Has.All.False);
+            Assert.That(h.Skip(100).Take(44), Has.All.NaN, "component 0 where no frame arrived");
+        });
+    }
+
+    [TestCase(new[] { "--model", "m", "--out", "o" }, "give the source")]
+    [TestCase(new[] { "--merlin", "localhost", "--model", "m", "--out", "o" }, "--merlin localhost: use HOST:PORT")]
+    [TestCase(new[] { "--merlin", "127.0.0.1:1", "--rate", "100", "--model", "m", "--out", "o" }, "with --replay only")]
+    [TestCase(new[] { "--replay", "x.npy", "--scan-shape", "3", "--model", "m", "--out", "o" }, "--scan-shape")]
+    public void Live_BadOptions_AreOneUsageError(string[] args, string expected)
+    {
+        Result result = Run(["live", .. args]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Code, Is.EqualTo(2), result.ToString());
+            Assert.That(result.Error, Does.Contain(expected));
+        });
+    }
+
+    [TestCase(new[] { "--raw", "24" }, "--raw 24: RAW counter depths are 1, 6 and 12")]
+    [TestCase(new[] { "--bind", "example.org" }, "--bind example.org: not an IP address")]
+    [TestCase(new[] { "--mask-dead-hot" }, "mask options do not apply")]
+    public void Replay_BadOptions_AreOneUsageError(string[] args, string expected)
+    {
+        string input = WriteSimulated("X.npy");
+        Result result = Run(["replay", "merlin", input, "--port", "0", .. args]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Code, Is.EqualTo(2), result.ToString());
+            Assert.That(result.Error, Does.Contain(expected));
+        });
+    }
+
+    // received.npy: NumPy's bool (|b1), 12×12, one byte per position after the header.
+    private static bool[] ReadBools(string path)
+    {
+        byte[] file = File.ReadAllBytes(path);
+        string header = System.Text.Encoding.ASCII.GetString(file, 0, Math.Min(file.Length, 128));
+        Assert.That(header, Does.Contain("'descr': '|b1'").And.Contain("'shape': (12, 12)"));
+        return file[^144..].Select(b => b != 0).ToArray();
+    }
+}
