@@ -7,11 +7,17 @@ namespace FastNmf.Live;
 /// <summary>How a live feed buffers and reports.</summary>
 public sealed record LiveFeedOptions
 {
-    /// <summary>Frames per buffer slot (a run the consumer takes at once).</summary>
-    public int FramesPerSlot { get; init; } = 64;
+    /// <summary>Frames per buffer slot: the most the consumer takes at once (the receiver hands over a slot as soon as
+    /// the consumer waits, so slots fill only while it is busy). 0: as many as fit in 32 MiB, from 16 to 256.</summary>
+    public int FramesPerSlot { get; init; }
 
     /// <summary>Buffer slots between the receiver and the consumer: the most frames ever held is Slots × FramesPerSlot.</summary>
-    public int Slots { get; init; } = 16;
+    public int Slots { get; init; } = 8;
+
+    /// <summary>Frames the receiver reads before it looks whether the consumer waits.</summary>
+    public int FramesPerRead { get; init; } = 16;
+
+    internal int SlotFrames(int frameBytes) => FramesPerSlot > 0 ? FramesPerSlot : Math.Clamp((32 << 20) / Math.Max(1, frameBytes), 16, 256);
 
     /// <summary>How often the status callback runs.</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromMilliseconds(250);
@@ -54,7 +60,8 @@ public static class LiveFeed
     private sealed class Feed<T>(DetectorStream stream, ILiveScan scan, LiveFeedOptions options, Action<LiveStatus>? status)
         where T : unmanaged
     {
-        private readonly FrameRing<T> _ring = new(Math.Max(2, options.Slots), Math.Max(1, options.FramesPerSlot), stream.FrameLength);
+        private readonly FrameRing<T> _ring = new(Math.Max(2, options.Slots), options.SlotFrames(stream.FrameLength * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()), stream.FrameLength);
+        private readonly int _framesPerRead = Math.Max(1, options.FramesPerRead);
         private readonly LatencyHistogram _latency = new();
         private long _received;
         private long _lost;
@@ -134,65 +141,103 @@ public static class LiveFeed
 
         private long Consume(FrameSlot<T> slot, long next)
         {
-            long first = slot.FirstIndex;
-            if (first + slot.Count > scan.Positions)
+            int length = stream.FrameLength;
+            for (int r = 0; r < slot.Runs; r++)
             {
-                throw new DataFormatException(stream.Origin, null,
-                    $"frame {first + slot.Count - 1} is past the scan's {scan.Positions} positions: check the scan shape (the detector sent more frames).");
+                (long first, int start, int count) = slot.Run(r);
+                if (first + count > scan.Positions)
+                {
+                    throw new DataFormatException(stream.Origin, null,
+                        $"frame {first + count - 1} is past the scan's {scan.Positions} positions: check the scan shape (the detector sent more frames).");
+                }
+
+                if (first > next)
+                {
+                    scan.MarkLost(next, (int)(first - next));
+                    _lost += first - next;
+                }
+
+                if (typeof(T) == typeof(ushort))
+                {
+                    scan.Push(((ushort[])(object)slot.Frames).AsSpan(start * length, count * length), first);
+                }
+                else
+                {
+                    scan.Push(((float[])(object)slot.Frames).AsSpan(start * length, count * length), first);
+                }
+
+                long done = Stopwatch.GetTimestamp();
+                for (int i = start; i < start + count; i++)
+                {
+                    _latency.Record(slot.Arrivals[i], done);
+                }
+
+                _received += count;
+                next = first + count;
             }
 
-            if (first > next)
-            {
-                scan.MarkLost(next, (int)(first - next));
-                _lost += first - next;
-            }
-
-            int values = slot.Count * stream.FrameLength;
-            if (typeof(T) == typeof(ushort))
-            {
-                scan.Push(((ushort[])(object)slot.Frames).AsSpan(0, values), first);
-            }
-            else
-            {
-                scan.Push(((float[])(object)slot.Frames).AsSpan(0, values), first);
-            }
-
-            long done = Stopwatch.GetTimestamp();
-            for (int i = 0; i < slot.Count; i++)
-            {
-                _latency.Record(slot.Arrivals[i], done);
-            }
-
-            _received += slot.Count;
-            return first + slot.Count;
+            return next;
         }
 
         private void Receive(CancellationToken stop)
         {
             try
             {
-                while (_ring.RentFree(stop) is FrameSlot<T> slot)
+                bool ended = false;
+                Exception? failure = null;
+                while (!ended && _ring.RentFree(stop) is FrameSlot<T> slot)
                 {
-                    int n = typeof(T) == typeof(ushort)
-                        ? stream.Read(((ushort[])(object)slot.Frames).AsSpan(), slot.Arrivals, out long first)
-                        : stream.Read(((float[])(object)slot.Frames).AsSpan(), slot.Arrivals, out first);
-                    if (n == 0)
+                    slot.Clear();
+                    // Fill the slot while the consumer is busy; hand it over as soon as it waits (or the slot is full).
+                    while (!slot.IsFull)
+                    {
+                        int room = Math.Min(_framesPerRead, slot.Capacity - slot.Count) * stream.FrameLength;
+                        int n;
+                        long first;
+                        try
+                        {
+                            n = typeof(T) == typeof(ushort)
+                                ? stream.Read(((ushort[])(object)slot.Frames).AsSpan(slot.Count * stream.FrameLength, room), slot.FreeArrivals, out first)
+                                : stream.Read(((float[])(object)slot.Frames).AsSpan(slot.Count * stream.FrameLength, room), slot.FreeArrivals, out first);
+                        }
+#pragma warning disable CA1031 // the frames already in the slot are handed over first; the failure ends the feed after them
+                        catch (Exception e) when (!stop.IsCancellationRequested)
+#pragma warning restore CA1031
+                        {
+                            failure = e;
+                            n = 0;
+                            first = 0;
+                        }
+
+                        if (n == 0)
+                        {
+                            ended = true;
+                            break;
+                        }
+
+                        if (Interlocked.Read(ref _firstTimestamp) == 0)
+                        {
+                            Interlocked.Exchange(ref _firstTimestamp, slot.Arrivals[slot.Count]);
+                        }
+
+                        slot.Add(first, n);
+                        if (_ring.ConsumerWaiting)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (slot.Count > 0)
+                    {
+                        _ring.Publish(slot);
+                    }
+                    else
                     {
                         _ring.ReturnFree(slot);
-                        break;
                     }
-
-                    if (Interlocked.Read(ref _firstTimestamp) == 0)
-                    {
-                        Interlocked.Exchange(ref _firstTimestamp, slot.Arrivals[0]);
-                    }
-
-                    slot.FirstIndex = first;
-                    slot.Count = n;
-                    _ring.Publish(slot);
                 }
 
-                _ring.Finish(null);
+                _ring.Finish(failure);
             }
             catch (Exception) when (stop.IsCancellationRequested)
             {

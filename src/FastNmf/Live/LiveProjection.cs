@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using FastNmf.Constraints;
 using FastNmf.Kernels.Dense;
+using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
 
 namespace FastNmf.Live;
@@ -21,8 +22,13 @@ namespace FastNmf.Live;
 /// </remarks>
 public sealed unsafe class LiveProjection : ILiveScan, IDisposable
 {
+    private const int MinFramesPerThread = 64;
+
     private readonly object _gate = new();
-    private readonly ModelProjector _projector;
+    private readonly ModelProjector[] _projectors;
+    private readonly WorkerTeam? _team;
+    private readonly SolveWork<ushort, UInt16Element> _countsWork;
+    private readonly SolveWork<float, Float32Element> _floatsWork;
     private readonly RowMapSmoothing? _smoothing;
     private readonly AlignedBuffer<float> _b;
     private readonly AlignedBuffer<float> _raw;
@@ -36,9 +42,14 @@ public sealed unsafe class LiveProjection : ILiveScan, IDisposable
     private bool _completed;
 
     /// <summary>A live projection of a <paramref name="scanRows"/> × <paramref name="scanCols"/> scan onto <paramref name="model"/>.</summary>
-    /// <exception cref="ArgumentException">a scan the model's map kernel does not fit in.</exception>
-    public LiveProjection(NmfModel model, int scanRows, int scanCols)
+    /// <param name="model">The model projected onto.</param>
+    /// <param name="scanRows">Scan rows.</param>
+    /// <param name="scanCols">Scan columns.</param>
+    /// <param name="threads">Threads a push of many frames is split across (a backlog after a burst); 1 keeps the
+    /// projection on the pushing thread. The results are the same bits either way.</param>
+    public LiveProjection(NmfModel model, int scanRows, int scanCols, int threads = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(scanRows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(scanCols, 1);
@@ -56,7 +67,10 @@ public sealed unsafe class LiveProjection : ILiveScan, IDisposable
             ? new RowMapSmoothing(model.MapKernel, scanRows, scanCols, model.Kernels.Convolution)
             : null;
         int k = model.Components;
-        _projector = model.CreateProjector();
+        _projectors = [.. Enumerable.Range(0, threads).Select(_ => model.CreateProjector())];
+        _team = threads > 1 ? new WorkerTeam(threads) : null;
+        _countsWork = new SolveWork<ushort, UInt16Element>(this);
+        _floatsWork = new SolveWork<float, Float32Element>(this);
         _b = new AlignedBuffer<float>((long)k * _n, "live W·x");
         _raw = new AlignedBuffer<float>((long)k * _n, "live (WᵀW)⁻¹W·x");
         _final = new AlignedBuffer<float>((long)k * _n, "live maps");
@@ -247,7 +261,12 @@ public sealed unsafe class LiveProjection : ILiveScan, IDisposable
     /// <summary>Frees the planes.</summary>
     public void Dispose()
     {
-        _projector.Dispose();
+        foreach (ModelProjector p in _projectors)
+        {
+            p.Dispose();
+        }
+
+        _team?.Dispose();
         _b.Dispose();
         _raw.Dispose();
         _final.Dispose();
@@ -264,25 +283,44 @@ public sealed unsafe class LiveProjection : ILiveScan, IDisposable
         }
 
         int count = frames.Length / pixels;
-        int k = Model.Components;
         lock (_gate)
         {
             CheckRange(firstPosition, count);
-            var b = MatrixView.Over(_b, k, _n, _n);
-            var raw = MatrixView.Over(_raw, k, _n, _n);
             fixed (T* all = frames)
             {
-                for (int done = 0; done < count; done += _projector.MaxFramesPerCall)
+                if (_team is null || count < 2 * MinFramesPerThread)
                 {
-                    int step = Math.Min(_projector.MaxFramesPerCall, count - done);
-                    int first = (int)firstPosition + done;
-                    _projector.Solve<T, TE>(all + ((long)done * pixels), step, b.ColumnSlice(first, step), raw.ColumnSlice(first, step), _squares.AsSpan(first, step));
+                    Solve<T, TE>(_projectors[0], all, (int)firstPosition, 0, count);
+                }
+                else
+                {
+                    var work = (SolveWork<T, TE>)(object)(typeof(T) == typeof(ushort) ? _countsWork : _floatsWork);
+                    work.Frames = all;
+                    work.FirstPosition = (int)firstPosition;
+                    _team.Run(work, count, MinFramesPerThread);
+                    work.Frames = null;
                 }
             }
 
             _states.AsSpan((int)firstPosition, count).Fill(PositionState.Received);
             Received += count;
             Advance((int)firstPosition, count);
+        }
+    }
+
+    // Frames [start, end) of a push (first at position firstPosition): b, raw and ‖x‖² into the whole scan's planes.
+    private void Solve<T, TE>(ModelProjector projector, T* frames, int firstPosition, int start, int end)
+        where T : unmanaged, INumberBase<T>
+        where TE : struct, IXElement<T>
+    {
+        int k = Model.Components, pixels = Model.Pixels.DetectorPixels;
+        var b = MatrixView.Over(_b, k, _n, _n);
+        var raw = MatrixView.Over(_raw, k, _n, _n);
+        for (int done = start; done < end; done += projector.MaxFramesPerCall)
+        {
+            int step = Math.Min(projector.MaxFramesPerCall, end - done);
+            int first = firstPosition + done;
+            projector.Solve<T, TE>(frames + ((long)done * pixels), step, b.ColumnSlice(first, step), raw.ColumnSlice(first, step), _squares.AsSpan(first, step));
         }
     }
 
@@ -379,5 +417,16 @@ public sealed unsafe class LiveProjection : ILiveScan, IDisposable
                 _residual[j] = FrameProjection.Residual(Model, _squares[j], b, h, j);
             }
         }
+    }
+
+    private sealed class SolveWork<T, TE>(LiveProjection owner) : ITeamWork
+        where T : unmanaged, INumberBase<T>
+        where TE : struct, IXElement<T>
+    {
+        public T* Frames { get; set; }
+
+        public int FirstPosition { get; set; }
+
+        public void Execute(int part, int start, int end) => owner.Solve<T, TE>(owner._projectors[part], Frames, FirstPosition, start, end);
     }
 }

@@ -41,6 +41,13 @@ internal sealed class FrameRing<T> where T : unmanaged
         }
     }
 
+    /// <summary>Whether the consumer is waiting for a slot: the receiver then hands over what it has at once (low
+    /// latency when the consumer keeps up), and otherwise keeps filling its slot (bigger blocks, fewer passes over W,
+    /// when it does not).</summary>
+    public bool ConsumerWaiting => Volatile.Read(ref _consumerWaiting);
+
+    private bool _consumerWaiting;
+
     /// <summary>Why the receiver stopped, when it failed.</summary>
     public Exception? Error { get; private set; }
 
@@ -74,9 +81,11 @@ internal sealed class FrameRing<T> where T : unmanaged
         {
             while (_filled.Count == 0 && !_finished && !cancel.IsCancellationRequested)
             {
+                Volatile.Write(ref _consumerWaiting, true);
                 Monitor.Wait(_gate, 100);
             }
 
+            Volatile.Write(ref _consumerWaiting, false);
             return _filled.Count > 0 && !cancel.IsCancellationRequested ? _filled.Dequeue() : null;
         }
     }

@@ -25,17 +25,19 @@ public sealed class LiveProjectionTests
         s_model = fit.Model;
     }
 
-    [TestCase(MapConstraint.Convolution, 1, false)]
-    [TestCase(MapConstraint.Convolution, 7, true)]
-    [TestCase(MapConstraint.Convolution, 300, false)]
-    [TestCase(MapConstraint.NonNegative, 5, true)]
-    [TestCase(MapConstraint.None, 13, false)]
-    public void Push_EveryFrameInBlocks_EqualsTheWholeScanProjectionBitForBit(MapConstraint constraint, int block, bool reversed)
+    [TestCase(MapConstraint.Convolution, 1, false, 1)]
+    [TestCase(MapConstraint.Convolution, 7, true, 1)]
+    [TestCase(MapConstraint.Convolution, 300, false, 1)]
+    [TestCase(MapConstraint.Convolution, 300, false, 2)]
+    [TestCase(MapConstraint.Convolution, 50, true, 2)]
+    [TestCase(MapConstraint.NonNegative, 5, true, 1)]
+    [TestCase(MapConstraint.None, 13, false, 1)]
+    public void Push_EveryFrameInBlocks_EqualsTheWholeScanProjectionBitForBit(MapConstraint constraint, int block, bool reversed, int threads)
     {
         NmfModel model = constraint == MapConstraint.Convolution ? s_model : s_model.WithMapConstraint(constraint);
         using UnfoldedData x = UnfoldedData.Create(s_data);
         Projection whole = model.Project(x, 1);
-        using var live = new LiveProjection(model, s_data.ScanRows, s_data.ScanCols);
+        using var live = new LiveProjection(model, s_data.ScanRows, s_data.ScanCols, threads);
         int n = s_data.NXy, pixels = s_data.NUv;
         var starts = Enumerable.Range(0, (n + block - 1) / block).Select(i => i * block).ToList();
         if (reversed)
