@@ -48,6 +48,17 @@ internal static class LiveThroughput
                 Row(det, $"… paced, 2 threads", Feed(source, live, target));
             }
 
+            if (det == 128)
+            {
+                var learn = new LiveLearnOptions { Batch = new NmfOptions { Components = k, Seed = 1 }, FinishIterations = 0 };
+                using var learner = new LiveLearner(Data.PixelMap.Create(det, det), frames / 64, 64, learn);
+                var clock = Stopwatch.StartNew();
+                LiveFeedResult fed = Feed(source, learner, 0);
+                Row(det, $"learn k = {k}, unpaced (stream)", fed);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{det + "²",-9} {"learn: whole run incl. final passes",-34} {frames / clock.Elapsed.TotalSeconds,10:F0}   ({learner.Refreshes} refreshes, {learner.Repasses} passes)"));
+            }
+
             Console.WriteLine($"{det + "²",-9} {"floor: projector in memory, 1 thread",-34} {Floor(model, seed),10:F0}");
             Console.WriteLine($"{det + "²",-9} {"LiveProjection.Push in memory",-34} {PushOnly(model, seed, frames),10:F0}");
         }

@@ -5,13 +5,34 @@ using FastNmf.Streams;
 namespace FastNmf.Cli.Commands;
 
 /// <summary>The options of <c>fastnmf live</c>, checked before anything is opened.</summary>
-internal sealed record LiveArguments(string? Merlin, string? Replay, double Rate, string Model, string Output, string? ScanShape, string MapConstraint, double StartSeconds, double SilenceSeconds)
+internal sealed record LiveArguments(string? Merlin, string? Replay, double Rate, string? Model, string Output, string? ScanShape, string MapConstraint, double StartSeconds, double SilenceSeconds,
+    bool Learn, int? Components, ulong Seed, int FinishIterations, int RefreshFrames, int Threads)
 {
     public void Check()
     {
         if ((Merlin is null) == (Replay is null))
         {
             throw new UsageException("give the source: --merlin HOST:PORT (a detector, or `fastnmf replay merlin`) or --replay INPUT.");
+        }
+
+        if (Learn == (Model is not null))
+        {
+            throw new UsageException("give what to do: --model DIR (project onto a fitted model) or --learn -k K (learn W during the scan).");
+        }
+
+        if (Learn && Components is not (>= 1 and <= 64))
+        {
+            throw new UsageException($"--learn needs -k between 1 and 64{(Components is int k ? $" (got {k})" : string.Empty)}.");
+        }
+
+        if (!Learn && Components is not null)
+        {
+            throw new UsageException("-k is for --learn; a model brings its own k.");
+        }
+
+        if (FinishIterations < 0 || RefreshFrames < 0 || Threads < 1)
+        {
+            throw new UsageException("--finish-iterations and --refresh must be 0 or more, --threads at least 1.");
         }
 
         if (MapConstraint is not ("model" or "none"))

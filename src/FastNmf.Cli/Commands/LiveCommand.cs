@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using FastNmf.Cli.Output;
-using FastNmf.Hdf5.Results;
 using FastNmf.IO;
 using FastNmf.Live;
 using FastNmf.Streams;
@@ -20,7 +19,13 @@ internal static class LiveCommand
         var merlin = new Option<string?>("--merlin") { Description = $"A Merlin data port to read: HOST:PORT (a Merlin PC's is {MerlinReceiver.DefaultDataPort}; `fastnmf replay merlin` serves one)." };
         var replay = new Option<string?>("--replay") { Description = "Instead of a detector, stream this file through a Merlin replay on a loopback port of this process (a way to try live mode)." };
         var rate = new Option<double>("--rate") { Description = "With --replay: frames per second (0: as fast as they are processed).", DefaultValueFactory = _ => 0 };
-        var model = new Option<string>("--model") { Description = "A fastnmf factorize output directory: the W to project onto, its mask and map kernel.", Required = true };
+        var model = new Option<string?>("--model") { Description = "Project mode: a fastnmf factorize output directory (the W to project onto, its mask and map kernel)." };
+        var learn = new Option<bool>("--learn") { Description = "Learn mode: no model; learn W during the scan (the paper's protocol, from its ALS statistics), then finish with the batch protocol warm-started." };
+        var components = new Option<int?>("--components", "-k") { Description = "With --learn: the number of components." };
+        var seed = new Option<ulong>("--seed") { Description = "With --learn: the random seed of the start and the finish.", DefaultValueFactory = _ => 0 };
+        var finish = new Option<int>("--finish-iterations") { Description = "With --learn: iterations of the batch protocol at the scan's end, warm-started from the learned W and H (0: none).", DefaultValueFactory = _ => 30 };
+        var refresh = new Option<int>("--refresh") { Description = "With --learn: frames between W refreshes (0: one scan row, at least 256).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "Threads for a backlog of frames and for the finish (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string>("--out") { Description = "Output directory (must not exist or be empty).", Required = true };
         var scanShape = new Option<string?>("--scan-shape") { Description = "Scan grid ROWSxCOLS; needed unless the acquisition header announces it (ScanX/ScanY)." };
         var mapConstraint = new Option<string>("--map-constraint")
@@ -30,26 +35,32 @@ internal static class LiveCommand
         };
         var wait = new Option<double>("--start-timeout") { Description = "Seconds to wait for the acquisition's first frame.", DefaultValueFactory = _ => 600 };
         var silence = new Option<double>("--timeout") { Description = "Seconds without data, mid-scan, after which the source counts as gone.", DefaultValueFactory = _ => 10 };
-        var command = new Command("live", "Project a scan onto a fitted model while it is recorded: maps as frames arrive, the outputs of `project` when it ends.")
+        var command = new Command("live", "Factorize a scan while it is recorded: project onto a fitted model (--model) or learn W (--learn -k K); maps as frames arrive, the outputs when it ends.")
         {
-            merlin, replay, rate, model, output, scanShape, mapConstraint, wait, silence,
+            merlin, replay, rate, model, learn, components, seed, finish, refresh, threads, output, scanShape, mapConstraint, wait, silence,
         };
         command.SetAction(p => CliErrors.Run(() => Run(new LiveArguments(
-            p.GetValue(merlin), p.GetValue(replay), p.GetValue(rate), p.GetValue(model)!, p.GetValue(output)!, p.GetValue(scanShape),
-            p.GetValue(mapConstraint)!, p.GetValue(wait), p.GetValue(silence)))));
+            p.GetValue(merlin), p.GetValue(replay), p.GetValue(rate), p.GetValue(model), p.GetValue(output)!, p.GetValue(scanShape),
+            p.GetValue(mapConstraint)!, p.GetValue(wait), p.GetValue(silence), p.GetValue(learn), p.GetValue(components), p.GetValue(seed),
+            p.GetValue(finish), p.GetValue(refresh), p.GetValue(threads)))));
         return command;
     }
 
     private static int Run(LiveArguments a)
     {
         a.Check();
-        NmfModel m = ModelLoader.Load(a.Model, "--model");
-        if (a.MapConstraint == "none")
+        NmfModel? m = null;
+        if (!a.Learn)
         {
-            m = m.WithMapConstraint(MapConstraint.NonNegative);
+            m = ModelLoader.Load(a.Model!, "--model");
+            if (a.MapConstraint == "none")
+            {
+                m = m.WithMapConstraint(MapConstraint.NonNegative);
+            }
+
+            LiveWarmUp.Run(m);
         }
 
-        LiveWarmUp.Run(m);
         using OutputDirectory dir = OutputDirectory.Begin(a.Output);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler stop = (_, e) =>
@@ -66,45 +77,45 @@ internal static class LiveCommand
             OpenOrReplayFailure(source);
             stream.ReadTimeout = TimeSpan.FromSeconds(a.SilenceSeconds);
             (int rows, int cols) = a.ScanFor(stream);
-            using var live = new LiveProjection(m, rows, cols);
-            Console.WriteLine($"{stream.Origin}: {stream.Describe()}{(stream.FramesAnnounced > 0 ? $", {stream.FramesAnnounced} frames announced" : string.Empty)}; " +
-                $"scan {rows}×{cols}, projecting onto k = {m.Components} ({(m.MapConstraint == MapConstraint.Convolution ? $"[·]_H {m.MapKernel.Description} per row" : "[·]₊")})");
-            var line = new LiveLine();
-            LiveFeedResult feed = LiveFeed.Run(stream, live, new LiveFeedOptions(), s =>
-            {
-                if (line.Due())
-                {
-                    line.Draw(Describe(s));
-                }
-            }, cancel.Token);
-            line.Finish();
-            source.ThrowIfReplayFailed();
-            Projection projection = live.ToProjection();
-            var states = new PositionState[live.Positions];
-            live.CopyStates(states);
-            int k = m.Components;
-            NpyWriter.Write(dir.File("H.npy"), projection.H, [k, rows, cols]);
-            NpyWriter.Write(dir.File("residual.npy"), projection.MeanSquaredResidual(), [rows, cols]);
-            NpyWriter.Write(dir.File("received.npy"), states.Select(s => s == PositionState.Received).ToArray(), [rows, cols]);
-            ProjectionFile.Write(dir.File("results.h5"), m, projection, Path.GetFullPath(a.Model), TimeSpan.FromSeconds(feed.Status.Seconds), null);
-            LiveSummary.Write(dir.File("summary.json"), m, projection, Path.GetFullPath(a.Model), stream.Origin, stream.Describe(), feed);
-            dir.Commit();
-            Console.WriteLine(Describe(feed.Status));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"latency from a frame's last byte to its map value: p50 {feed.Latency.Percentile(0.5) * 1e3:F2} ms, p99 {feed.Latency.Percentile(0.99) * 1e3:F2} ms, max {feed.Latency.MaxSeconds * 1e3:F2} ms; MSE {projection.Mse:F6}"));
-            if (feed.IsComplete)
-            {
-                Console.WriteLine($"wrote {dir.Final}: H.npy, residual.npy, received.npy, results.h5, summary.json");
-                return 0;
-            }
-
-            Console.Error.WriteLine($"fastnmf: error: {feed.Reason}; the {feed.Status.Received} frame(s) received were written to {dir.Final}, flagged incomplete (summary.json: \"complete\": false; received.npy marks the positions).");
-            return feed.End == LiveEnd.Cancelled ? 130 : 2;
+            return m is not null
+                ? LiveProject.Run(a, m, source, rows, cols, dir, cancel.Token)
+                : LiveLearn.Run(a, source, rows, cols, dir, cancel.Token);
         }
         finally
         {
             Console.CancelKeyPress -= stop;
         }
+    }
+
+    /// <summary>The feed with a progress line.</summary>
+    public static LiveFeedResult Feed(MerlinStreamReader stream, ILiveScan scan, CancellationToken cancel)
+    {
+        var line = new LiveLine();
+        LiveFeedResult feed = LiveFeed.Run(stream, scan, new LiveFeedOptions(), s =>
+        {
+            if (line.Due())
+            {
+                line.Draw(Describe(s));
+            }
+        }, cancel);
+        line.Finish();
+        Console.WriteLine(Describe(feed.Status));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency from a frame's last byte to its map value: p50 {feed.Latency.Percentile(0.5) * 1e3:F2} ms, p99 {feed.Latency.Percentile(0.99) * 1e3:F2} ms, max {feed.Latency.MaxSeconds * 1e3:F2} ms"));
+        return feed;
+    }
+
+    /// <summary>The closing lines and exit code: 0 when every frame came, else one error line saying what was written.</summary>
+    public static int Close(LiveFeedResult feed, OutputDirectory dir, string files)
+    {
+        if (feed.IsComplete)
+        {
+            Console.WriteLine($"wrote {dir.Final}: {files}");
+            return 0;
+        }
+
+        Console.Error.WriteLine($"fastnmf: error: {feed.Reason}; the {feed.Status.Received} frame(s) received were written to {dir.Final}, flagged incomplete (summary.json: \"complete\": false; received.npy marks the positions).");
+        return feed.End == LiveEnd.Cancelled ? 130 : 2;
     }
 
     // A replay that cannot send (values Merlin cannot carry) closes its port: say why rather than "the stream ended".

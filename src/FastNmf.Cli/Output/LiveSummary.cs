@@ -6,7 +6,10 @@ namespace FastNmf.Cli.Output;
 /// <summary>summary.json of <c>fastnmf live</c>: the projection's facts, and what was received, lost and how fast.</summary>
 internal static class LiveSummary
 {
-    public static void Write(string path, NmfModel model, Projection projection, string modelPath, string source, string frames, LiveFeedResult feed)
+    /// <summary>What learn mode adds: the learning's bookkeeping and how far the learned W was from the finish.</summary>
+    public sealed record Learning(int Refreshes, int Passes, int Reseeds, int FinishIterations, string? FinishSkipped, double? FinishedMse, double[]? Agreement);
+
+    public static void Write(string path, string mode, NmfModel model, Projection projection, string? modelPath, string source, string frames, LiveFeedResult feed, Learning? learning)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -14,7 +17,7 @@ internal static class LiveSummary
             json.WriteStartObject();
             json.WriteString("fastnmf_version", typeof(Factorizer).Assembly.GetName().Version?.ToString() ?? "0");
             json.WriteString("verb", "live");
-            json.WriteString("mode", "project");
+            json.WriteString("mode", mode);
             json.WriteBoolean("complete", feed.IsComplete);
             json.WriteString("end", feed.End switch { LiveEnd.Complete => "complete", LiveEnd.EndedEarly => "ended_early", LiveEnd.Failed => "failed", _ => "cancelled" });
             if (feed.Reason is not null)
@@ -22,11 +25,41 @@ internal static class LiveSummary
                 json.WriteString("reason", feed.Reason);
             }
 
-            json.WriteString("model", modelPath);
+            if (modelPath is not null)
+            {
+                json.WriteString("model", modelPath);
+            }
+
             json.WriteNumber("components", model.Components);
             json.WriteString("map_constraint", projection.MapConstraintApplied ? "Convolution" : model.MapConstraint.ToString());
             json.WriteString("map_kernel", model.MapKernel.Description);
-            json.WriteNumber("mse", projection.Mse);
+            json.WriteNumber(learning is null ? "mse" : "mse_on_learned_w", projection.Mse);
+            if (learning is not null)
+            {
+                json.WriteStartObject("learning");
+                json.WriteNumber("w_refreshes", learning.Refreshes);
+                json.WriteNumber("passes_over_received_frames", learning.Passes);
+                json.WriteNumber("components_reseeded", learning.Reseeds);
+                json.WriteNumber("finish_iterations", learning.FinishIterations);
+                if (learning.FinishSkipped is not null)
+                {
+                    json.WriteString("finish_skipped", learning.FinishSkipped);
+                }
+
+                if (learning.FinishedMse is double mse)
+                {
+                    json.WriteNumber("finished_mse", mse);
+                    json.WriteString("outputs", "W.npy, H.npy, results.h5 and factorize-summary.json are the finish's (the paper's protocol, warm-started); learned_W.npy is the W learned during the scan");
+                }
+
+                if (learning.Agreement is not null)
+                {
+                    JsonArrays.Write(json, "learned_vs_finished_diffraction_cosine", learning.Agreement);
+                }
+
+                json.WriteEndObject();
+            }
+
             json.WriteString("residual", "residual.npy: ||x - W h||^2 / n_uv per frame (scan_rows, scan_cols); NaN where no frame arrived");
             json.WriteString("received", "received.npy: true where the position's frame arrived (scan_rows, scan_cols); H.npy is NaN elsewhere");
             json.WriteStartObject("shape");

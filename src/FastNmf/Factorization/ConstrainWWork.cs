@@ -36,6 +36,10 @@ internal sealed class ConstrainWWork : ITeamWork
     /// <summary>The stacked W the next run constrains.</summary>
     public MatrixView W { get; set; }
 
+    /// <summary>When set, each constrained row's L1 norm before its normalisation (by the component table's order):
+    /// the live learner rescales its statistics by them.</summary>
+    public float[]? Norms { get; set; }
+
     /// <summary>Number of rows of <see cref="W"/> listed in the component table.</summary>
     public int Count { get; private set; }
 
@@ -84,6 +88,11 @@ internal sealed class ConstrainWWork : ITeamWork
             // Each diffraction to unit L1 norm. For primitive ALS this changes nothing in exact arithmetic (Eq. 6
             // absorbs the scale and [·]₊ commutes with positive scaling) but keeps WᵀW well scaled when a component dies.
             float norm = TensorPrimitives.SumOfMagnitudes(row);
+            if (Norms is not null)
+            {
+                Norms[i] = norm;
+            }
+
             if (norm > 0 && float.IsFinite(norm))
             {
                 TensorPrimitives.Divide(row, norm, row);

@@ -135,8 +135,10 @@ public static class LiveFeed
                     : $"{lostInStream} frame(s) lost in the stream";
             }
 
+            // The rates are the stream's: taken before the scan's end work (a learner's last passes) starts.
+            LiveStatus final = Status(Stopwatch.GetTimestamp());
             scan.Complete();
-            return new LiveFeedResult(end, reason, Status(Stopwatch.GetTimestamp()), missing, _latency);
+            return new LiveFeedResult(end, reason, final, missing, _latency);
         }
 
         private long Consume(FrameSlot<T> slot, long next)

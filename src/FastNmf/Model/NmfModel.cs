@@ -113,6 +113,10 @@ public sealed class NmfModel
         return new NmfModel(kept, components, pixels, mapConstraint, mapKernel ?? NmfOptions.PaperMapKernel);
     }
 
+    /// <summary>A model over W as the kept pixels' rows (k × n_kept, taken over, not copied): the live learner's W.</summary>
+    internal static NmfModel FromKept(float[] keptW, int components, PixelMap pixels, MapConstraint mapConstraint, ConvolutionKernel mapKernel) =>
+        new(keptW, components, pixels, mapConstraint, mapKernel);
+
     /// <summary>The model of a run: its W and pixel map, and the map constraint it applied (for ALS and MU, [·]₊).</summary>
     public static NmfModel FromResult(NmfResult result)
     {

@@ -74,7 +74,37 @@ public sealed class CliLiveTests : CliHarness
         });
     }
 
+    [Test]
+    public void LiveLearn_WritesTheFinishAndTheLearnedW()
+    {
+        string input = WriteSimulated("X.npy");
+        string live = PathOf("learn");
+        Result result = Run("live", "--replay", input, "--learn", "-k", "4", "--seed", "3", "--finish-iterations", "10", "--out", live, "--timeout", "20");
+
+        Assert.That(result.Code, Is.Zero, result.ToString());
+        JsonElement summary = ReadSummary(live);
+        JsonElement learning = summary.GetProperty("learning");
+        NpyArray w = NpyReader.ReadFloat32(Path.Combine(live, "W.npy"));
+        NpyArray learned = NpyReader.ReadFloat32(Path.Combine(live, "learned_W.npy"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.GetProperty("mode").GetString(), Is.EqualTo("learn"));
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
+            Assert.That(learning.GetProperty("finish_iterations").GetInt32(), Is.EqualTo(10));
+            Assert.That(learning.GetProperty("finished_mse").GetDouble(), Is.GreaterThan(0));
+            Assert.That(learning.GetProperty("learned_vs_finished_diffraction_cosine").GetArrayLength(), Is.EqualTo(4));
+            Assert.That(w.Shape, Is.EqualTo(new long[] { 4, 32, 32 }));
+            Assert.That(learned.Shape, Is.EqualTo(new long[] { 4, 32, 32 }));
+            Assert.That(w.Data, Is.Not.EqualTo(learned.Data), "W.npy is the finish's, not the learned W");
+            Assert.That(File.Exists(Path.Combine(live, "factorize-summary.json")), Is.True);
+            Assert.That(result.Output, Does.Contain("learned W:").And.Contain("finished: 10 iterations of the batch protocol"));
+        });
+    }
+
     [TestCase(new[] { "--model", "m", "--out", "o" }, "give the source")]
+    [TestCase(new[] { "--replay", "x.npy", "--out", "o" }, "give what to do: --model DIR")]
+    [TestCase(new[] { "--replay", "x.npy", "--learn", "--out", "o" }, "--learn needs -k between 1 and 64")]
+    [TestCase(new[] { "--replay", "x.npy", "--model", "m", "-k", "3", "--out", "o" }, "-k is for --learn")]
     [TestCase(new[] { "--merlin", "localhost", "--model", "m", "--out", "o" }, "--merlin localhost: use HOST:PORT")]
     [TestCase(new[] { "--merlin", "127.0.0.1:1", "--rate", "100", "--model", "m", "--out", "o" }, "with --replay only")]
     [TestCase(new[] { "--replay", "x.npy", "--scan-shape", "3", "--model", "m", "--out", "o" }, "--scan-shape")]

@@ -1,0 +1,75 @@
+using System.Globalization;
+using FastNmf.Analysis;
+using FastNmf.Cli.Output;
+using FastNmf.Data;
+using FastNmf.IO;
+using FastNmf.Live;
+
+namespace FastNmf.Cli.Commands;
+
+/// <summary>Learn mode of <c>fastnmf live</c>: W learned during the scan, then the batch protocol warm-started from it;
+/// the outputs of <c>factorize</c> (from the finish) with the learned W beside them.</summary>
+internal static class LiveLearn
+{
+    public static int Run(LiveArguments a, LiveSource source, int rows, int cols, OutputDirectory dir, CancellationToken cancel)
+    {
+        int k = a.Components!.Value;
+        var batch = new NmfOptions { Components = k, Seed = a.Seed, Threads = a.Threads };
+        var options = new LiveLearnOptions { Batch = batch, FinishIterations = a.FinishIterations, RefreshFrames = a.RefreshFrames };
+        var pixels = PixelMap.Create(source.Stream.DetRows, source.Stream.DetCols);
+        LiveProject.MerlinStreamReaderInfo(source, rows, cols, $"learning k = {k} (the paper's protocol; W refreshed every {(a.RefreshFrames > 0 ? a.RefreshFrames : Math.Max(Math.Max(256, cols), rows * cols / 16))} frames)");
+        using var learner = new LiveLearner(pixels, rows, cols, options);
+        LiveFeedResult feed = LiveCommand.Feed(source.Stream, learner, cancel);
+        source.ThrowIfReplayFailed();
+        Console.WriteLine($"learned W: {learner.Refreshes} refreshes, {learner.Repasses} passes over the frames received, {learner.Reseeds} component(s) re-seeded");
+        var display = new ProgressDisplay(Math.Max(1, a.FinishIterations), 1);
+        LiveLearnResult result = learner.Finish(display.Report, cancel);
+        display.Finish();
+        var states = new PositionState[learner.Positions];
+        learner.CopyStates(states);
+        NmfModel learned = result.Learned;
+        NpyWriter.Write(dir.File("learned_W.npy"), learned.W, [k, pixels.DetRows, pixels.DetCols]);
+        double[]? agreement = null;
+        string files;
+        if (result.Finished is NmfResult finished)
+        {
+            ResultWriter.Write(dir, finished, null, MaskInfo.None, null);
+            File.Move(dir.File("summary.json"), dir.File("factorize-summary.json"));
+            agreement = Agreement(learned, finished);
+            Console.WriteLine($"finished: {a.FinishIterations} iterations of the batch protocol from the learned W, MSE {finished.Mse:F6}; learned W against it: diffraction cosines " +
+                string.Join(", ", agreement.Select(c => c.ToString("F4", CultureInfo.InvariantCulture))));
+            NpyWriter.Write(dir.File("received.npy"), states.Select(s => s == PositionState.Received).ToArray(), [rows, cols]);
+            files = "W.npy, H.npy (the finish), learned_W.npy, results.h5, received.npy, factorize-summary.json, summary.json, PNGs";
+        }
+        else
+        {
+            Console.WriteLine($"no finish: {result.FinishSkipped}; the outputs are the learned W and the scan projected onto it.");
+            NpyWriter.Write(dir.File("W.npy"), learned.W, [k, pixels.DetRows, pixels.DetCols]);
+            LiveProject.Write(dir, learned, result.Projection, states, rows, cols);
+            files = "W.npy (learned), learned_W.npy, H.npy, residual.npy, received.npy, summary.json";
+        }
+
+        LiveSummary.Write(dir.File("summary.json"), "learn", learned, result.Projection, null, source.Stream.Origin, source.Stream.Describe(), feed,
+            new LiveSummary.Learning(learner.Refreshes, learner.Repasses, learner.Reseeds, result.Finished is not null ? a.FinishIterations : 0, result.FinishSkipped, result.Finished?.Mse, agreement));
+        dir.Commit();
+        return LiveCommand.Close(feed, dir, files);
+    }
+
+    // For each finished diffraction, its cosine with the learned one it came from (the finish keeps the order it started
+    // with, then sorts by ‖h‖₂: matched by the best cosine).
+    private static double[] Agreement(NmfModel learned, NmfResult finished)
+    {
+        int k = finished.Components, n = learned.Pixels.DetectorPixels;
+        float[] a = learned.W;
+        var best = new double[k];
+        for (int c = 0; c < k; c++)
+        {
+            for (int d = 0; d < k; d++)
+            {
+                best[c] = Math.Max(best[c], Similarity.Cosine(finished.W.AsSpan(c * n, n), a.AsSpan(d * n, n)));
+            }
+        }
+
+        return best;
+    }
+}
