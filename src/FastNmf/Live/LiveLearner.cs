@@ -683,23 +683,5 @@ public sealed unsafe class LiveLearner : ILiveScan, IDisposable
         Volatile.Write(ref _model, model);
     }
 
-    private void CheckRange(long firstPosition, int count)
-    {
-        if (_completed)
-        {
-            throw new InvalidOperationException("the scan is complete: no more frames.");
-        }
-
-        if (firstPosition < 0 || count < 0 || firstPosition + count > _n)
-        {
-            throw new ArgumentException($"positions [{firstPosition}, {firstPosition + count}) are outside the {ScanRows}×{ScanCols} scan's {_n}.", nameof(firstPosition));
-        }
-
-        int taken = _states.AsSpan((int)firstPosition, count).IndexOfAnyExcept(PositionState.Pending);
-        if (taken >= 0)
-        {
-            long j = firstPosition + taken;
-            throw new ArgumentException($"scan position {j} (row {j / ScanCols}, column {j % ScanCols}) was already {(_states[j] == PositionState.Lost ? "marked lost" : "received")}: a repeated frame would overwrite the scan.", nameof(firstPosition));
-        }
-    }
+    private void CheckRange(long firstPosition, int count) => PositionChecks.Check(_states, firstPosition, count, ScanCols, _completed);
 }

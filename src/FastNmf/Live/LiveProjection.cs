@@ -324,25 +324,7 @@ public sealed unsafe class LiveProjection : ILiveScan, IDisposable
         }
     }
 
-    private void CheckRange(long firstPosition, int count)
-    {
-        if (_completed)
-        {
-            throw new InvalidOperationException("the scan is complete: no more frames.");
-        }
-
-        if (firstPosition < 0 || count < 0 || firstPosition + count > _n)
-        {
-            throw new ArgumentException($"positions [{firstPosition}, {firstPosition + count}) are outside the {ScanRows}×{ScanCols} scan's {_n}.", nameof(firstPosition));
-        }
-
-        int taken = _states.AsSpan((int)firstPosition, count).IndexOfAnyExcept(PositionState.Pending);
-        if (taken >= 0)
-        {
-            long j = firstPosition + taken;
-            throw new ArgumentException($"scan position {j} (row {j / ScanCols}, column {j % ScanCols}) was already {(_states[j] == PositionState.Lost ? "marked lost" : "received")}: a repeated frame would overwrite the scan.", nameof(firstPosition));
-        }
-    }
+    private void CheckRange(long firstPosition, int count) => PositionChecks.Check(_states, firstPosition, count, ScanCols, _completed);
 
     // Counts the new positions into their rows and finishes every row whose neighbourhood is now complete.
     private void Advance(int first, int count)
