@@ -435,6 +435,45 @@ FASTNMF_API fastnmf_status fastnmf_model_project_scan_u16(fastnmf_model* model, 
 /* Frees the model handle. NULL and an already destroyed handle are accepted; a handle in use is BUSY and stays valid. */
 FASTNMF_API fastnmf_status fastnmf_model_destroy(fastnmf_model* model);
 
+/* ---- Live scans: a model's maps while the scan is recorded ------------------------------------------------------ */
+
+/* A live projection of a scan_rows x scan_cols scan onto a model (the model handle may be destroyed afterwards; the
+ * live scan keeps what it needs). threads: for pushes of many frames (a backlog), 0 = all cores; results are the same
+ * bits whatever the threads. Memory is fixed here: three k x positions float planes and two doubles per position. */
+typedef struct fastnmf_live fastnmf_live;
+FASTNMF_API fastnmf_status fastnmf_live_create(fastnmf_model* model, int32_t scan_rows, int32_t scan_cols, int32_t threads,
+                                               fastnmf_live** out);
+
+/* Pushes `count` frames (contiguous, each det_rows x det_cols row-major) for scan positions first_position, ...
+ * (scan order, row-major positions). Each frame is projected at once; with the model's [.]_H a scan row's maps are
+ * convolved as soon as every row within the kernel's radius is in. Positions may come in any order, each once: a
+ * position already received or marked lost, or past the scan, is INVALID_ARGUMENT; a float32 frame with NaN, infinity
+ * or a negative value (outside masked pixels) is BAD_DATA naming the frame and pixel. */
+FASTNMF_API fastnmf_status fastnmf_live_push_f32(fastnmf_live* live, const float* frames, size_t count, int64_t first_position);
+FASTNMF_API fastnmf_status fastnmf_live_push_u16(fastnmf_live* live, const uint16_t* frames, size_t count, int64_t first_position);
+
+/* Positions whose frames will not come (a sequence gap): their maps and residuals are NaN, and they enter their
+ * neighbours' [.]_H as 0; never filled by another frame, so the scan does not shift. */
+FASTNMF_API fastnmf_status fastnmf_live_mark_lost(fastnmf_live* live, int64_t first_position, size_t count);
+
+/* Ends the scan: pending positions become lost, every row final. The maps and residuals are then those of
+ * fastnmf_model_project_scan_* on the whole scan (bit for bit; NaN where frames were lost). Calling it twice is fine. */
+FASTNMF_API fastnmf_status fastnmf_live_complete(fastnmf_live* live);
+
+/* Frames received, positions lost, scan rows final (the first final_rows rows), and whether complete; any may be NULL. */
+FASTNMF_API fastnmf_status fastnmf_live_get_progress(fastnmf_live* live, int64_t* received, int64_t* lost,
+                                                     int32_t* final_rows, int32_t* complete);
+
+/* Snapshots. maps: k x scan_rows x scan_cols floats (final values in final rows, each received frame's unsmoothed [h]+
+ * elsewhere, 0 where nothing arrived, NaN where lost); residual: ||x - W h||^2 per position (0 / NaN likewise);
+ * states: one byte per position, 0 pending, 1 received, 2 lost. (NULL, 0, &n) asks for the size. */
+FASTNMF_API fastnmf_status fastnmf_live_get_maps(fastnmf_live* live, float* out, size_t capacity, size_t* required);
+FASTNMF_API fastnmf_status fastnmf_live_get_residual(fastnmf_live* live, double* out, size_t capacity, size_t* required);
+FASTNMF_API fastnmf_status fastnmf_live_get_states(fastnmf_live* live, uint8_t* out, size_t capacity, size_t* required);
+
+/* Frees the live scan. NULL and an already destroyed handle are accepted; a handle in use is BUSY and stays valid. */
+FASTNMF_API fastnmf_status fastnmf_live_destroy(fastnmf_live* live);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,6 @@
 namespace FastNmf.Native.Handles;
 
-/// <summary>The process-wide handle tables: factorizers, models and analyses.</summary>
+/// <summary>The process-wide handle tables: factorizers, models, analyses and live scans.</summary>
 internal static class Sessions
 {
     /// <summary><c>fastnmf_factorizer*</c>.</summary>
@@ -11,6 +11,9 @@ internal static class Sessions
 
     /// <summary><c>fastnmf_analysis*</c>.</summary>
     public static HandleRegistry<AnalysisSession> Analyses { get; } = new(0x5C, "analysis", "fastnmf_analysis_create");
+
+    /// <summary><c>fastnmf_live*</c>.</summary>
+    public static HandleRegistry<LiveSession> Lives { get; } = new(0x5D, "live", "fastnmf_live_create");
 
     public static nint Add(Session session) => Factorizers.Add(session);
 
