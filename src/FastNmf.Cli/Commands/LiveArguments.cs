@@ -5,14 +5,19 @@ using FastNmf.Streams;
 namespace FastNmf.Cli.Commands;
 
 /// <summary>The options of <c>fastnmf live</c>, checked before anything is opened.</summary>
-internal sealed record LiveArguments(string? Merlin, string? Replay, double Rate, string? Model, string Output, string? ScanShape, string MapConstraint, double StartSeconds, double SilenceSeconds,
+internal sealed record LiveArguments(string? Merlin, string? Dectris, string? Replay, double Rate, string? Model, string Output, string? ScanShape, string MapConstraint, double StartSeconds, double SilenceSeconds,
     bool Learn, int? Components, ulong Seed, int FinishIterations, int RefreshFrames, int Threads)
 {
     public void Check()
     {
-        if ((Merlin is null) == (Replay is null))
+        if ((Merlin is null ? 0 : 1) + (Dectris is null ? 0 : 1) + (Replay is null ? 0 : 1) != 1)
         {
-            throw new UsageException("give the source: --merlin HOST:PORT (a detector, or `fastnmf replay merlin`) or --replay INPUT.");
+            throw new UsageException("give one source: --merlin HOST:PORT or --dectris tcp://HOST:PORT (a detector, or `fastnmf replay merlin|dectris`), or --replay INPUT.");
+        }
+
+        if (Dectris is not null && !Dectris.StartsWith("tcp://", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--dectris {Dectris}: a ZeroMQ address, tcp://HOST:PORT (a DECTRIS detector's stream port is 9999).");
         }
 
         if (Learn == (Model is not null))

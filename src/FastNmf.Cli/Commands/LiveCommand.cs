@@ -17,6 +17,7 @@ internal static class LiveCommand
     public static Command Create()
     {
         var merlin = new Option<string?>("--merlin") { Description = $"A Merlin data port to read: HOST:PORT (a Merlin PC's is {MerlinReceiver.DefaultDataPort}; `fastnmf replay merlin` serves one)." };
+        var dectris = new Option<string?>("--dectris") { Description = "A DECTRIS SIMPLON stream (v1, ZeroMQ) to read: tcp://HOST:PORT (a detector's is port 9999; `fastnmf replay dectris` serves one)." };
         var replay = new Option<string?>("--replay") { Description = "Instead of a detector, stream this file through a Merlin replay on a loopback port of this process (a way to try live mode)." };
         var rate = new Option<double>("--rate") { Description = "With --replay: frames per second (0: as fast as they are processed).", DefaultValueFactory = _ => 0 };
         var model = new Option<string?>("--model") { Description = "Project mode: a fastnmf factorize output directory (the W to project onto, its mask and map kernel)." };
@@ -37,10 +38,10 @@ internal static class LiveCommand
         var silence = new Option<double>("--timeout") { Description = "Seconds without data, mid-scan, after which the source counts as gone.", DefaultValueFactory = _ => 10 };
         var command = new Command("live", "Factorize a scan while it is recorded: project onto a fitted model (--model) or learn W (--learn -k K); maps as frames arrive, the outputs when it ends.")
         {
-            merlin, replay, rate, model, learn, components, seed, finish, refresh, threads, output, scanShape, mapConstraint, wait, silence,
+            merlin, dectris, replay, rate, model, learn, components, seed, finish, refresh, threads, output, scanShape, mapConstraint, wait, silence,
         };
         command.SetAction(p => CliErrors.Run(() => Run(new LiveArguments(
-            p.GetValue(merlin), p.GetValue(replay), p.GetValue(rate), p.GetValue(model), p.GetValue(output)!, p.GetValue(scanShape),
+            p.GetValue(merlin), p.GetValue(dectris), p.GetValue(replay), p.GetValue(rate), p.GetValue(model), p.GetValue(output)!, p.GetValue(scanShape),
             p.GetValue(mapConstraint)!, p.GetValue(wait), p.GetValue(silence), p.GetValue(learn), p.GetValue(components), p.GetValue(seed),
             p.GetValue(finish), p.GetValue(refresh), p.GetValue(threads)))));
         return command;
@@ -72,7 +73,7 @@ internal static class LiveCommand
         try
         {
             using LiveSource source = LiveSource.Open(a);
-            MerlinStreamReader stream = source.Stream;
+            DetectorStream stream = source.Stream;
             Console.WriteLine($"waiting for the first frame from {stream.Origin} …");
             OpenOrReplayFailure(source);
             stream.ReadTimeout = TimeSpan.FromSeconds(a.SilenceSeconds);
@@ -88,7 +89,7 @@ internal static class LiveCommand
     }
 
     /// <summary>The feed with a progress line.</summary>
-    public static LiveFeedResult Feed(MerlinStreamReader stream, ILiveScan scan, CancellationToken cancel)
+    public static LiveFeedResult Feed(DetectorStream stream, ILiveScan scan, CancellationToken cancel)
     {
         var line = new LiveLine();
         LiveFeedResult feed = LiveFeed.Run(stream, scan, new LiveFeedOptions(), s =>

@@ -36,7 +36,7 @@ internal static class LiveProject
     /// <summary>The line that says what the stream sends and what is done with it.</summary>
     public static void MerlinStreamReaderInfo(LiveSource source, int rows, int cols, string doing)
     {
-        Streams.MerlinStreamReader stream = source.Stream;
+        Streams.DetectorStream stream = source.Stream;
         Console.WriteLine($"{stream.Origin}: {stream.Describe()}{(stream.FramesAnnounced > 0 ? $", {stream.FramesAnnounced} frames announced" : string.Empty)}; scan {rows}×{cols}, {doing}");
     }
 }

@@ -14,7 +14,7 @@ internal sealed class LiveSource : IDisposable
     private readonly CancellationTokenSource? _stop;
     private readonly StrongBox<Exception?> _failure;
 
-    private LiveSource(MerlinStreamReader stream, FrameSource? file = null, MerlinReplayServer? server = null, Thread? serving = null, CancellationTokenSource? stop = null, StrongBox<Exception?>? failure = null)
+    private LiveSource(DetectorStream stream, FrameSource? file = null, MerlinReplayServer? server = null, Thread? serving = null, CancellationTokenSource? stop = null, StrongBox<Exception?>? failure = null)
     {
         Stream = stream;
         _file = file;
@@ -24,11 +24,16 @@ internal sealed class LiveSource : IDisposable
         _failure = failure ?? new StrongBox<Exception?>();
     }
 
-    public MerlinStreamReader Stream { get; }
+    public DetectorStream Stream { get; }
 
     public static LiveSource Open(LiveArguments a)
     {
         TimeSpan start = TimeSpan.FromSeconds(a.StartSeconds);
+        if (a.Dectris is not null)
+        {
+            return new LiveSource(new Dectris.SimplonStreamReader(a.Dectris, start));
+        }
+
         if (a.Merlin is not null)
         {
             (string host, int port) = a.Endpoint();

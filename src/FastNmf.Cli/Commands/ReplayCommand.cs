@@ -13,7 +13,64 @@ internal static class ReplayCommand
     {
         var replay = new Command("replay", "Serve a 4D-STEM file as a detector streams it (for trying `fastnmf live` without a detector).");
         replay.Subcommands.Add(CreateMerlin());
+        replay.Subcommands.Add(CreateDectris());
         return replay;
+    }
+
+    private static Command CreateDectris()
+    {
+        var input = new Argument<string>("input") { Description = "4D-STEM data in any input format (counts: whole numbers up to 65535)." };
+        var port = new Option<int>("--port") { Description = "TCP port of the ZeroMQ PUSH socket (0: a free one, printed); a DECTRIS detector's is 9999.", DefaultValueFactory = _ => 9999 };
+        var bind = new Option<string>("--bind") { Description = "Address to bind: 127.0.0.1 (default), or e.g. 0.0.0.0 to serve the network.", DefaultValueFactory = _ => "127.0.0.1" };
+        var rate = new Option<double>("--rate") { Description = "Frames per second (0: as fast as the receiver pulls).", DefaultValueFactory = _ => 0 };
+        var reading = new InputOptionSet();
+        var command = new Command("dectris", "Serve INPUT as a DECTRIS SIMPLON stream v1 (ZeroMQ PUSH): one series, dheader-1.0, each frame bitshuffle + LZ4 uint16 (bs16-lz4<), dseries_end-1.0.")
+        {
+            input, port, bind, rate,
+        };
+        reading.AddTo(command, withDryRun: false);
+        command.SetAction(p => CliErrors.Run(() =>
+        {
+            if (reading.AnyMask(p))
+            {
+                throw new UsageException("replay sends the frames as they are; mask options do not apply.");
+            }
+
+            if (!IPAddress.TryParse(p.GetValue(bind), out IPAddress? address))
+            {
+                throw new UsageException($"--bind {p.GetValue(bind)}: not an IP address.");
+            }
+
+            double hz = p.GetValue(rate);
+            if (!(hz >= 0 && double.IsFinite(hz)))
+            {
+                throw new UsageException($"--rate {hz}: frames per second, 0 or more.");
+            }
+
+            (FrameSource opened, _) = InputPipeline.Open(p.GetValue(input)!, reading, p);
+            using FrameSource source = opened;
+            using var server = new Dectris.SimplonReplayServer(source, address, p.GetValue(port), hz);
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler stop = (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            Console.CancelKeyPress += stop;
+            try
+            {
+                Console.WriteLine($"serving {source.Path} ({source.ScanRows}×{source.ScanCols} scan, {source.DetRows}×{source.DetCols} frames) as a SIMPLON v1 stream on tcp://{address}:{server.Port}{(hz > 0 ? $" at {hz:0.###} frames/s" : string.Empty)}");
+                Console.Out.Flush();
+                server.Serve(cancel.Token);
+                Console.WriteLine($"sent {server.FramesSent} frames and the series' end");
+                return cancel.IsCancellationRequested ? 130 : 0;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= stop;
+            }
+        }));
+        return command;
     }
 
     private static Command CreateMerlin()

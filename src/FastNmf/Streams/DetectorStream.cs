@@ -34,6 +34,10 @@ public abstract class DetectorStream : IDisposable
     /// <summary>A description of the frames, e.g. <c>256×256 uint16 big-endian (U16)</c>.</summary>
     public abstract string Describe();
 
+    /// <summary>How long a read waits for data before <see cref="TimeoutException"/>: e.g. long for the start of an
+    /// acquisition, short mid-scan.</summary>
+    public abstract TimeSpan ReadTimeout { get; set; }
+
     /// <summary>Bytes received so far (headers and pixels).</summary>
     public abstract long BytesReceived { get; }
 

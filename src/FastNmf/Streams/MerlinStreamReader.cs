@@ -72,9 +72,9 @@ public sealed class MerlinStreamReader : DetectorStream
     /// <inheritdoc/>
     public override long BytesReceived => _offset;
 
-    /// <summary>How long a read waits for data before <see cref="TimeoutException"/> (streams that support timeouts,
-    /// as a TCP connection's does); e.g. long for the start of an acquisition, short mid-scan.</summary>
-    public TimeSpan ReadTimeout
+    /// <inheritdoc/>
+    /// <remarks>For streams that support timeouts, as a TCP connection's does.</remarks>
+    public override TimeSpan ReadTimeout
     {
         get => _stream.CanTimeout ? TimeSpan.FromMilliseconds(_stream.ReadTimeout) : Timeout.InfiniteTimeSpan;
         set

@@ -75,6 +75,28 @@ public sealed class CliLiveTests : CliHarness
     }
 
     [Test]
+    public void LiveDectris_EqualsProjectOnTheSameFile()
+    {
+        string input = WriteSimulated("X.npy");
+        string fit = PathOf("fit"), projected = PathOf("proj"), live = PathOf("live");
+        Assert.That(Run("factorize", input, "-k", "3", "--out", fit, "--iterations", "20", "--restarts", "1", "--report", "false").Code, Is.Zero);
+        Assert.That(Run("project", fit, input, "--out", projected).Code, Is.Zero);
+        using FrameSource source = FrameFormats.Open(input);
+        using var server = new FastNmf.Dectris.SimplonReplayServer(source, System.Net.IPAddress.Loopback, 0, 0);
+        Task serving = Task.Run(() => server.Serve(CancellationToken.None));
+
+        Result result = Run("live", "--dectris", $"tcp://127.0.0.1:{server.Port}", "--scan-shape", "12x12", "--model", fit, "--out", live, "--timeout", "20");
+
+        Assert.That(serving.Wait(TimeSpan.FromSeconds(20)), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Code, Is.Zero, result.ToString());
+            Assert.That(NpyReader.ReadFloat32(Path.Combine(live, "H.npy")).Data, Is.EqualTo(NpyReader.ReadFloat32(Path.Combine(projected, "H.npy")).Data).AsCollection);
+            Assert.That(ReadSummary(live).GetProperty("stream").GetProperty("source").GetString(), Does.StartWith("dectris tcp://127.0.0.1:"));
+        });
+    }
+
+    [Test]
     public void LiveLearn_WritesTheFinishAndTheLearnedW()
     {
         string input = WriteSimulated("X.npy");
@@ -101,7 +123,9 @@ public sealed class CliLiveTests : CliHarness
         });
     }
 
-    [TestCase(new[] { "--model", "m", "--out", "o" }, "give the source")]
+    [TestCase(new[] { "--model", "m", "--out", "o" }, "give one source")]
+    [TestCase(new[] { "--merlin", "127.0.0.1:1", "--dectris", "tcp://127.0.0.1:2", "--model", "m", "--out", "o" }, "give one source")]
+    [TestCase(new[] { "--dectris", "127.0.0.1:9999", "--model", "m", "--out", "o" }, "--dectris 127.0.0.1:9999: a ZeroMQ address")]
     [TestCase(new[] { "--replay", "x.npy", "--out", "o" }, "give what to do: --model DIR")]
     [TestCase(new[] { "--replay", "x.npy", "--learn", "--out", "o" }, "--learn needs -k between 1 and 64")]
     [TestCase(new[] { "--replay", "x.npy", "--model", "m", "-k", "3", "--out", "o" }, "-k is for --learn")]

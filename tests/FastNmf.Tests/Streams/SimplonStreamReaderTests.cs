@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using FastNmf.Data;
+using FastNmf.Dectris;
+using FastNmf.Hdf5.Filters;
+using FastNmf.IO;
+using FastNmf.Live;
+using FastNmf.Simulation;
+using NUnit.Framework;
+
+namespace FastNmf.Tests.Streams;
+
+/// <summary>
+/// The DECTRIS SIMPLON v1 reader over ZeroMQ on loopback: a replayed file gives the whole-scan projection bit for bit;
+/// a frame-id gap is counted and marked, never renumbered; a stale series end is skipped; another series, an unknown
+/// encoding and silence are one clear error in bounded time.
+/// </summary>
+[NonParallelizable]
+[CancelAfter(60_000)]
+public sealed class SimplonStreamReaderTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static Dataset4D s_data = null!;
+    private static NmfModel s_model = null!;
+
+    [OneTimeSetUp]
+    public static void Fit()
+    {
+        (s_data, _) = Simulator.Generate(new SimulationOptions { ScanRows = 8, ScanCols = 8, DetRows = 20, DetCols = 16, Dose = 2000, Seed = 5 });
+        using UnfoldedData x = UnfoldedData.Create(s_data);
+        s_model = Factorizer.Run(x, new NmfOptions { Components = 3, Iterations = 30, Restarts = 1, Seed = 1, Threads = 2 }).Model;
+    }
+
+    [Test]
+    public void Replay_ThroughLiveFeed_GivesTheWholeScanProjection()
+    {
+        using UnfoldedData x = UnfoldedData.Create(s_data);
+        Projection whole = s_model.Project(x, 1);
+        using var source = new ArrayFrameSource(s_data, "sim");
+        using var server = new SimplonReplayServer(source, IPAddress.Loopback, 0, 0);
+        using var stream = new SimplonStreamReader($"tcp://127.0.0.1:{server.Port}", Timeout);
+        Task serving = Task.Run(() => server.Serve(CancellationToken.None));
+        using var live = new LiveProjection(s_model, 8, 8);
+        LiveFeedResult result = LiveFeed.Run(stream, live, new LiveFeedOptions(), null, CancellationToken.None);
+        Assert.That(serving.Wait(TimeSpan.FromSeconds(20)), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.End, Is.EqualTo(LiveEnd.Complete), result.Reason);
+            Assert.That(result.IsComplete, Is.True);
+            Assert.That((stream.DetRows, stream.DetCols), Is.EqualTo((20, 16)), "shape [x, y] is columns, rows");
+            Assert.That(stream.FramesAnnounced, Is.EqualTo(64));
+            Assert.That(stream.Describe(), Does.Contain("bs16-lz4<"));
+            Assert.That(live.ToProjection().H, Is.EqualTo(whole.H).AsCollection);
+        });
+    }
+
+    [Test]
+    public void Read_AFrameIdGap_IsCountedAndTheRunStartsAfterIt()
+    {
+        using var server = Manual(out SimplonStreamReader stream);
+        using (stream)
+        {
+            server.Send(Header(7, 6), default);
+            server.Send(Json("{\"htype\":\"dseries_end-1.0\",\"series\":6}"), default); // stale: an earlier series
+            foreach (int f in new[] { 0, 1, 4, 5 })
+            {
+                server.Send(Image(7, f), default);
+            }
+
+            server.Send(Json("{\"htype\":\"dseries_end-1.0\",\"series\":7}"), default);
+            var counts = new ushort[10 * 320];
+            int a = stream.Read(counts, default, out long firstA);
+            int b = stream.Read(counts, default, out long firstB);
+            int c = stream.Read(counts, default, out _);
+            Assert.Multiple(() =>
+            {
+                Assert.That((a, firstA), Is.EqualTo((2, 0L)));
+                Assert.That((b, firstB), Is.EqualTo((2, 4L)));
+                Assert.That(counts.Take(320).Select(v => (float)v), Is.EqualTo(s_data.Frame(0, 4).ToArray()), "frame 4's pixels at index 4");
+                Assert.That(c, Is.Zero, "the series' end");
+                Assert.That(stream.LostFrames, Is.EqualTo(2));
+            });
+        }
+    }
+
+    [Test]
+    public void Read_ImagesOfAnotherSeries_Throw()
+    {
+        using var server = Manual(out SimplonStreamReader stream);
+        using (stream)
+        {
+            server.Send(Header(3, 4), default);
+            server.Send(Image(3, 0), default);
+            server.Send(Image(9, 1), default);
+            var counts = new ushort[4 * 320];
+            Assert.That(stream.Read(counts, default, out _), Is.EqualTo(1), "the image before the fault is read");
+            Assert.That(() => stream.Read(counts, default, out _), Throws.TypeOf<DataFormatException>().With.Message.Contains("image 1 of series 9 in series 3"));
+        }
+    }
+
+    [Test]
+    public void Open_AnEncodingItCannotDecode_IsOneClearError()
+    {
+        using var server = Manual(out SimplonStreamReader stream);
+        using (stream)
+        {
+            server.Send(Header(1, 4), default);
+            server.Send([.. Json("{\"htype\":\"dimage-1.0\",\"series\":1,\"frame\":0}"), .. Json("{\"htype\":\"dimage_d-1.0\",\"shape\":[16,20],\"type\":\"uint16\",\"encoding\":\"bs16-zstd<\"}"), new byte[8], .. Json("{}")], default);
+            Assert.That(stream.Open, Throws.TypeOf<DataFormatException>().With.Message.Contains("encoding 'bs16-zstd<'"));
+        }
+    }
+
+    [Test]
+    public void Open_NothingSent_TimesOutInBoundedTime()
+    {
+        using var server = Manual(out SimplonStreamReader stream, TimeSpan.FromMilliseconds(300));
+        using (stream)
+        {
+            var clock = Stopwatch.StartNew();
+            Assert.That(stream.Open, Throws.TypeOf<TimeoutException>().With.Message.Contains("nothing arrived for 0.3 s"));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)));
+        }
+    }
+
+    private static SimplonReplayServer Manual(out SimplonStreamReader stream, TimeSpan? timeout = null)
+    {
+        var source = new ArrayFrameSource(s_data, "sim");
+        var server = new SimplonReplayServer(source, IPAddress.Loopback, 0, 0);
+        stream = new SimplonStreamReader($"tcp://127.0.0.1:{server.Port}", timeout ?? Timeout);
+        return server;
+    }
+
+    private static byte[][] Header(int series, int images) =>
+    [
+        .. Json($"{{\"htype\":\"dheader-1.0\",\"header_detail\":\"basic\",\"series\":{series}}}"),
+        .. Json($"{{\"x_pixels_in_detector\":16,\"y_pixels_in_detector\":20,\"nimages\":{images},\"ntrigger\":1}}"),
+    ];
+
+    // Image f of the test scan (scan order), bitshuffle + LZ4 as a DECTRIS detector sends it.
+    private static byte[][] Image(int series, int f)
+    {
+        ushort[] counts = s_data.Frame(f / 8, f % 8).ToArray().Select(v => (ushort)v).ToArray();
+        byte[] blob = BitshuffleCodec.EncodeLz4(MemoryMarshal.AsBytes(counts.AsSpan()), 2, 0);
+        return
+        [
+            .. Json($"{{\"htype\":\"dimage-1.0\",\"series\":{series},\"frame\":{f},\"hash\":\"\"}}"),
+            .. Json("{\"htype\":\"dimage_d-1.0\",\"shape\":[16,20],\"type\":\"uint16\",\"encoding\":\"bs16-lz4<\"}"),
+            blob,
+            .. Json("{\"htype\":\"dconfig-1.0\",\"start_time\":0,\"stop_time\":0,\"real_time\":0}"),
+        ];
+    }
+
+    private static byte[][] Json(string text) => [Encoding.UTF8.GetBytes(text)];
+}
