@@ -197,17 +197,17 @@ public sealed class SimplonStreamReader : DetectorStream
         int n = FrameLength;
         switch (_encoding!.Value.ElementSize)
         {
+            case 1 when floats.IsEmpty:
+                for (int i = 0; i < n; i++)
+                {
+                    counts[i] = _elements[i];
+                }
+
+                break;
             case 1:
                 for (int i = 0; i < n; i++)
                 {
-                    if (floats.IsEmpty)
-                    {
-                        counts[i] = _elements[i];
-                    }
-                    else
-                    {
-                        floats[i] = _elements[i];
-                    }
+                    floats[i] = _elements[i];
                 }
 
                 break;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -112,65 +113,16 @@ internal static unsafe class LiveExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_get_maps", CallConvs = [typeof(CallConvCdecl)])]
-    public static int GetMaps(nint live, float* output, nuint capacity, nuint* required)
-    {
-        try
-        {
-            LastError.Clear();
-            using Lease<LiveSession> lease = Sessions.Lives.Enter(live);
-            LiveProjection p = lease.Value.Projection;
-            long length = (long)p.Model.Components * p.Positions;
-            Data.OutputBuffer.Require(length, capacity, required, "out");
-            CApiException.ThrowIfNull(output, "out");
-            p.CopyMaps(new Span<float>(output, (int)length));
-
-            return (int)Status.Ok;
-        }
-        catch (Exception e)
-        {
-            return ErrorBoundary.Fail(e, "fastnmf_live_get_maps");
-        }
-    }
+    public static int GetMaps(nint live, float* output, nuint capacity, nuint* required) =>
+        Snapshot(live, output, capacity, required, static p => (long)p.Model.Components * p.Positions, static (o, p) => p.CopyMaps(o), "fastnmf_live_get_maps");
 
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_get_residual", CallConvs = [typeof(CallConvCdecl)])]
-    public static int GetResidual(nint live, double* output, nuint capacity, nuint* required)
-    {
-        try
-        {
-            LastError.Clear();
-            using Lease<LiveSession> lease = Sessions.Lives.Enter(live);
-            LiveProjection p = lease.Value.Projection;
-            Data.OutputBuffer.Require(p.Positions, capacity, required, "out");
-            CApiException.ThrowIfNull(output, "out");
-            p.CopyResidual(new Span<double>(output, p.Positions));
-
-            return (int)Status.Ok;
-        }
-        catch (Exception e)
-        {
-            return ErrorBoundary.Fail(e, "fastnmf_live_get_residual");
-        }
-    }
+    public static int GetResidual(nint live, double* output, nuint capacity, nuint* required) =>
+        Snapshot(live, output, capacity, required, static p => p.Positions, static (o, p) => p.CopyResidual(o), "fastnmf_live_get_residual");
 
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_get_states", CallConvs = [typeof(CallConvCdecl)])]
-    public static int GetStates(nint live, byte* output, nuint capacity, nuint* required)
-    {
-        try
-        {
-            LastError.Clear();
-            using Lease<LiveSession> lease = Sessions.Lives.Enter(live);
-            LiveProjection p = lease.Value.Projection;
-            Data.OutputBuffer.Require(p.Positions, capacity, required, "out");
-            CApiException.ThrowIfNull(output, "out");
-            p.CopyStates(new Span<PositionState>(output, p.Positions));
-
-            return (int)Status.Ok;
-        }
-        catch (Exception e)
-        {
-            return ErrorBoundary.Fail(e, "fastnmf_live_get_states");
-        }
-    }
+    public static int GetStates(nint live, byte* output, nuint capacity, nuint* required) =>
+        Snapshot(live, (PositionState*)output, capacity, required, static p => p.Positions, static (o, p) => p.CopyStates(o), "fastnmf_live_get_states");
 
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_destroy", CallConvs = [typeof(CallConvCdecl)])]
     public static int Destroy(nint live)
@@ -218,6 +170,27 @@ internal static unsafe class LiveExports
                 p.Push(MemoryMarshal.Cast<T, ushort>(values), firstPosition);
             }
 
+            return (int)Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return ErrorBoundary.Fail(e, function);
+        }
+    }
+
+    // One snapshot into the caller's buffer: the size reported (and checked) first, then the copy.
+    private static int Snapshot<T>(nint live, T* output, nuint capacity, nuint* required, Func<LiveProjection, long> length, SpanAction<T, LiveProjection> copy, string function)
+        where T : unmanaged
+    {
+        try
+        {
+            LastError.Clear();
+            using Lease<LiveSession> lease = Sessions.Lives.Enter(live);
+            LiveProjection p = lease.Value.Projection;
+            long n = length(p);
+            Data.OutputBuffer.Require(n, capacity, required, "out");
+            CApiException.ThrowIfNull(output, "out");
+            copy(new Span<T>(output, (int)n), p);
             return (int)Status.Ok;
         }
         catch (Exception e)

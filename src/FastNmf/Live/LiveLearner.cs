@@ -1,10 +1,6 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using FastNmf.Data;
 using FastNmf.Factorization;
-using FastNmf.Kernels.Dense;
-using FastNmf.Kernels.Lanes;
-using FastNmf.Kernels.SmallSolve;
 using FastNmf.Memory;
 
 namespace FastNmf.Live;

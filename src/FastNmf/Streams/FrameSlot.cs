@@ -36,9 +36,7 @@ internal sealed class FrameSlot<T> where T : unmanaged
     /// <summary>Whether no more frames or runs fit.</summary>
     public bool IsFull => Count == Capacity || Runs == MaxRuns;
 
-    /// <summary>The room after the frames held.</summary>
-    public Span<T> FreeFrames => Frames.AsSpan(Count * FrameLength);
-
+    /// <summary>Arrival timestamps of the frames still to come into the slot.</summary>
     public Span<long> FreeArrivals => Arrivals.AsSpan(Count);
 
     public void Clear()
@@ -47,7 +45,7 @@ internal sealed class FrameSlot<T> where T : unmanaged
         Runs = 0;
     }
 
-    /// <summary>Takes in <paramref name="count"/> frames just read into <see cref="FreeFrames"/>, starting at index
+    /// <summary>Takes in <paramref name="count"/> frames just read after the ones held, starting at index
     /// <paramref name="firstIndex"/> (joined to the last run when it continues it).</summary>
     public void Add(long firstIndex, int count)
     {
