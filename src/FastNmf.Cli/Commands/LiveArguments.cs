@@ -6,7 +6,7 @@ namespace FastNmf.Cli.Commands;
 
 /// <summary>The options of <c>fastnmf live</c>, checked before anything is opened.</summary>
 internal sealed record LiveArguments(string? Merlin, string? Dectris, string? Replay, double Rate, string? Model, string Output, string? ScanShape, string MapConstraint, double StartSeconds, double SilenceSeconds,
-    bool Learn, int? Components, ulong Seed, int FinishIterations, int RefreshFrames, int Threads)
+    bool Learn, int? Components, ulong Seed, int FinishIterations, int RefreshFrames, int Threads, int? View = null)
 {
     public void Check()
     {
@@ -55,12 +55,20 @@ internal sealed record LiveArguments(string? Merlin, string? Dectris, string? Re
             throw new UsageException("--start-timeout and --timeout must be positive seconds.");
         }
 
+        if (View is not (null or (>= 0 and <= 65535)))
+        {
+            throw new UsageException($"--view {View}: a port on 127.0.0.1 for the page, 1-65535 (0: any free one).");
+        }
+
         _ = Scan();
         if (Merlin is not null)
         {
             _ = Endpoint();
         }
     }
+
+    /// <summary>The source as the page names it before its first frame.</summary>
+    public string Origin => Merlin is not null ? $"merlin {Merlin}" : Dectris is not null ? $"dectris {Dectris}" : $"a replay of {Replay}";
 
     /// <summary>HOST and PORT of --merlin (an IPv6 address in brackets: [::1]:6342).</summary>
     public (string Host, int Port) Endpoint()

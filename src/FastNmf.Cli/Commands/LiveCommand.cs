@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FastNmf.Cli.Output;
+using FastNmf.Cli.View;
 using FastNmf.IO;
 using FastNmf.Live;
 using FastNmf.Streams;
@@ -36,14 +37,15 @@ internal static class LiveCommand
         };
         var wait = new Option<double>("--start-timeout") { Description = "Seconds to wait for the acquisition's first frame.", DefaultValueFactory = _ => 600 };
         var silence = new Option<double>("--timeout") { Description = "Seconds without data, mid-scan, after which the source counts as gone.", DefaultValueFactory = _ => 10 };
+        var view = new Option<int?>("--view") { Description = "Serve a page with the maps filling in, the current diffractions and the rate on http://127.0.0.1:PORT/ (this machine only; 0: any free port)." };
         var command = new Command("live", "Factorize a scan while it is recorded: project onto a fitted model (--model) or learn W (--learn -k K); maps as frames arrive, the outputs when it ends.")
         {
-            merlin, dectris, replay, rate, model, learn, components, seed, finish, refresh, threads, output, scanShape, mapConstraint, wait, silence,
+            merlin, dectris, replay, rate, model, learn, components, seed, finish, refresh, threads, output, scanShape, mapConstraint, wait, silence, view,
         };
         command.SetAction(p => CliErrors.Run(() => Run(new LiveArguments(
             p.GetValue(merlin), p.GetValue(dectris), p.GetValue(replay), p.GetValue(rate), p.GetValue(model), p.GetValue(output)!, p.GetValue(scanShape),
             p.GetValue(mapConstraint)!, p.GetValue(wait), p.GetValue(silence), p.GetValue(learn), p.GetValue(components), p.GetValue(seed),
-            p.GetValue(finish), p.GetValue(refresh), p.GetValue(threads)))));
+            p.GetValue(finish), p.GetValue(refresh), p.GetValue(threads), p.GetValue(view)))));
         return command;
     }
 
@@ -72,6 +74,12 @@ internal static class LiveCommand
         Console.CancelKeyPress += stop;
         try
         {
+            using LiveViewServer? view = a.View is int port ? LiveViewServer.Start(port, a.Origin) : null;
+            if (view is not null)
+            {
+                Console.WriteLine($"view: {view.Address} (this machine only; from another, ssh -L {view.Port}:127.0.0.1:{view.Port} to it)");
+            }
+
             using LiveSource source = LiveSource.Open(a);
             DetectorStream stream = source.Stream;
             Console.WriteLine($"waiting for the first frame from {stream.Origin} …");
@@ -79,8 +87,8 @@ internal static class LiveCommand
             stream.ReadTimeout = TimeSpan.FromSeconds(a.SilenceSeconds);
             (int rows, int cols) = a.ScanFor(stream);
             return m is not null
-                ? LiveProject.Run(a, m, source, rows, cols, dir, cancel.Token)
-                : LiveLearn.Run(a, source, rows, cols, dir, cancel.Token);
+                ? LiveProject.Run(a, m, source, rows, cols, dir, view, cancel.Token)
+                : LiveLearn.Run(a, source, rows, cols, dir, view, cancel.Token);
         }
         finally
         {
@@ -89,26 +97,32 @@ internal static class LiveCommand
     }
 
     /// <summary>The feed with a progress line.</summary>
-    public static LiveFeedResult Feed(DetectorStream stream, ILiveScan scan, CancellationToken cancel)
+    public static LiveFeedResult Feed(DetectorStream stream, ILiveScan scan, LiveViewServer? view, CancellationToken cancel)
     {
         var line = new LiveLine();
         LiveFeedResult feed = LiveFeed.Run(stream, scan, new LiveFeedOptions(), s =>
         {
+            view?.Observe(s);
             if (line.Due())
             {
                 line.Draw(Describe(s));
             }
         }, cancel);
         line.Finish();
+        view?.Observe(feed.Status);
         Console.WriteLine(Describe(feed.Status));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"latency from a frame's last byte to its map value: p50 {feed.Latency.Percentile(0.5) * 1e3:F2} ms, p99 {feed.Latency.Percentile(0.99) * 1e3:F2} ms, max {feed.Latency.MaxSeconds * 1e3:F2} ms"));
         return feed;
     }
 
-    /// <summary>The closing lines and exit code: 0 when every frame came, else one error line saying what was written.</summary>
-    public static int Close(LiveFeedResult feed, OutputDirectory dir, string files)
+    /// <summary>The closing lines and exit code: 0 when every frame came, else one error line saying what was written;
+    /// the page's last state (<paramref name="maps"/>, <paramref name="w"/>: the written result when it is not the
+    /// live one).</summary>
+    public static int Close(LiveFeedResult feed, OutputDirectory dir, string files, LiveViewServer? view, float[]? maps = null, float[]? w = null)
     {
+        view?.End(feed.IsComplete ? $"scan complete: {feed.Status.Received} frames; outputs in {dir.Final}" : $"{feed.Reason}; the frames received were written to {dir.Final}, flagged incomplete",
+            feed.IsComplete, maps, w);
         if (feed.IsComplete)
         {
             Console.WriteLine($"wrote {dir.Final}: {files}");

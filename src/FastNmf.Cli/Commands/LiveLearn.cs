@@ -1,6 +1,7 @@
 using System.Globalization;
 using FastNmf.Analysis;
 using FastNmf.Cli.Output;
+using FastNmf.Cli.View;
 using FastNmf.Data;
 using FastNmf.IO;
 using FastNmf.Live;
@@ -11,7 +12,7 @@ namespace FastNmf.Cli.Commands;
 /// the outputs of <c>factorize</c> (from the finish) with the learned W beside them.</summary>
 internal static class LiveLearn
 {
-    public static int Run(LiveArguments a, LiveSource source, int rows, int cols, OutputDirectory dir, CancellationToken cancel)
+    public static int Run(LiveArguments a, LiveSource source, int rows, int cols, OutputDirectory dir, LiveViewServer? view, CancellationToken cancel)
     {
         int k = a.Components!.Value;
         var batch = new NmfOptions { Components = k, Seed = a.Seed, Threads = a.Threads };
@@ -19,9 +20,11 @@ internal static class LiveLearn
         var pixels = PixelMap.Create(source.Stream.DetRows, source.Stream.DetCols);
         LiveProject.MerlinStreamReaderInfo(source, rows, cols, $"learning k = {k} (the paper's protocol; W refreshed every {(a.RefreshFrames > 0 ? a.RefreshFrames : Math.Max(Math.Max(256, cols), rows * cols / 16))} frames)");
         using var learner = new LiveLearner(pixels, rows, cols, options);
-        LiveFeedResult feed = LiveCommand.Feed(source.Stream, learner, cancel);
+        view?.Attach(LiveViewSource.Of(learner, k));
+        LiveFeedResult feed = LiveCommand.Feed(source.Stream, learner, view, cancel);
         source.ThrowIfReplayFailed();
         Console.WriteLine($"learned W: {learner.Refreshes} refreshes, {learner.Repasses} passes over the frames received, {learner.Reseeds} component(s) re-seeded");
+        view?.Note(a.FinishIterations > 0 ? $"the scan's frames are in: {a.FinishIterations} iterations of the batch protocol from the learned W …" : "the scan's frames are in: projecting onto the learned W …");
         var display = new ProgressDisplay(Math.Max(1, a.FinishIterations), 1);
         LiveLearnResult result = learner.Finish(display.Report, cancel);
         display.Finish();
@@ -52,7 +55,7 @@ internal static class LiveLearn
         LiveSummary.Write(dir.File("summary.json"), "learn", learned, result.Projection, null, source.Stream.Origin, source.Stream.Describe(), feed,
             new LiveSummary.Learning(learner.Refreshes, learner.Repasses, learner.Reseeds, result.Finished is not null ? a.FinishIterations : 0, result.FinishSkipped, result.Finished?.Mse, agreement));
         dir.Commit();
-        return LiveCommand.Close(feed, dir, files);
+        return LiveCommand.Close(feed, dir, files, view, result.Finished?.H, result.Finished?.W);
     }
 
     // For each finished diffraction, its cosine with the learned one it came from (the finish keeps the order it started

@@ -1,4 +1,5 @@
 using FastNmf.Cli.Output;
+using FastNmf.Cli.View;
 using FastNmf.Hdf5.Results;
 using FastNmf.IO;
 using FastNmf.Live;
@@ -8,11 +9,12 @@ namespace FastNmf.Cli.Commands;
 /// <summary>Project mode of <c>fastnmf live</c>: the scan onto a fitted model as it arrives; the outputs of <c>project</c>.</summary>
 internal static class LiveProject
 {
-    public static int Run(LiveArguments a, NmfModel m, LiveSource source, int rows, int cols, OutputDirectory dir, CancellationToken cancel)
+    public static int Run(LiveArguments a, NmfModel m, LiveSource source, int rows, int cols, OutputDirectory dir, LiveViewServer? view, CancellationToken cancel)
     {
         MerlinStreamReaderInfo(source, rows, cols, $"projecting onto k = {m.Components} ({(m.MapConstraint == MapConstraint.Convolution ? $"[·]_H {m.MapKernel.Description} per row" : "[·]₊")})");
         using var live = new LiveProjection(m, rows, cols, a.Threads);
-        LiveFeedResult feed = LiveCommand.Feed(source.Stream, live, cancel);
+        view?.Attach(LiveViewSource.Of(live));
+        LiveFeedResult feed = LiveCommand.Feed(source.Stream, live, view, cancel);
         source.ThrowIfReplayFailed();
         Projection projection = live.ToProjection();
         var states = new PositionState[live.Positions];
@@ -22,7 +24,7 @@ internal static class LiveProject
         LiveSummary.Write(dir.File("summary.json"), "project", m, projection, Path.GetFullPath(a.Model!), source.Stream.Origin, source.Stream.Describe(), feed, null);
         dir.Commit();
         Console.WriteLine($"MSE {projection.Mse:F6}");
-        return LiveCommand.Close(feed, dir, "H.npy, residual.npy, received.npy, results.h5, summary.json");
+        return LiveCommand.Close(feed, dir, "H.npy, residual.npy, received.npy, results.h5, summary.json", view);
     }
 
     /// <summary>H.npy, residual.npy and received.npy of a projection.</summary>

@@ -101,7 +101,7 @@ public sealed class CliLiveTests : CliHarness
     {
         string input = WriteSimulated("X.npy");
         string live = PathOf("learn");
-        Result result = Run("live", "--replay", input, "--learn", "-k", "4", "--seed", "3", "--finish-iterations", "10", "--out", live, "--timeout", "20");
+        Result result = Run("live", "--replay", input, "--learn", "-k", "4", "--seed", "3", "--finish-iterations", "10", "--out", live, "--timeout", "20", "--view", "0");
 
         Assert.That(result.Code, Is.Zero, result.ToString());
         JsonElement summary = ReadSummary(live);
@@ -120,6 +120,7 @@ public sealed class CliLiveTests : CliHarness
             Assert.That(w.Data, Is.Not.EqualTo(learned.Data), "W.npy is the finish's, not the learned W");
             Assert.That(File.Exists(Path.Combine(live, "factorize-summary.json")), Is.True);
             Assert.That(result.Output, Does.Contain("learned W:").And.Contain("finished: 10 iterations of the batch protocol"));
+            Assert.That(result.Output, Does.Match(@"view: http://127\.0\.0\.1:\d+/ \(this machine only"));
         });
     }
 
@@ -132,6 +133,7 @@ public sealed class CliLiveTests : CliHarness
     [TestCase(new[] { "--merlin", "localhost", "--model", "m", "--out", "o" }, "--merlin localhost: use HOST:PORT")]
     [TestCase(new[] { "--merlin", "127.0.0.1:1", "--rate", "100", "--model", "m", "--out", "o" }, "with --replay only")]
     [TestCase(new[] { "--replay", "x.npy", "--scan-shape", "3", "--model", "m", "--out", "o" }, "--scan-shape")]
+    [TestCase(new[] { "--replay", "x.npy", "--view", "70000", "--model", "m", "--out", "o" }, "--view 70000: a port on 127.0.0.1")]
     public void Live_BadOptions_AreOneUsageError(string[] args, string expected)
     {
         Result result = Run(["live", .. args]);
@@ -139,6 +141,27 @@ public sealed class CliLiveTests : CliHarness
         {
             Assert.That(result.Code, Is.EqualTo(2), result.ToString());
             Assert.That(result.Error, Does.Contain(expected));
+        });
+    }
+
+    [Test]
+    public void LiveView_OnAPortInUse_IsOneErrorAndWritesNothing()
+    {
+        string input = WriteSimulated("X.npy");
+        string fit = PathOf("fit"), live = PathOf("live");
+        Assert.That(Run("factorize", input, "-k", "2", "--out", fit, "--iterations", "5", "--restarts", "1", "--report", "false").Code, Is.Zero);
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        int port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+
+        Result result = Run("live", "--replay", input, "--model", fit, "--out", live, "--view", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Code, Is.EqualTo(2), result.ToString());
+            Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1), "one error line");
+            Assert.That(result.Error, Does.Contain($"--view {port}: cannot listen on 127.0.0.1:{port}"));
+            Assert.That(Directory.Exists(live) && Directory.EnumerateFileSystemEntries(live).Any(), Is.False, "nothing written");
         });
     }
 

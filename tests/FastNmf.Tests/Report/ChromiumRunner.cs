@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NUnit.Framework;
 
 namespace FastNmf.Tests.Report;
 
@@ -27,6 +28,25 @@ internal static class ChromiumRunner
         }
 
         return null;
+    }
+
+    /// <summary>The browser's path; where none is installed the test is Ignored with the reason, or fails when
+    /// FASTNMF_REQUIRE_CHROMIUM=1 (.ci/run sets it, so CI cannot pass without the browser tests).</summary>
+    public static string FindOrIgnore()
+    {
+        if (Find() is string browser)
+        {
+            return browser;
+        }
+
+        const string Reason = "Chromium is not installed (apt-get install chromium); .ci/run installs it.";
+        if (Environment.GetEnvironmentVariable("FASTNMF_REQUIRE_CHROMIUM") == "1")
+        {
+            Assert.Fail(Reason + " FASTNMF_REQUIRE_CHROMIUM=1 requires it.");
+        }
+
+        Assert.Ignore(Reason);
+        return string.Empty;
     }
 
     /// <summary>Runs the browser with the common flags plus <paramref name="extra"/> on <paramref name="file"/>.</summary>

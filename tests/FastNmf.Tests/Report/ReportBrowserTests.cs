@@ -24,22 +24,7 @@ public sealed class ReportBrowserTests
     private string _browser = null!;
 
     [SetUp]
-    public void FindBrowser()
-    {
-        string? browser = ChromiumRunner.Find();
-        if (browser is null)
-        {
-            const string Reason = "Chromium is not installed (apt-get install chromium); .ci/run installs it.";
-            if (Environment.GetEnvironmentVariable("FASTNMF_REQUIRE_CHROMIUM") == "1")
-            {
-                Assert.Fail(Reason + " FASTNMF_REQUIRE_CHROMIUM=1 requires it.");
-            }
-
-            Assert.Ignore(Reason);
-        }
-
-        _browser = browser!;
-    }
+    public void FindBrowser() => _browser = ChromiumRunner.FindOrIgnore();
 
     [Test]
     public void Report_InHeadlessChromium_LoadsCleanlyDecodesEveryImageAndIsNotBlank()
