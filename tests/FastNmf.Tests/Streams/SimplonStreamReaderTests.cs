@@ -70,16 +70,34 @@ public sealed class SimplonStreamReaderTests
             }
 
             server.Send(Json("{\"htype\":\"dseries_end-1.0\",\"series\":7}"), default);
+            // The reader returns the consecutive frames that have arrived: a run may come in parts, depending on when
+            // ZeroMQ delivers them. Merged, the runs are 0-1 and 4-5, and the read after them is the series' end.
             var counts = new ushort[10 * 320];
-            int a = stream.Read(counts, default, out long firstA);
-            int b = stream.Read(counts, default, out long firstB);
-            int c = stream.Read(counts, default, out _);
+            var runs = new List<(long First, int Count)>();
+            float[]? frame4 = null;
+            int n = -1;
+            for (int reads = 0; reads < 10 && (n = stream.Read(counts, default, out long first)) > 0; reads++)
+            {
+                if (runs.Count > 0 && runs[^1].First + runs[^1].Count == first)
+                {
+                    runs[^1] = (runs[^1].First, runs[^1].Count + n);
+                }
+                else
+                {
+                    runs.Add((first, n));
+                }
+
+                if (first == 4)
+                {
+                    frame4 = counts.Take(320).Select(v => (float)v).ToArray();
+                }
+            }
+
             Assert.Multiple(() =>
             {
-                Assert.That((a, firstA), Is.EqualTo((2, 0L)));
-                Assert.That((b, firstB), Is.EqualTo((2, 4L)));
-                Assert.That(counts.Take(320).Select(v => (float)v), Is.EqualTo(s_data.Frame(0, 4).ToArray()), "frame 4's pixels at index 4");
-                Assert.That(c, Is.Zero, "the series' end");
+                Assert.That(runs, Is.EqualTo(new[] { (0L, 2), (4L, 2) }));
+                Assert.That(frame4, Is.EqualTo(s_data.Frame(0, 4).ToArray()), "frame 4's pixels at index 4");
+                Assert.That(n, Is.Zero, "the series' end");
                 Assert.That(stream.LostFrames, Is.EqualTo(2));
             });
         }
