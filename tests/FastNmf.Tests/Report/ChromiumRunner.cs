@@ -12,6 +12,13 @@ internal static class ChromiumRunner
 {
     private static readonly string[] s_names = ["chromium", "chromium-browser", "google-chrome"];
 
+    /// <summary>Every run's flags: headless, no sandbox (root in CI), no network services, console lines on stderr.</summary>
+    public static readonly string[] CommonFlags =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+    ];
+
     /// <summary>The browser's path, or null when none is installed.</summary>
     public static string? Find()
     {
@@ -60,11 +67,7 @@ internal static class ChromiumRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string a in new[]
-        {
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--enable-logging=stderr", "--v=0", $"--user-data-dir={profile}",
-        }.Concat(extra).Append(new Uri(Path.GetFullPath(file)).AbsoluteUri))
+        foreach (string a in CommonFlags.Append($"--user-data-dir={profile}").Concat(extra).Append(new Uri(Path.GetFullPath(file)).AbsoluteUri))
         {
             info.ArgumentList.Add(a);
         }

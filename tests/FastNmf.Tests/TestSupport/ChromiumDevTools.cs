@@ -46,12 +46,8 @@ internal sealed class ChromiumDevTools : IDisposable
         string profile = Path.Combine(Path.GetTempPath(), "FastNmf.DevTools." + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(profile);
         var info = new ProcessStartInfo(browser) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in new[]
-        {
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
-            "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", $"--window-size={width},{height}", $"--user-data-dir={profile}", url,
-        })
+        foreach (string a in Report.ChromiumRunner.CommonFlags.Concat(
+            ["--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", $"--window-size={width},{height}", $"--user-data-dir={profile}", url]))
         {
             info.ArgumentList.Add(a);
         }
