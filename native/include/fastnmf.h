@@ -471,8 +471,64 @@ FASTNMF_API fastnmf_status fastnmf_live_get_maps(fastnmf_live* live, float* out,
 FASTNMF_API fastnmf_status fastnmf_live_get_residual(fastnmf_live* live, double* out, size_t capacity, size_t* required);
 FASTNMF_API fastnmf_status fastnmf_live_get_states(fastnmf_live* live, uint8_t* out, size_t capacity, size_t* required);
 
+/* The current W, k x det_rows x det_cols floats (masked pixels 0): a projection's model's; a learning scan's as it is
+ * now (NO_RESULT before its start frames are in), after fastnmf_live_finish the finished W. */
+FASTNMF_API fastnmf_status fastnmf_live_get_w(fastnmf_live* live, float* out, size_t capacity, size_t* required);
+
 /* Frees the live scan. NULL and an already destroyed handle are accepted; a handle in use is BUSY and stays valid. */
 FASTNMF_API fastnmf_status fastnmf_live_destroy(fastnmf_live* live);
+
+/* ---- Live scans that learn W: no model, only k and the constraints ---------------------------------------------- */
+
+/* How a learning scan starts, refreshes W and finishes. 0 in start_frames or refresh_frames: the defaults below. */
+typedef struct fastnmf_live_learn_params {
+    uint32_t struct_size;           /* sizeof(fastnmf_live_learn_params) */
+    int32_t start_frames;           /* W starts with the batch protocol on the whole scan rows holding this many frames;
+                                     * 0 (default): max(8k, 512), at least two rows */
+    int32_t refresh_frames;         /* frames between two refreshes W = [A B^-1] -> [.]_W -> unit L1 norm; 0 (default):
+                                     * a sixteenth of the scan, at least a scan row and 256 frames */
+    int32_t passes;                 /* ALS passes over the frames so far each time their number doubles; default 1 */
+    int32_t final_passes;           /* ALS passes over the whole scan at its end; default 8 */
+    int32_t start_iterations;       /* iterations of the batch protocol on the start frames (>= 1); default 50 */
+    int32_t finish_iterations;      /* iterations of the batch protocol warm-started at the end; default 30, 0 = none */
+    int32_t reserved;               /* 0 */
+    double forget_factor;           /* share of the statistics a refresh interval keeps, (0, 1]; default 1 (one scan);
+                                     * below 1 for repeated or in-situ scans, where old frames should fade */
+} fastnmf_live_learn_params;
+
+FASTNMF_API fastnmf_status fastnmf_live_learn_params_init(fastnmf_live_learn_params* params, uint32_t struct_size);
+
+/* A learning live scan of det_rows x det_cols frames over a scan_rows x scan_cols scan (at least 2 rows). The
+ * factorizer gives the protocol: its params (k <= 64, method, constraints, polar options, seed, threads; its
+ * iterations and restarts are not used), mask and map kernel, read now (the factorizer may be destroyed afterwards).
+ * learn: NULL for the defaults. Frames are pushed, marked lost and completed as on a projection (fastnmf_live_push_*,
+ * ..., fastnmf_live_complete); each frame's h comes from the W current when it arrives, so fastnmf_live_get_maps shows
+ * the maps filling in. The frames are kept in the library (2 bytes per value for uint16 pushes, 4 for float32) for
+ * the passes and the finish. fastnmf_live_complete then refreshes W a last time and makes its final passes. */
+FASTNMF_API fastnmf_status fastnmf_live_create_learn(fastnmf_factorizer* factorizer, const fastnmf_live_learn_params* learn,
+                                                     int32_t det_rows, int32_t det_cols, int32_t scan_rows,
+                                                     int32_t scan_cols, fastnmf_live** out);
+
+/* The learner's counters: the positions its start waits for, W refreshes, passes over the frames, components
+ * re-seeded (a component no frame used any more, re-seeded from the worst-explained frame). Any may be NULL;
+ * INVALID_ARGUMENT on a projection. */
+FASTNMF_API fastnmf_status fastnmf_live_get_learning(fastnmf_live* live, int32_t* start_positions, int32_t* refreshes,
+                                                     int32_t* passes, int32_t* reseeds);
+
+/* After fastnmf_live_complete: projects the whole scan onto the learned W (with [.]_H) and runs the batch protocol
+ * from that W and H for finish_iterations (one restart), the paper's result. *finished (may be NULL) is 1 if it ran,
+ * 0 if skipped: finish_iterations 0, or positions lost (the batch protocol would take them for empty diffractions).
+ * Afterwards get_maps gives the final H (the finish's, sorted by ||h||_2, or the projection's), get_w the final W,
+ * get_residual each frame's residual on the learned W, get_progress every row final. A second call does nothing. */
+FASTNMF_API fastnmf_status fastnmf_live_finish(fastnmf_live* live, int32_t* finished);
+
+/* How far the learned W was from the finish: for each finished diffraction, its cosine with the closest learned one
+ * (k doubles). NO_RESULT before a finish or when it was skipped. */
+FASTNMF_API fastnmf_status fastnmf_live_get_agreement(fastnmf_live* live, double* out, size_t capacity, size_t* required);
+
+/* The current W as a model handle, to project other scans with (fastnmf_model_*; destroy it with
+ * fastnmf_model_destroy): a projection's model, a learner's finished or learned W (NO_RESULT before W exists). */
+FASTNMF_API fastnmf_status fastnmf_live_get_model(fastnmf_live* live, fastnmf_model** out);
 
 #ifdef __cplusplus
 }

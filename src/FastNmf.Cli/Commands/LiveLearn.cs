@@ -1,5 +1,4 @@
 using System.Globalization;
-using FastNmf.Analysis;
 using FastNmf.Cli.Output;
 using FastNmf.Cli.View;
 using FastNmf.Data;
@@ -38,7 +37,7 @@ internal static class LiveLearn
         {
             ResultWriter.Write(dir, finished, null, MaskInfo.None, null);
             File.Move(dir.File("summary.json"), dir.File("factorize-summary.json"));
-            agreement = Agreement(learned, finished);
+            agreement = result.Agreement!.ToArray();
             Console.WriteLine($"finished: {a.FinishIterations} iterations of the batch protocol from the learned W, MSE {finished.Mse:F6}; learned W against it: diffraction cosines " +
                 string.Join(", ", agreement.Select(c => c.ToString("F4", CultureInfo.InvariantCulture))));
             NpyWriter.Write(dir.File("received.npy"), states.Select(s => s == PositionState.Received).ToArray(), [rows, cols]);
@@ -56,23 +55,5 @@ internal static class LiveLearn
             new LiveSummary.Learning(learner.Refreshes, learner.Repasses, learner.Reseeds, result.Finished is not null ? a.FinishIterations : 0, result.FinishSkipped, result.Finished?.Mse, agreement));
         dir.Commit();
         return LiveCommand.Close(feed, dir, files, view, result.Finished?.H, result.Finished?.W);
-    }
-
-    // For each finished diffraction, its cosine with the learned one it came from (the finish keeps the order it started
-    // with, then sorts by ‖h‖₂: matched by the best cosine).
-    private static double[] Agreement(NmfModel learned, NmfResult finished)
-    {
-        int k = finished.Components, n = learned.Pixels.DetectorPixels;
-        float[] a = learned.W;
-        var best = new double[k];
-        for (int c = 0; c < k; c++)
-        {
-            for (int d = 0; d < k; d++)
-            {
-                best[c] = Math.Max(best[c], Similarity.Cosine(finished.W.AsSpan(c * n, n), a.AsSpan(d * n, n)));
-            }
-        }
-
-        return best;
     }
 }

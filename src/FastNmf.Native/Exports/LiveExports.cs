@@ -9,8 +9,8 @@ using FastNmf.Native.Handles;
 
 namespace FastNmf.Native.Exports;
 
-/// <summary>Live scans for acquisition software: a model's projection of a scan as its frames arrive (push, mark lost,
-/// complete), with snapshots of the maps, residuals and position states.</summary>
+/// <summary>Live scans for acquisition software, a model's projection or a learner's (see <see cref="LiveLearnExports"/>):
+/// frames pushed as they arrive (push, mark lost, complete), with snapshots of the maps, residuals, position states and W.</summary>
 internal static unsafe class LiveExports
 {
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_create", CallConvs = [typeof(CallConvCdecl)])]
@@ -50,8 +50,7 @@ internal static unsafe class LiveExports
         {
             LastError.Clear();
             using Lease<LiveSession> lease = Sessions.Lives.Enter(live);
-            LiveProjection p = Open(lease.Value);
-            p.MarkLost(firstPosition, (int)Math.Min(count, (nuint)int.MaxValue));
+            Open(lease.Value).MarkLost(firstPosition, (int)Math.Min(count, (nuint)int.MaxValue));
             return (int)Status.Ok;
         }
         catch (Exception e)
@@ -67,7 +66,7 @@ internal static unsafe class LiveExports
         {
             LastError.Clear();
             using Lease<LiveSession> lease = Sessions.Lives.Enter(live);
-            lease.Value.Projection.Complete();
+            lease.Value.Scan.Complete();
             return (int)Status.Ok;
         }
         catch (Exception e)
@@ -83,7 +82,7 @@ internal static unsafe class LiveExports
         {
             LastError.Clear();
             using Lease<LiveSession> lease = Sessions.Lives.Enter(live);
-            LiveProjection p = lease.Value.Projection;
+            LiveSession p = lease.Value;
             if (received != null)
             {
                 *received = p.Received;
@@ -114,15 +113,19 @@ internal static unsafe class LiveExports
 
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_get_maps", CallConvs = [typeof(CallConvCdecl)])]
     public static int GetMaps(nint live, float* output, nuint capacity, nuint* required) =>
-        Snapshot(live, output, capacity, required, static p => (long)p.Model.Components * p.Positions, static (o, p) => p.CopyMaps(o), "fastnmf_live_get_maps");
+        Snapshot(live, output, capacity, required, static p => p.MapsLength, static (o, p) => p.CopyMaps(o), "fastnmf_live_get_maps");
 
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_get_residual", CallConvs = [typeof(CallConvCdecl)])]
     public static int GetResidual(nint live, double* output, nuint capacity, nuint* required) =>
-        Snapshot(live, output, capacity, required, static p => p.Positions, static (o, p) => p.CopyResidual(o), "fastnmf_live_get_residual");
+        Snapshot(live, output, capacity, required, static p => p.ResidualLength, static (o, p) => p.CopyResidual(o), "fastnmf_live_get_residual");
 
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_get_states", CallConvs = [typeof(CallConvCdecl)])]
     public static int GetStates(nint live, byte* output, nuint capacity, nuint* required) =>
-        Snapshot(live, (PositionState*)output, capacity, required, static p => p.Positions, static (o, p) => p.CopyStates(o), "fastnmf_live_get_states");
+        Snapshot(live, (PositionState*)output, capacity, required, static p => p.Scan.Positions, static (o, p) => p.CopyStates(o), "fastnmf_live_get_states");
+
+    [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_get_w", CallConvs = [typeof(CallConvCdecl)])]
+    public static int GetW(nint live, float* output, nuint capacity, nuint* required) =>
+        Snapshot(live, output, capacity, required, static p => p.WLength, static (o, p) => p.CopyW(o), "fastnmf_live_get_w");
 
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_live_destroy", CallConvs = [typeof(CallConvCdecl)])]
     public static int Destroy(nint live)
@@ -146,7 +149,8 @@ internal static unsafe class LiveExports
         {
             LastError.Clear();
             using Lease<LiveSession> lease = Sessions.Lives.Enter(live);
-            LiveProjection p = Open(lease.Value);
+            LiveSession session = lease.Value;
+            ILiveScan p = Open(session);
             if (count == 0)
             {
                 return (int)Status.Ok;
@@ -162,7 +166,7 @@ internal static unsafe class LiveExports
             var values = new ReadOnlySpan<T>(frames, checked((int)count * pixels));
             if (typeof(T) == typeof(float))
             {
-                Data.FrameValues.Check(MemoryMarshal.Cast<T, float>(values), p.Model.Pixels, firstPosition);
+                Data.FrameValues.Check(MemoryMarshal.Cast<T, float>(values), session.Pixels, firstPosition);
                 p.Push(MemoryMarshal.Cast<T, float>(values), firstPosition);
             }
             else
@@ -179,14 +183,14 @@ internal static unsafe class LiveExports
     }
 
     // One snapshot into the caller's buffer: the size reported (and checked) first, then the copy.
-    private static int Snapshot<T>(nint live, T* output, nuint capacity, nuint* required, Func<LiveProjection, long> length, SpanAction<T, LiveProjection> copy, string function)
+    private static int Snapshot<T>(nint live, T* output, nuint capacity, nuint* required, Func<LiveSession, long> length, SpanAction<T, LiveSession> copy, string function)
         where T : unmanaged
     {
         try
         {
             LastError.Clear();
             using Lease<LiveSession> lease = Sessions.Lives.Enter(live);
-            LiveProjection p = lease.Value.Projection;
+            LiveSession p = lease.Value;
             long n = length(p);
             Data.OutputBuffer.Require(n, capacity, required, "out");
             CApiException.ThrowIfNull(output, "out");
@@ -200,8 +204,8 @@ internal static unsafe class LiveExports
     }
 
     // A push or a loss after the end is the caller's mistake, not an internal failure.
-    private static LiveProjection Open(LiveSession session) =>
-        session.Projection.IsComplete
+    private static ILiveScan Open(LiveSession session) =>
+        session.IsComplete
             ? throw new CApiException(Status.InvalidArgument, "the scan is complete (fastnmf_live_complete was called): no more frames.")
-            : session.Projection;
+            : session.Scan;
 }

@@ -128,6 +128,9 @@ public sealed unsafe partial class LiveLearner : ILiveScan, IDisposable
     /// <summary>The first positions (whole scan rows) whose frames start W: the batch protocol runs on them once they are in.</summary>
     public int StartPositions => _startPositions;
 
+    /// <summary>Whether <see cref="Complete"/> was called.</summary>
+    public bool IsComplete => Volatile.Read(ref _completed);
+
     /// <summary>Whether W exists yet (the start frames are in).</summary>
     public bool HasModel => Volatile.Read(ref _model) is not null;
 
