@@ -489,7 +489,7 @@ typedef struct fastnmf_live_learn_params {
                                      * a sixteenth of the scan, at least a scan row and 256 frames */
     int32_t passes;                 /* ALS passes over the frames so far each time their number doubles; default 1 */
     int32_t final_passes;           /* ALS passes over the whole scan at its end; default 8 */
-    int32_t start_iterations;       /* iterations of the batch protocol on the start frames (>= 1); default 50 */
+    int32_t start_iterations;       /* iterations of the batch protocol on the start frames (>= 1); default 25 */
     int32_t finish_iterations;      /* iterations of the batch protocol warm-started at the end; default 30, 0 = none */
     int32_t reserved;               /* 0 */
     double forget_factor;           /* share of the statistics a refresh interval keeps, (0, 1]; default 1 (one scan);

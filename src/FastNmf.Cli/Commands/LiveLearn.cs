@@ -14,8 +14,7 @@ internal static class LiveLearn
     public static int Run(LiveArguments a, LiveSource source, int rows, int cols, OutputDirectory dir, LiveViewServer? view, CancellationToken cancel)
     {
         int k = a.Components!.Value;
-        var batch = new NmfOptions { Components = k, Seed = a.Seed, Threads = a.Threads };
-        var options = new LiveLearnOptions { Batch = batch, FinishIterations = a.FinishIterations, RefreshFrames = a.RefreshFrames };
+        LiveLearnOptions options = Options(a);
         var pixels = PixelMap.Create(source.Stream.DetRows, source.Stream.DetCols);
         LiveProject.MerlinStreamReaderInfo(source, rows, cols, $"learning k = {k} (the paper's protocol; W refreshed every {(a.RefreshFrames > 0 ? a.RefreshFrames : Math.Max(Math.Max(256, cols), rows * cols / 16))} frames)");
         using var learner = new LiveLearner(pixels, rows, cols, options);
@@ -56,4 +55,12 @@ internal static class LiveLearn
         dir.Commit();
         return LiveCommand.Close(feed, dir, files, view, result.Finished?.H, result.Finished?.W);
     }
+
+    /// <summary>The learner's options from the command line.</summary>
+    public static LiveLearnOptions Options(LiveArguments a) => new()
+    {
+        Batch = new NmfOptions { Components = a.Components!.Value, Seed = a.Seed, Threads = a.Threads },
+        FinishIterations = a.FinishIterations,
+        RefreshFrames = a.RefreshFrames,
+    };
 }

@@ -23,7 +23,7 @@ public sealed record LiveLearnOptions
     public int FinalRepasses { get; init; } = 8;
 
     /// <summary>Iterations of the batch protocol on the start frames (one restart).</summary>
-    public int StartIterations { get; init; } = 50;
+    public int StartIterations { get; init; } = 25;
 
     /// <summary>How much of the statistics a refresh interval keeps (sklearn's forget_factor per RefreshFrames);
     /// 1 (default) accumulates plainly: one scan, every phase weighs as much as in the batch protocol. Below 1 suits

@@ -14,6 +14,7 @@ public sealed unsafe partial class LiveLearner
         NmfOptions o = _options.Batch with { Iterations = _options.StartIterations, Restarts = 1, InitialW = null, InitialH = null, Tolerance = null };
         NmfResult start = Factorizer.Run(x, o);
         SetModel(start.Model.KeptW.ToArray());
+        _nextRepass = 2L * Received; // the start fitted these frames: the first pass comes when they have doubled
         for (int j = 0; j < _n;)
         {
             if (_states[j] != PositionState.Received)
@@ -31,8 +32,6 @@ public sealed unsafe partial class LiveLearner
             Learn(j, end - j);
             j = end;
         }
-
-        _nextRepass = 2L * Received;
     }
 
     // Batch iterations over the frames received: every frame's h on the current W, [·]_H over the maps of the whole
