@@ -63,6 +63,10 @@ internal static class LiveCommand
 
             LiveWarmUp.Run(m);
         }
+        else
+        {
+            LiveLearnerWarmUp.Run(LiveLearn.Options(a));
+        }
 
         using OutputDirectory dir = OutputDirectory.Begin(a.Output);
         using var cancel = new CancellationTokenSource();

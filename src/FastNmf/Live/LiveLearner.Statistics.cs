@@ -1,6 +1,4 @@
 using System.Numerics.Tensors;
-using FastNmf.Kernels.Dense;
-using FastNmf.Kernels.Lanes;
 using FastNmf.Kernels.SmallSolve;
 using FastNmf.Memory;
 
@@ -43,18 +41,8 @@ public sealed unsafe partial class LiveLearner
     // h (frame-major, into _h) and the residuals of m frames from position at, on the current W; the worst frame noted.
     private void Project(int at, int m)
     {
-        int pixels = _pixels.DetectorPixels;
-        Span<float> h = _h.AsSpan(0, m * _k);
-        Span<double> residual = _residual.AsSpan(0, m);
-        if (_counts is not null)
-        {
-            _projector!.Project(new ReadOnlySpan<ushort>(_counts.At(at), m * pixels), h, residual);
-        }
-        else
-        {
-            _projector!.Project(new ReadOnlySpan<float>(_floats!.At(at), m * pixels), h, residual);
-        }
-
+        ProjectFrames(at, m);
+        ReadOnlySpan<double> residual = _residual.AsSpan(0, m);
         for (int j = 0; j < m; j++)
         {
             if (residual[j] > _worstResidual)
@@ -81,7 +69,7 @@ public sealed unsafe partial class LiveLearner
     // batch solver's dense lane kernel in float (uint16 frames read in place), folded into A in double.
     private void Accumulate(int at, int m)
     {
-        int pixels = _pixels.DetectorPixels, k = _k;
+        int k = _k;
         ReadOnlySpan<float> h = _h.AsSpan(0, m * k);
         float* ht = _hT.Pointer;
         for (int j = 0; j < m; j++)
@@ -92,24 +80,7 @@ public sealed unsafe partial class LiveLearner
             }
         }
 
-        _xh.Clear();
-        var hView = new MatrixView(ht, k, m, m);
-        var acc = new MatrixView(_xh.Pointer, k, pixels, pixels);
-        LaneWidth width = _model!.Kernels.DenseWidth;
-        if (_counts is not null)
-        {
-            DenseLanes.AccumulateHX<ushort, UInt16Element>(width, hView, _counts.At(at), pixels, m, acc);
-        }
-        else
-        {
-            DenseLanes.AccumulateHX<float, Float32Element>(width, hView, _floats!.At(at), pixels, m, acc);
-        }
-
-        for (long i = 0; i < _a.Length; i++)
-        {
-            _a[i] += _xh.Pointer[i];
-        }
-
+        AccumulateFrames(at, m);
         for (int j = 0; j < m; j++)
         {
             ReadOnlySpan<float> hj = h.Slice(j * k, k);
@@ -215,9 +186,18 @@ public sealed unsafe partial class LiveLearner
         NmfOptions o = _options.Batch;
         MapConstraint map = o.Method == NmfMethod.Constrained ? o.MapConstraint : MapConstraint.NonNegative;
         var model = NmfModel.FromKept(keptW, _k, _pixels, map, o.MapKernel);
-        ModelProjector projector = model.CreateProjector(Block);
-        _projector?.Dispose();
-        _projector = projector;
+        ModelProjector[] projectors = new ModelProjector[_team?.Threads ?? 1];
+        for (int t = 0; t < projectors.Length; t++)
+        {
+            projectors[t] = model.CreateProjector(Block);
+        }
+
+        foreach (ModelProjector p in _projectors)
+        {
+            p.Dispose();
+        }
+
+        _projectors = projectors;
         Volatile.Write(ref _model, model);
     }
 }

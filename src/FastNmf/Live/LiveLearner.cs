@@ -43,7 +43,6 @@ public sealed unsafe partial class LiveLearner : ILiveScan, IDisposable
     private RecordedFrames<ushort>? _counts;
     private RecordedFrames<float>? _floats;
     private NmfModel? _model;
-    private ModelProjector? _projector;
     private long _sinceRefresh;
     private long _worstFrame = -1;
     private double _worstResidual = -1;
@@ -96,6 +95,9 @@ public sealed unsafe partial class LiveLearner : ILiveScan, IDisposable
         DiffractionConstraint kind = options.Batch.Method == NmfMethod.Constrained ? options.Batch.DiffractionConstraint : DiffractionConstraint.NonNegative;
         _constrain = new ConstrainWWork(pixels, kind, options.Batch.Polar, Kernels.KernelSet.CreateDefault(), 1, _k) { Norms = _norms };
         _constrain.Select([true], _k);
+        _team = options.Batch.Threads > 1 ? new Kernels.Threading.WorkerTeam(options.Batch.Threads) : null;
+        _projectWork = new ProjectWork(this);
+        _accumulateWork = new AccumulateWork(this);
     }
 
     /// <summary>Scan rows.</summary>
@@ -172,6 +174,12 @@ public sealed unsafe partial class LiveLearner : ILiveScan, IDisposable
                 {
                     _states[j] = PositionState.Lost;
                     Lost++;
+                }
+
+                if (_states[j] == PositionState.Lost)
+                {
+                    _counts?.Clear(j); // the store is not cleared: a position without a frame reads as zeros
+                    _floats?.Clear(j);
                 }
             }
 
@@ -283,7 +291,12 @@ public sealed unsafe partial class LiveLearner : ILiveScan, IDisposable
     /// <summary>Frees the kept frames.</summary>
     public void Dispose()
     {
-        _projector?.Dispose();
+        foreach (ModelProjector p in _projectors)
+        {
+            p.Dispose();
+        }
+
+        _team?.Dispose();
         _hT.Dispose();
         _xh.Dispose();
         _counts?.Dispose();

@@ -6,8 +6,10 @@ namespace FastNmf.Live;
 
 /// <summary>
 /// The frames of a live scan kept for its end (the learner's final projection and the batch finish): one slot per scan
-/// position in native memory, uint16 or float32 as the frames came, zeros where none came. Sized once for the whole
-/// scan (the largest memory a live scan holds), and readable as a <see cref="FrameSource"/>.
+/// position in native memory, uint16 or float32 as the frames came. Sized once for the whole scan (the largest memory a
+/// live scan holds) but not cleared: a slot's pages are first touched when its frame is written, so the first push does
+/// not wait for the whole store; slots no frame will fill are zeroed by <see cref="Clear"/>. Readable as a
+/// <see cref="FrameSource"/>.
 /// </summary>
 internal sealed unsafe class RecordedFrames<T> : FrameSource
     where T : unmanaged, INumberBase<T>
@@ -17,12 +19,15 @@ internal sealed unsafe class RecordedFrames<T> : FrameSource
     public RecordedFrames(int scanRows, int scanCols, int detRows, int detCols)
         : base("(live scan)", "live", typeof(T) == typeof(ushort) ? "uint16" : "float32", scanRows, scanCols, detRows, detCols)
     {
-        _store = new AlignedBuffer<T>((long)scanRows * scanCols * detRows * detCols, "live scan frames"); // zeroed
+        _store = new AlignedBuffer<T>((long)scanRows * scanCols * detRows * detCols, "live scan frames", zeroed: false);
     }
 
     /// <summary>Copies <paramref name="frames"/> in at scan position <paramref name="first"/>.</summary>
     public void Write(ReadOnlySpan<T> frames, long first) =>
         frames.CopyTo(new Span<T>(_store.Pointer + (first * FrameLength), frames.Length));
+
+    /// <summary>Zeros the slot of position <paramref name="position"/> (a frame that will not come).</summary>
+    public void Clear(long position) => new Span<T>(At(position), FrameLength).Clear();
 
     /// <summary>The frames from position <paramref name="first"/> on (a pointer into the store).</summary>
     public T* At(long first) => _store.Pointer + (first * FrameLength);

@@ -16,6 +16,13 @@ internal sealed unsafe class AlignedBuffer<T> : IDisposable where T : unmanaged
     private readonly long _bytes;
 
     public AlignedBuffer(long length, string what)
+        : this(length, what, zeroed: true)
+    {
+    }
+
+    /// <summary>A buffer whose contents are left as the allocator gives them when <paramref name="zeroed"/> is false: for
+    /// a large store its owner writes before it reads (no pass over memory, and no page touched, before it is used).</summary>
+    public AlignedBuffer(long length, string what, bool zeroed)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         long bytes;
@@ -39,7 +46,11 @@ internal sealed unsafe class AlignedBuffer<T> : IDisposable where T : unmanaged
             throw new InsufficientMemoryException($"{what}: cannot allocate {_bytes / (1024.0 * 1024.0):F1} MiB.");
         }
 
-        NativeMemory.Clear((void*)_pointer, (nuint)_bytes);
+        if (zeroed)
+        {
+            NativeMemory.Clear((void*)_pointer, (nuint)_bytes);
+        }
+
         GC.AddMemoryPressure(_bytes);
         AlignedMemory.Allocated(_bytes);
     }

@@ -99,6 +99,37 @@ public sealed class LiveLearnerTests
         });
     }
 
+    /// <summary>Each frame's h and each pixel's sums are computed alone whatever the team: the same bits on one thread
+    /// as on three (frames split across projectors, pixels across A's chunks), in the passes and the start alike.</summary>
+    [Test]
+    public void Threads_DoNotChangeTheBits()
+    {
+        (float[] W, float[] Maps) Run(int threads)
+        {
+            var options = new LiveLearnOptions { Batch = new NmfOptions { Components = 4, Seed = 2, Threads = threads }, FinishIterations = 0, FinalRepasses = 2 };
+            using var learner = new LiveLearner(PixelMap.Create(128, 128), 36, 36, options);
+            int pixels = s_data.NUv;
+            for (int first = 0; first < s_data.NXy; first += 72)
+            {
+                learner.Push(s_data.Data.AsSpan(first * pixels, Math.Min(72, s_data.NXy - first) * pixels), first);
+            }
+
+            learner.Complete();
+            var maps = new float[4 * s_data.NXy];
+            learner.CopyMaps(maps);
+            return (learner.Model!.W, maps);
+        }
+
+        (float[] w1, float[] maps1) = Run(1);
+        (float[] w3, float[] maps3) = Run(3);
+        Assert.Multiple(() =>
+        {
+            Assert.That(w3, Is.EqualTo(w1), "W");
+            Assert.That(maps3, Is.EqualTo(maps1), "maps");
+            Assert.That(maps1.Count(v => v > 0), Is.GreaterThan(s_data.NXy), "maps filled in");
+        });
+    }
+
     [Test]
     public void LostFrames_SkipTheFinish_AndSayWhy()
     {
