@@ -51,6 +51,7 @@ internal static class LiveThroughput
             if (det == 128)
             {
                 var learn = new LiveLearnOptions { Batch = new NmfOptions { Components = k, Seed = 1 }, FinishIterations = 0 };
+                LiveLearnerWarmUp.Run(learn); // as fastnmf live --learn does before it connects
                 using var learner = new LiveLearner(Data.PixelMap.Create(det, det), frames / 64, 64, learn);
                 var clock = Stopwatch.StartNew();
                 LiveFeedResult fed = Feed(source, learner, 0);
