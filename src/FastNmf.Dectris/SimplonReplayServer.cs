@@ -10,10 +10,11 @@ using NetMQ.Sockets;
 namespace FastNmf.Dectris;
 
 /// <summary>
-/// Serves a file as a DECTRIS detector's SIMPLON stream v1: a ZeroMQ PUSH socket bound on loopback (or a given
-/// address) that sends one series — dheader-1.0 with the detector configuration (pixels, image count), every frame as
-/// dimage-1.0, dimage_d-1.0 (bitshuffle + LZ4 uint16, <c>bs16-lz4&lt;</c>), the blob and dconfig-1.0, then
-/// dseries_end-1.0 — at a set rate or as fast as the receiver pulls (PUSH blocks at its high-water mark).
+/// Serves a file as a DECTRIS detector's SIMPLON stream: a ZeroMQ PUSH socket bound on loopback (or a given address)
+/// that sends one series at a set rate or as fast as the receiver pulls (PUSH blocks at its high-water mark). Version 1:
+/// dheader-1.0 with the detector configuration (pixels, image count), every frame as dimage-1.0, dimage_d-1.0
+/// (bitshuffle + LZ4 uint16, <c>bs16-lz4&lt;</c>), the blob and dconfig-1.0, then dseries_end-1.0. Version 2: the CBOR
+/// start, image and end messages of <see cref="SimplonV2Writer"/> (the same bitshuffle + LZ4 bytes).
 /// </summary>
 public sealed class SimplonReplayServer : IDisposable
 {
@@ -21,10 +22,17 @@ public sealed class SimplonReplayServer : IDisposable
     private readonly PushSocket _socket;
     private readonly double _rate;
     private readonly long _series;
+    private readonly int _version;
 
     /// <summary>Binds at once, so <see cref="Port"/> is known before <see cref="Serve"/>.</summary>
-    public SimplonReplayServer(FrameSource source, IPAddress address, int port, double rate, long series = 1)
+    public SimplonReplayServer(FrameSource source, IPAddress address, int port, double rate, long series = 1, int streamVersion = 1)
     {
+        if (streamVersion is not (1 or 2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(streamVersion), streamVersion, "SIMPLON stream versions are 1 and 2.");
+        }
+
+        _version = streamVersion;
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(address);
         ArgumentOutOfRangeException.ThrowIfNegative(rate);
@@ -60,8 +68,17 @@ public sealed class SimplonReplayServer : IDisposable
     {
         long frames = _source.FrameCount;
         int rows = _source.DetRows, cols = _source.DetCols, length = _source.FrameLength;
-        Send([Json($"{{\"htype\":\"dheader-1.0\",\"header_detail\":\"basic\",\"series\":{_series}}}"),
-            Json($"{{\"x_pixels_in_detector\":{cols},\"y_pixels_in_detector\":{rows},\"nimages\":{frames},\"ntrigger\":1,\"bit_depth_image\":16,\"compression\":\"bslz4\"}}")], cancel);
+        string unique = $"fastnmf-replay-{_series}";
+        if (_version == 2)
+        {
+            Send([SimplonV2Writer.Start(_series, unique, frames, rows, cols)], cancel);
+        }
+        else
+        {
+            Send([Json($"{{\"htype\":\"dheader-1.0\",\"header_detail\":\"basic\",\"series\":{_series}}}"),
+                Json($"{{\"x_pixels_in_detector\":{cols},\"y_pixels_in_detector\":{rows},\"nimages\":{frames},\"ntrigger\":1,\"bit_depth_image\":16,\"compression\":\"bslz4\"}}")], cancel);
+        }
+
         byte[] imageD = Json($"{{\"htype\":\"dimage_d-1.0\",\"shape\":[{cols},{rows}],\"type\":\"uint16\",\"encoding\":\"bs16-lz4<\"}}");
         var floats = new float[length];
         var counts = new ushort[length];
@@ -90,12 +107,20 @@ public sealed class SimplonReplayServer : IDisposable
                 }
             }
 
-            Send([Json($"{{\"htype\":\"dimage-1.0\",\"series\":{_series},\"frame\":{f},\"hash\":\"\"}}"), imageD, blob,
-                Json("{\"htype\":\"dconfig-1.0\",\"start_time\":0,\"stop_time\":0,\"real_time\":0}")], cancel);
+            if (_version == 2)
+            {
+                Send([SimplonV2Writer.Image(_series, unique, f, rows, cols, blob)], cancel);
+            }
+            else
+            {
+                Send([Json($"{{\"htype\":\"dimage-1.0\",\"series\":{_series},\"frame\":{f},\"hash\":\"\"}}"), imageD, blob,
+                    Json("{\"htype\":\"dconfig-1.0\",\"start_time\":0,\"stop_time\":0,\"real_time\":0}")], cancel);
+            }
+
             Interlocked.Increment(ref _sent);
         }
 
-        Send([Json($"{{\"htype\":\"dseries_end-1.0\",\"series\":{_series}}}")], cancel);
+        Send([_version == 2 ? SimplonV2Writer.End(_series, unique) : Json($"{{\"htype\":\"dseries_end-1.0\",\"series\":{_series}}}")], cancel);
     }
 
     /// <summary>Closes the socket.</summary>

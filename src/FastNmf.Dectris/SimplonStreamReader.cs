@@ -9,8 +9,10 @@ using NetMQ.Sockets;
 namespace FastNmf.Dectris;
 
 /// <summary>
-/// A DECTRIS SIMPLON stream, version 1 (ARINA, QUADRO, EIGER2 with <c>stream/api/…/config/format = legacy</c>): a
-/// ZeroMQ PULL socket connected to the detector's PUSH port (9999), multipart messages with JSON headers. A series is
+/// A DECTRIS SIMPLON stream (ARINA, QUADRO, EIGER2), version 1 or 2, told apart by each message's first byte. Version 1
+/// (<c>stream/api/…/config/format = legacy</c>): a ZeroMQ PULL socket connected to the detector's PUSH port (9999),
+/// multipart messages with JSON headers. Version 2 (<c>format = cbor</c>, port 31001): one CBOR map per message, start,
+/// image and end (see <see cref="SimplonV2Message"/>), with the same checks as below. In version 1 a series is
 /// <c>dheader-1.0</c> (and, for header_detail basic or all, the detector configuration: its pixels and image count),
 /// then per image <c>dimage-1.0</c> (series, 0-based frame id), <c>dimage_d-1.0</c> (shape [x, y], type, encoding),
 /// the blob and <c>dconfig-1.0</c>, then <c>dseries_end-1.0</c>. Frame ids give the index: a gap is counted in
@@ -19,7 +21,7 @@ namespace FastNmf.Dectris;
 /// FastNmf cannot decode, or parts that are not the protocol's are one <see cref="DataFormatException"/> naming the
 /// series and frame.
 /// </summary>
-public sealed class SimplonStreamReader : DetectorStream
+public sealed partial class SimplonStreamReader : DetectorStream
 {
     private readonly PullSocket _socket;
     private readonly List<byte[]> _parts = new(6);
@@ -88,7 +90,9 @@ public sealed class SimplonStreamReader : DetectorStream
     public long LostFrames { get; private set; }
 
     /// <inheritdoc/>
-    public override string Describe() => $"{_cols}×{_rows} {(_encoding?.ElementSize switch { 1 => "uint8", 4 => "uint32", _ => "uint16" })}, encoding {_encoding?.Text}, series {_series}";
+    public override string Describe() =>
+        $"{(_version == 2 ? "stream v2, " : string.Empty)}{_cols}×{_rows} {(_encoding?.ElementSize switch { 1 => "uint8", 4 => "uint32", _ => "uint16" })}, encoding {_encoding?.Text}, series {_series}" +
+        (_channels > 1 ? $", the first of {_channels} channels" : string.Empty);
 
     /// <inheritdoc/>
     public override void Open()
@@ -248,6 +252,19 @@ public sealed class SimplonStreamReader : DetectorStream
                 return false;
             }
 
+            if (_parts.Count == 1 && SimplonV2Message.IsCbor(_parts[0]))
+            {
+                switch (TakeV2(_parts[0]))
+                {
+                    case V2Outcome.Image:
+                        return true;
+                    case V2Outcome.End:
+                        return false;
+                    default:
+                        continue;
+                }
+            }
+
             SimplonHeader first = Header(0);
             switch (first.HType)
             {
@@ -305,29 +322,35 @@ public sealed class SimplonStreamReader : DetectorStream
             throw Bad($"image {image.Frame}: its second part is '{d.HType}', not dimage_d-1.0");
         }
 
+        SimplonEncoding? encoding = _encoding;
+        if (_rows == 0 || d.Encoding != _encoding!.Value.Text)
+        {
+            encoding = SimplonEncoding.Parse(d.Encoding, d.Type, out string? problem) ?? throw Bad($"image {image.Frame}: {problem}");
+        }
+
+        Accept(image.Series, image.Frame, d.ShapeX, d.ShapeY, encoding!.Value, _parts[2]);
+    }
+
+    // An image's shape and encoding checked against the series' first (which sets them), its index against the last,
+    // its pixels decoded: the image is then pending.
+    private void Accept(long series, long index, int cols, int rows, SimplonEncoding encoding, ReadOnlySpan<byte> blob)
+    {
         if (_rows == 0)
         {
-            SimplonEncoding? encoding = SimplonEncoding.Parse(d.Encoding, d.Type, out string? problem);
-            if (encoding is null)
+            if (cols < 1 || rows < 1 || (long)cols * rows > 1 << 26)
             {
-                throw Bad($"image {image.Frame}: {problem}");
+                throw Bad($"image {index}: shape [{cols}, {rows}] is not a detector's");
             }
 
-            if (d.ShapeX < 1 || d.ShapeY < 1 || (long)d.ShapeX * d.ShapeY > 1 << 26)
-            {
-                throw Bad($"image {image.Frame}: shape [{d.ShapeX}, {d.ShapeY}] is not a detector's");
-            }
-
-            (_cols, _rows, _encoding) = (d.ShapeX, d.ShapeY, encoding);
-            _elements = new byte[(long)_rows * _cols * encoding.Value.ElementSize];
-            _series = image.Series;
+            (_cols, _rows, _encoding) = (cols, rows, encoding);
+            _elements = new byte[(long)_rows * _cols * encoding.ElementSize];
+            _series = series;
         }
-        else if (d.ShapeX != _cols || d.ShapeY != _rows || d.Encoding != _encoding!.Value.Text)
+        else if (cols != _cols || rows != _rows || encoding != _encoding!.Value)
         {
-            throw Bad($"image {image.Frame} is [{d.ShapeX}, {d.ShapeY}] {d.Encoding}; the series' first was [{_cols}, {_rows}] {_encoding!.Value.Text}");
+            throw Bad($"image {index} is [{cols}, {rows}] {encoding.Text}; the series' first was [{_cols}, {_rows}] {_encoding!.Value.Text}");
         }
 
-        long index = image.Frame;
         if (index < _next)
         {
             throw Bad($"frame id {index} after {_next - 1}: a repeated or re-ordered image would overwrite the scan");
@@ -335,7 +358,7 @@ public sealed class SimplonStreamReader : DetectorStream
 
         try
         {
-            _encoding!.Value.Decode(_parts[2], _elements);
+            _encoding!.Value.Decode(blob, _elements);
         }
         catch (InvalidDataException e)
         {

@@ -18,7 +18,7 @@ internal static class LiveCommand
     public static Command Create()
     {
         var merlin = new Option<string?>("--merlin") { Description = $"A Merlin data port to read: HOST:PORT (a Merlin PC's is {MerlinReceiver.DefaultDataPort}; `fastnmf replay merlin` serves one)." };
-        var dectris = new Option<string?>("--dectris") { Description = "A DECTRIS SIMPLON stream (v1, ZeroMQ) to read: tcp://HOST:PORT (a detector's is port 9999; `fastnmf replay dectris` serves one)." };
+        var dectris = new Option<string?>("--dectris") { Description = "A DECTRIS SIMPLON stream (ZeroMQ; v1 or v2, told apart by its messages) to read: tcp://HOST:PORT (a detector's is port 9999 for v1, 31001 for v2; `fastnmf replay dectris` serves either)." };
         var replay = new Option<string?>("--replay") { Description = "Instead of a detector, stream this file through a Merlin replay on a loopback port of this process (a way to try live mode)." };
         var rate = new Option<double>("--rate") { Description = "With --replay: frames per second (0: as fast as they are processed).", DefaultValueFactory = _ => 0 };
         var model = new Option<string?>("--model") { Description = "Project mode: a fastnmf factorize output directory (the W to project onto, its mask and map kernel)." };

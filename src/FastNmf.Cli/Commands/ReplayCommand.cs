@@ -23,10 +23,11 @@ internal static class ReplayCommand
         var port = new Option<int>("--port") { Description = "TCP port of the ZeroMQ PUSH socket (0: a free one, printed); a DECTRIS detector's is 9999.", DefaultValueFactory = _ => 9999 };
         var bind = new Option<string>("--bind") { Description = "Address to bind: 127.0.0.1 (default), or e.g. 0.0.0.0 to serve the network.", DefaultValueFactory = _ => "127.0.0.1" };
         var rate = new Option<double>("--rate") { Description = "Frames per second (0: as fast as the receiver pulls).", DefaultValueFactory = _ => 0 };
+        var version = new Option<int>("--stream") { Description = "SIMPLON stream version: 1 (multipart JSON + blob, a detector's port 9999) or 2 (one CBOR message each, port 31001).", DefaultValueFactory = _ => 1 };
         var reading = new InputOptionSet();
-        var command = new Command("dectris", "Serve INPUT as a DECTRIS SIMPLON stream v1 (ZeroMQ PUSH): one series, dheader-1.0, each frame bitshuffle + LZ4 uint16 (bs16-lz4<), dseries_end-1.0.")
+        var command = new Command("dectris", "Serve INPUT as a DECTRIS SIMPLON stream (ZeroMQ PUSH), v1 or v2: one series, each frame bitshuffle + LZ4 uint16, then the series' end.")
         {
-            input, port, bind, rate,
+            input, port, bind, rate, version,
         };
         reading.AddTo(command, withDryRun: false);
         command.SetAction(p => CliErrors.Run(() =>
@@ -47,9 +48,15 @@ internal static class ReplayCommand
                 throw new UsageException($"--rate {hz}: frames per second, 0 or more.");
             }
 
+            int stream = p.GetValue(version);
+            if (stream is not (1 or 2))
+            {
+                throw new UsageException($"--stream {stream}: SIMPLON stream versions are 1 and 2.");
+            }
+
             (FrameSource opened, _) = InputPipeline.Open(p.GetValue(input)!, reading, p);
             using FrameSource source = opened;
-            using var server = new Dectris.SimplonReplayServer(source, address, p.GetValue(port), hz);
+            using var server = new Dectris.SimplonReplayServer(source, address, p.GetValue(port), hz, streamVersion: stream);
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler stop = (_, e) =>
             {
@@ -59,7 +66,7 @@ internal static class ReplayCommand
             Console.CancelKeyPress += stop;
             try
             {
-                Console.WriteLine($"serving {source.Path} ({source.ScanRows}×{source.ScanCols} scan, {source.DetRows}×{source.DetCols} frames) as a SIMPLON v1 stream on tcp://{address}:{server.Port}{(hz > 0 ? $" at {hz:0.###} frames/s" : string.Empty)}");
+                Console.WriteLine($"serving {source.Path} ({source.ScanRows}×{source.ScanCols} scan, {source.DetRows}×{source.DetCols} frames) as a SIMPLON v{stream} stream on tcp://{address}:{server.Port}{(hz > 0 ? $" at {hz:0.###} frames/s" : string.Empty)}");
                 Console.Out.Flush();
                 server.Serve(cancel.Token);
                 Console.WriteLine($"sent {server.FramesSent} frames and the series' end");

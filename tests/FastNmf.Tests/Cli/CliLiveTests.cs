@@ -74,15 +74,16 @@ public sealed class CliLiveTests : CliHarness
         });
     }
 
-    [Test]
-    public void LiveDectris_EqualsProjectOnTheSameFile()
+    [TestCase(1)]
+    [TestCase(2)]
+    public void LiveDectris_EqualsProjectOnTheSameFile(int streamVersion)
     {
         string input = WriteSimulated("X.npy");
         string fit = PathOf("fit"), projected = PathOf("proj"), live = PathOf("live");
         Assert.That(Run("factorize", input, "-k", "3", "--out", fit, "--iterations", "20", "--restarts", "1", "--report", "false").Code, Is.Zero);
         Assert.That(Run("project", fit, input, "--out", projected).Code, Is.Zero);
         using FrameSource source = FrameFormats.Open(input);
-        using var server = new FastNmf.Dectris.SimplonReplayServer(source, System.Net.IPAddress.Loopback, 0, 0);
+        using var server = new FastNmf.Dectris.SimplonReplayServer(source, System.Net.IPAddress.Loopback, 0, 0, streamVersion: streamVersion);
         Task serving = Task.Run(() => server.Serve(CancellationToken.None));
 
         Result result = Run("live", "--dectris", $"tcp://127.0.0.1:{server.Port}", "--scan-shape", "12x12", "--model", fit, "--out", live, "--timeout", "20");
@@ -93,6 +94,7 @@ public sealed class CliLiveTests : CliHarness
             Assert.That(result.Code, Is.Zero, result.ToString());
             Assert.That(NpyReader.ReadFloat32(Path.Combine(live, "H.npy")).Data, Is.EqualTo(NpyReader.ReadFloat32(Path.Combine(projected, "H.npy")).Data).AsCollection);
             Assert.That(ReadSummary(live).GetProperty("stream").GetProperty("source").GetString(), Does.StartWith("dectris tcp://127.0.0.1:"));
+            Assert.That(ReadSummary(live).GetProperty("stream").GetRawText().Contains("stream v2", StringComparison.Ordinal), Is.EqualTo(streamVersion == 2), "the version read");
         });
     }
 
@@ -165,13 +167,14 @@ public sealed class CliLiveTests : CliHarness
         });
     }
 
-    [TestCase(new[] { "--raw", "24" }, "--raw 24: RAW counter depths are 1, 6 and 12")]
-    [TestCase(new[] { "--bind", "example.org" }, "--bind example.org: not an IP address")]
-    [TestCase(new[] { "--mask-dead-hot" }, "mask options do not apply")]
-    public void Replay_BadOptions_AreOneUsageError(string[] args, string expected)
+    [TestCase("merlin", new[] { "--raw", "24" }, "--raw 24: RAW counter depths are 1, 6 and 12")]
+    [TestCase("merlin", new[] { "--bind", "example.org" }, "--bind example.org: not an IP address")]
+    [TestCase("merlin", new[] { "--mask-dead-hot" }, "mask options do not apply")]
+    [TestCase("dectris", new[] { "--stream", "3" }, "--stream 3: SIMPLON stream versions are 1 and 2")]
+    public void Replay_BadOptions_AreOneUsageError(string detector, string[] args, string expected)
     {
         string input = WriteSimulated("X.npy");
-        Result result = Run(["replay", "merlin", input, "--port", "0", .. args]);
+        Result result = Run(["replay", detector, input, "--port", "0", .. args]);
         Assert.Multiple(() =>
         {
             Assert.That(result.Code, Is.EqualTo(2), result.ToString());
