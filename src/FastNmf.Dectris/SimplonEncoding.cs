@@ -64,8 +64,7 @@ internal readonly record struct SimplonEncoding(bool Bitshuffle, bool Lz4, int E
     {
         if (Bitshuffle)
         {
-            byte[] plain = BitshuffleCodec.Decode(blob, ElementSize, 0, BitshuffleCodec.Lz4, elements.Length);
-            plain.AsSpan(0, elements.Length).CopyTo(elements);
+            BitshuffleCodec.DecodeLz4(blob, ElementSize, elements);
         }
         else if (Lz4)
         {

@@ -14,7 +14,7 @@ public sealed partial class SimplonStreamReader
         End,
     }
 
-    private V2Outcome TakeV2(byte[] message)
+    private V2Outcome TakeV2(ReadOnlyMemory<byte> message)
     {
         SimplonV2Message m;
         try

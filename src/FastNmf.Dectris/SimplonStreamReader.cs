@@ -24,7 +24,8 @@ namespace FastNmf.Dectris;
 public sealed partial class SimplonStreamReader : DetectorStream
 {
     private readonly PullSocket _socket;
-    private readonly List<byte[]> _parts = new(6);
+    private readonly List<byte[]> _buffers = new(6);
+    private readonly List<ReadOnlyMemory<byte>> _parts = new(6);
     private Msg _msg;
     private long _series = -1;
     private int _rows;
@@ -252,7 +253,7 @@ public sealed partial class SimplonStreamReader : DetectorStream
                 return false;
             }
 
-            if (_parts.Count == 1 && SimplonV2Message.IsCbor(_parts[0]))
+            if (_parts.Count == 1 && SimplonV2Message.IsCbor(_parts[0].Span))
             {
                 switch (TakeV2(_parts[0]))
                 {
@@ -328,7 +329,7 @@ public sealed partial class SimplonStreamReader : DetectorStream
             encoding = SimplonEncoding.Parse(d.Encoding, d.Type, out string? problem) ?? throw Bad($"image {image.Frame}: {problem}");
         }
 
-        Accept(image.Series, image.Frame, d.ShapeX, d.ShapeY, encoding!.Value, _parts[2]);
+        Accept(image.Series, image.Frame, d.ShapeX, d.ShapeY, encoding!.Value, _parts[2].Span);
     }
 
     // An image's shape and encoding checked against the series' first (which sets them), its index against the last,
@@ -376,7 +377,7 @@ public sealed partial class SimplonStreamReader : DetectorStream
     {
         try
         {
-            return SimplonHeader.Parse(_parts[part]);
+            return SimplonHeader.Parse(_parts[part].Span);
         }
         catch (JsonException e)
         {
@@ -384,7 +385,9 @@ public sealed partial class SimplonStreamReader : DetectorStream
         }
     }
 
-    // One whole multipart message into _parts; false when nothing arrived within the wait (or, at zero wait, nothing is there).
+    // One whole multipart message into _parts, each part copied into a buffer kept for the next messages (grown when a
+    // part is larger: no allocation per frame once the first few are in); false when nothing arrived within the wait
+    // (or, at zero wait, nothing is there).
     private bool ReceiveMessage(TimeSpan wait, bool pollOnly)
     {
         _parts.Clear();
@@ -401,8 +404,19 @@ public sealed partial class SimplonStreamReader : DetectorStream
                 throw new TimeoutException($"{Origin}: nothing arrived for {timeout.TotalSeconds:0.#} s (after {_next} image(s){(_series >= 0 ? $" of series {_series}" : string.Empty)}).");
             }
 
-            _bytes += _msg.Size;
-            _parts.Add(_msg.ToArray());
+            int size = _msg.Size, i = _parts.Count;
+            _bytes += size;
+            if (i == _buffers.Count)
+            {
+                _buffers.Add(new byte[Math.Max(size, 256)]);
+            }
+            else if (_buffers[i].Length < size)
+            {
+                _buffers[i] = new byte[size];
+            }
+
+            _msg.Slice().CopyTo(_buffers[i]);
+            _parts.Add(_buffers[i].AsMemory(0, size));
         }
         while (_msg.HasMore);
 

@@ -48,6 +48,20 @@ internal static class BitshuffleCodec
         };
     }
 
+    /// <summary>Decodes one bitshuffle + LZ4 chunk into <paramref name="output"/>, whose length the chunk's header must
+    /// give: nothing allocated (a stream's frames, one after another).</summary>
+    /// <exception cref="InvalidDataException">the chunk is truncated, or a size in it is inconsistent.</exception>
+    public static void DecodeLz4(ReadOnlySpan<byte> chunk, int elementSize, Span<byte> output)
+    {
+        if (elementSize < 1)
+        {
+            throw new InvalidDataException($"bitshuffle: element size {elementSize} in the filter parameters.");
+        }
+
+        int blockSize = CheckLz4Header(chunk, elementSize, output.Length);
+        Unshuffle(chunk, HeaderBytes, output, elementSize, blockSize, lz4: true);
+    }
+
     /// <summary>Encodes <paramref name="data"/> as a bitshuffle + LZ4 chunk (blocks of <paramref name="blockSize"/> elements, 0 for the default).</summary>
     public static byte[] EncodeLz4(ReadOnlySpan<byte> data, int elementSize, int blockSize)
     {
@@ -87,6 +101,15 @@ internal static class BitshuffleCodec
 
     private static byte[] DecodeLz4(ReadOnlySpan<byte> chunk, int elementSize, int expectedBytes)
     {
+        int blockSize = CheckLz4Header(chunk, elementSize, expectedBytes);
+        var output = new byte[(int)BinaryPrimitives.ReadUInt64BigEndian(chunk)];
+        Unshuffle(chunk, HeaderBytes, output, elementSize, blockSize, lz4: true);
+        return output;
+    }
+
+    // The header's sizes checked (against the expected size unless 0); the block size in elements.
+    private static int CheckLz4Header(ReadOnlySpan<byte> chunk, int elementSize, int expectedBytes)
+    {
         if (chunk.Length < HeaderBytes)
         {
             throw new InvalidDataException($"bitshuffle/LZ4 chunk of {chunk.Length} bytes is shorter than its {HeaderBytes}-byte header.");
@@ -104,7 +127,7 @@ internal static class BitshuffleCodec
             throw new InvalidDataException($"bitshuffle/LZ4 chunk header (byte 8) gives a block of {blockBytes} bytes for {elementSize}-byte elements and {total} bytes in all: not a multiple of 8 elements.");
         }
 
-        return Unshuffle(chunk, HeaderBytes, (int)total, elementSize, (int)(blockBytes / elementSize), lz4: true);
+        return (int)(blockBytes / elementSize);
     }
 
     private static byte[] DecodePlain(ReadOnlySpan<byte> chunk, int elementSize, int blockSize, int expectedBytes)
@@ -119,20 +142,23 @@ internal static class BitshuffleCodec
             throw new InvalidDataException($"bitshuffle chunk of {chunk.Length} bytes; the dataset's chunk holds {expectedBytes} bytes of {elementSize}-byte elements.");
         }
 
-        return Unshuffle(chunk, 0, chunk.Length, elementSize, blockSize, lz4: false);
+        var output = new byte[chunk.Length];
+        Unshuffle(chunk, 0, output, elementSize, blockSize, lz4: false);
+        return output;
     }
 
-    // Walks the blocks of a chunk whose payload starts at `offset`, decompressing (LZ4) and unshuffling each.
-    private static byte[] Unshuffle(ReadOnlySpan<byte> chunk, int offset, int total, int elementSize, int blockSize, bool lz4)
+    // Walks the blocks of a chunk whose payload starts at `offset`, decompressing (LZ4) and unshuffling each into output.
+    private static void Unshuffle(ReadOnlySpan<byte> chunk, int offset, Span<byte> output, int elementSize, int blockSize, bool lz4)
     {
-        var output = new byte[total];
-        int elements = total / elementSize;
+        int total = output.Length, elements = total / elementSize;
         byte[] planes = ArrayPool<byte>.Shared.Rent(Math.Max(1, Math.Min(blockSize, elements) * elementSize));
         try
         {
-            int at = offset;
-            foreach ((int start, int count) in Blocks(elements, blockSize))
+            int at = offset, full = elements / blockSize, last = (elements - (full * blockSize)) / Bitshuffle.BlockMultiple * Bitshuffle.BlockMultiple;
+            for (int block = 0; block < full || (block == full && last > 0); block++)
             {
+                // Full blocks, then the rest rounded down to a multiple of 8 (as Blocks: the n mod 8 left stay as they are).
+                int start = block * blockSize, count = block < full ? blockSize : last;
                 int bytes = count * elementSize;
                 ReadOnlySpan<byte> shuffled;
                 if (lz4)
@@ -164,7 +190,7 @@ internal static class BitshuffleCodec
                     at += bytes;
                 }
 
-                Bitshuffle.UnshuffleBlock(shuffled, output.AsSpan(start * elementSize, bytes), count, elementSize);
+                Bitshuffle.UnshuffleBlock(shuffled, output.Slice(start * elementSize, bytes), count, elementSize);
             }
 
             int leftover = elements % Bitshuffle.BlockMultiple * elementSize;
@@ -173,8 +199,7 @@ internal static class BitshuffleCodec
                 throw new InvalidDataException($"bitshuffle chunk ends at byte {chunk.Length}; its last {leftover} unshuffled bytes should start at byte {at}.");
             }
 
-            chunk.Slice(at, leftover).CopyTo(output.AsSpan(total - leftover));
-            return output;
+            chunk.Slice(at, leftover).CopyTo(output[(total - leftover)..]);
         }
         finally
         {

@@ -174,6 +174,46 @@ public sealed class SimplonV2StreamTests
         }
     }
 
+    /// <summary>Per frame the reader keeps its buffers: what it allocates after the first frames is far below one frame
+    /// (the decoded pixels and each message's copy used to be two new frame-sized arrays).</summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public void Read_AllocatesFarLessThanAFramePerFrame(int streamVersion)
+    {
+        const int frames = 160, det = 128;
+        var values = new float[frames * det * det];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (i * 7919) % 13 == 0 ? (i % 50) + 1 : 0;
+        }
+
+        using var source = new ArrayFrameSource(new Dataset4D(values, 10, 16, det, det), "synthetic");
+        using var server = new SimplonReplayServer(source, IPAddress.Loopback, 0, 0, streamVersion: streamVersion);
+        using var stream = new SimplonStreamReader($"tcp://127.0.0.1:{server.Port}", Timeout);
+        Task serving = Task.Run(() => server.Serve(CancellationToken.None));
+        var counts = new ushort[det * det];
+        int read = 0;
+        long before = 0;
+        for (int reads = 0; reads < 2 * frames && read < frames; reads++)
+        {
+            if (read == 40)
+            {
+                before = GC.GetAllocatedBytesForCurrentThread();
+            }
+
+            read += stream.Read(counts, default, out _);
+        }
+
+        long perFrame = (GC.GetAllocatedBytesForCurrentThread() - before) / (frames - 40);
+        Assert.That(serving.Wait(TimeSpan.FromSeconds(20)), Is.True);
+        TestContext.Out.WriteLine($"stream v{streamVersion}: {perFrame} bytes allocated per {2 * det * det}-byte frame");
+        Assert.Multiple(() =>
+        {
+            Assert.That(read, Is.EqualTo(frames));
+            Assert.That(perFrame, Is.LessThan(2 * det * det / 8), "bytes allocated per frame read");
+        });
+    }
+
     [Test]
     public void Parse_SeveralChannels_TakesTheFirstAndCountsThem()
     {
