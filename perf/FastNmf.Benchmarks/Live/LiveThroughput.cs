@@ -9,10 +9,11 @@ namespace FastNmf.Benchmarks.Live;
 
 /// <summary>
 /// <c>-- live [--frames N] [--k 30]</c>: live mode end to end over loopback TCP, for 128×128 and 256×256 U16 frames:
-/// a Merlin replay (encoded into memory first, so it sends at wire speed) → the receiver → a scan. Four rows per
-/// detector, in one run: the receiver alone (into a scan that keeps nothing: GB/s), the projection onto k components
-/// unpaced (sustained frames/s), the same paced at the issue's target rate (latency from a frame's last byte to its
-/// map value), and the floor: the projector on the same frames in memory, one thread. The sender runs on this
+/// a Merlin replay (encoded into memory first, so it sends at wire speed) → the receiver → a scan. Rows per detector,
+/// in one run: the receiver alone (into a scan that keeps nothing: GB/s), the projection onto k components unpaced
+/// (sustained frames/s), the same paced at the issue's target rate (latency from a frame's last byte to its map
+/// value), learn mode (128² only), the DECTRIS SIMPLON v1 and v2 receivers (<see cref="DectrisThroughput"/>), and the
+/// floor: the projector on the same frames in memory, one thread. The sender runs on this
 /// machine too: on 2 cores it takes CPU a detector's own computer would not.
 /// </summary>
 internal static class LiveThroughput
@@ -60,6 +61,7 @@ internal static class LiveThroughput
                     $"{det + "²",-9} {"learn: whole run incl. final passes",-34} {frames / clock.Elapsed.TotalSeconds,10:F0}   ({learner.Refreshes} refreshes, {learner.Repasses} passes)"));
             }
 
+            DectrisThroughput.Rows(det, model, seed, frames);
             Console.WriteLine($"{det + "²",-9} {"floor: projector in memory, 1 thread",-34} {Floor(model, seed),10:F0}");
             Console.WriteLine($"{det + "²",-9} {"LiveProjection.Push in memory",-34} {PushOnly(model, seed, frames),10:F0}");
         }
@@ -80,7 +82,7 @@ internal static class LiveThroughput
         return result;
     }
 
-    private static void Row(int det, string what, LiveFeedResult r) =>
+    internal static void Row(int det, string what, LiveFeedResult r) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{det + "²",-9} {what,-34} {r.Status.FramesPerSecond,10:F0} {r.Status.Bytes / Math.Max(1e-9, r.Status.Seconds) / 1e6,8:F0} {r.Latency.Percentile(0.5) * 1e3,8:F2} {r.Latency.Percentile(0.99) * 1e3,8:F2} {r.Latency.MaxSeconds * 1e3,8:F2}"));
 
@@ -142,7 +144,7 @@ internal static class LiveThroughput
     }
 
     // A scan that keeps nothing: the receiver's own speed.
-    private sealed class NullScan(int positions, int det) : ILiveScan
+    internal sealed class NullScan(int positions, int det) : ILiveScan
     {
         public int Positions => positions;
 

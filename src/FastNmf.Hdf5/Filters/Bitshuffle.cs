@@ -22,15 +22,40 @@ internal static class Bitshuffle
     /// elements, a multiple of 8. It must never change: it is part of the stored format.</summary>
     public static int DefaultBlockSize(int elementSize) => Math.Max(8192 / elementSize / BlockMultiple * BlockMultiple, 128);
 
-    /// <summary>Restores <paramref name="count"/> elements of <paramref name="elementSize"/> bytes from their bit planes.</summary>
-    public static void UnshuffleBlock(ReadOnlySpan<byte> planes, Span<byte> elements, int count, int elementSize)
+    /// <summary>Restores <paramref name="count"/> elements of <paramref name="elementSize"/> bytes from their bit planes:
+    /// <see cref="BitshuffleSse2"/> for the whole tiles of 1-, 2- and 4-byte elements where the machine has SSE2, the
+    /// scalar twin for the rest.</summary>
+    public static unsafe void UnshuffleBlock(ReadOnlySpan<byte> planes, Span<byte> elements, int count, int elementSize)
     {
         CheckBlock(planes, elements, count, elementSize);
-        int planeBytes = count / 8;
+        int planeBytes = count / 8, vectorGroups = 0;
+        if (BitshuffleSse2.IsSupported && elementSize is 1 or 2 or 4)
+        {
+            int tile = BitshuffleSse2.TileGroups(elementSize);
+            vectorGroups = planeBytes / tile * tile;
+            fixed (byte* p = planes, e = elements)
+            {
+                BitshuffleSse2.Unshuffle(p, e, planeBytes, elementSize, vectorGroups);
+            }
+        }
+
+        UnshuffleGroups(planes, elements, planeBytes, elementSize, vectorGroups);
+    }
+
+    /// <summary>The scalar twin of <see cref="UnshuffleBlock"/> (eight bytes gathered and transposed at a time).</summary>
+    public static void UnshuffleBlockScalar(ReadOnlySpan<byte> planes, Span<byte> elements, int count, int elementSize)
+    {
+        CheckBlock(planes, elements, count, elementSize);
+        UnshuffleGroups(planes, elements, count / 8, elementSize, 0);
+    }
+
+    // Groups [first, planeBytes) of a block (group g = elements 8g … 8g + 7), one 8×8 bit transpose per group and byte.
+    private static void UnshuffleGroups(ReadOnlySpan<byte> planes, Span<byte> elements, int planeBytes, int elementSize, int first)
+    {
         for (int j = 0; j < elementSize; j++)
         {
             ReadOnlySpan<byte> byteJ = planes.Slice(8 * j * planeBytes, 8 * planeBytes);
-            for (int g = 0; g < planeBytes; g++)
+            for (int g = first; g < planeBytes; g++)
             {
                 // Row b of the matrix = byte g of plane 8j + b (bit k = element 8g + k).
                 ulong matrix = 0;

@@ -11,7 +11,7 @@ public sealed class BitshuffleTests
     {
         foreach (int size in new[] { 1, 2, 4, 8 })
         {
-            foreach (int count in new[] { 8, 16, 24, 64, 200, 4096 })
+            foreach (int count in new[] { 8, 16, 24, 64, 200, 256, 264, 520, 4096, 4104 })
             {
                 yield return new TestCaseData(size, count);
             }
@@ -30,6 +30,26 @@ public sealed class BitshuffleTests
 
         Assert.That(fast, Is.EqualTo(reference));
     }
+
+    /// <summary>The scalar twin alone (what a machine without SSE2 runs, and the vector kernel's tail) against the reference.</summary>
+    [TestCaseSource(nameof(Blocks))]
+    public void UnshuffleBlockScalar_RandomPlanes_MatchesTheBitByBitReference(int elementSize, int count)
+    {
+        byte[] planes = RandomBytes(count * elementSize, seed: (elementSize * 7000) + count);
+        var scalar = new byte[planes.Length];
+        var reference = new byte[planes.Length];
+
+        Bitshuffle.UnshuffleBlockScalar(planes, scalar, count, elementSize);
+        Bitshuffle.UnshuffleBlockReference(planes, reference, count, elementSize);
+
+        Assert.That(scalar, Is.EqualTo(reference));
+    }
+
+    /// <summary>The SSE2 kernel is what UnshuffleBlock runs on whole tiles here: this machine must have it, or the parity
+    /// tests above would only test the scalar code twice.</summary>
+    [Test]
+    public void UnshuffleBlock_HasItsVectorKernelOnThisMachine() =>
+        Assert.That(BitshuffleSse2.IsSupported, Is.True, "x86-64 always has SSE2");
 
     [TestCaseSource(nameof(Blocks))]
     public void ShuffleBlock_ThenUnshuffle_IsTheIdentity(int elementSize, int count)
