@@ -76,9 +76,10 @@ internal static class LiveCommand
             cancel.Cancel();
         };
         Console.CancelKeyPress += stop;
+        LiveViewServer? view = null;
         try
         {
-            using LiveViewServer? view = a.View is int port ? LiveViewServer.Start(port, a.Origin) : null;
+            view = a.View is int port ? LiveViewServer.Start(port, a.Origin) : null;
             if (view is not null)
             {
                 Console.WriteLine($"view: {view.Address} (this machine only; from another, ssh -L {view.Port}:127.0.0.1:{view.Port} to it)");
@@ -94,8 +95,15 @@ internal static class LiveCommand
                 ? LiveProject.Run(a, m, source, rows, cols, dir, view, cancel.Token)
                 : LiveLearn.Run(a, source, rows, cols, dir, view, cancel.Token);
         }
+        catch (Exception e) when (view is { HasEnded: false })
+        {
+            // An open page would otherwise say only that its connection was lost (no first frame, a refused source, …).
+            view.End($"fastnmf live stopped: {e.Message}", complete: false);
+            throw;
+        }
         finally
         {
+            view?.Dispose();
             Console.CancelKeyPress -= stop;
         }
     }

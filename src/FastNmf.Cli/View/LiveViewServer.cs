@@ -32,7 +32,6 @@ internal sealed class LiveViewServer : IDisposable
     private float[] _maps = [];
     private volatile bool _stopped;
     private bool _ended;
-    private long _published;
 
     private LiveViewServer(TcpListener listener, string origin, TimeSpan interval)
     {
@@ -51,9 +50,6 @@ internal sealed class LiveViewServer : IDisposable
 
     /// <summary>The page's address.</summary>
     public string Address => $"http://127.0.0.1:{Port}/";
-
-    /// <summary>Events written so far (to all pages together).</summary>
-    public long Published => Interlocked.Read(ref _published);
 
     /// <summary>Listens on 127.0.0.1:<paramref name="port"/> (0: any free port).</summary>
     /// <exception cref="IOException">the port cannot be listened on (in use, or not allowed).</exception>
@@ -100,6 +96,18 @@ internal sealed class LiveViewServer : IDisposable
             if (!_ended)
             {
                 Send(_events.Note(message));
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="End"/> was called.</summary>
+    public bool HasEnded
+    {
+        get
+        {
+            lock (_clients)
+            {
+                return _ended;
             }
         }
     }
@@ -343,7 +351,6 @@ internal sealed class LiveViewServer : IDisposable
             try
             {
                 c.Stream.Write(message);
-                Interlocked.Increment(ref _published);
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
             {

@@ -77,6 +77,27 @@ public sealed class LiveViewServerTests
         }
     }
 
+    /// <summary>A command that fails before its first frame (no source attached) still ends the page with why.</summary>
+    [Test]
+    public void End_BeforeAnyFrame_TellsTheOpenPageWhy()
+    {
+        using LiveViewServer server = LiveViewServer.Start(0, "merlin 127.0.0.1:1", TimeSpan.FromMilliseconds(50));
+        (TcpClient tcp, StreamReader reader, _) = ViewFixture.Get(server.Port, "/events");
+        using (tcp)
+        {
+            ViewFixture.ReadEvents(reader, "waiting");
+            Assert.That(server.HasEnded, Is.False);
+            server.End("fastnmf live stopped: no first frame within 30 s", complete: false);
+            (List<string> last, Dictionary<string, string> final) = ViewFixture.ReadEvents(reader, "end");
+            Assert.Multiple(() =>
+            {
+                Assert.That(server.HasEnded, Is.True);
+                Assert.That(last[^1], Is.EqualTo("end"));
+                Assert.That(final["end"], Does.Contain("no first frame within 30 s").And.Contain("\"complete\":false"));
+            });
+        }
+    }
+
     [Test]
     public void UnknownPaths_Are404_NonGetIs400_AndPagesBeyondTheLimitAre503()
     {
