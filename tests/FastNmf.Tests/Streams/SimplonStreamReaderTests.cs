@@ -7,7 +7,6 @@ using FastNmf.Dectris;
 using FastNmf.Hdf5.Filters;
 using FastNmf.IO;
 using FastNmf.Live;
-using FastNmf.Simulation;
 using NUnit.Framework;
 
 namespace FastNmf.Tests.Streams;
@@ -21,30 +20,15 @@ namespace FastNmf.Tests.Streams;
 [CancelAfter(60_000)]
 public sealed class SimplonStreamReaderTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    private static Dataset4D s_data = null!;
-    private static NmfModel s_model = null!;
+    private static readonly TimeSpan Timeout = SimplonFixture.Timeout;
 
-    [OneTimeSetUp]
-    public static void Fit()
-    {
-        (s_data, _) = Simulator.Generate(new SimulationOptions { ScanRows = 8, ScanCols = 8, DetRows = 20, DetCols = 16, Dose = 2000, Seed = 5 });
-        using UnfoldedData x = UnfoldedData.Create(s_data);
-        s_model = Factorizer.Run(x, new NmfOptions { Components = 3, Iterations = 30, Restarts = 1, Seed = 1, Threads = 2 }).Model;
-    }
+    private static Dataset4D Data => SimplonFixture.Data;
 
     [Test]
     public void Replay_ThroughLiveFeed_GivesTheWholeScanProjection()
     {
-        using UnfoldedData x = UnfoldedData.Create(s_data);
-        Projection whole = s_model.Project(x, 1);
-        using var source = new ArrayFrameSource(s_data, "sim");
-        using var server = new SimplonReplayServer(source, IPAddress.Loopback, 0, 0);
-        using var stream = new SimplonStreamReader($"tcp://127.0.0.1:{server.Port}", Timeout);
-        Task serving = Task.Run(() => server.Serve(CancellationToken.None));
-        using var live = new LiveProjection(s_model, 8, 8);
-        LiveFeedResult result = LiveFeed.Run(stream, live, new LiveFeedOptions(), null, CancellationToken.None);
-        Assert.That(serving.Wait(TimeSpan.FromSeconds(20)), Is.True);
+        (LiveFeedResult result, float[] maps, float[] whole, SimplonStreamReader reader) = SimplonFixture.Replay(1);
+        using SimplonStreamReader stream = reader;
         Assert.Multiple(() =>
         {
             Assert.That(result.End, Is.EqualTo(LiveEnd.Complete), result.Reason);
@@ -52,7 +36,7 @@ public sealed class SimplonStreamReaderTests
             Assert.That((stream.DetRows, stream.DetCols), Is.EqualTo((20, 16)), "shape [x, y] is columns, rows");
             Assert.That(stream.FramesAnnounced, Is.EqualTo(64));
             Assert.That(stream.Describe(), Does.Contain("bs16-lz4<"));
-            Assert.That(live.ToProjection().H, Is.EqualTo(whole.H).AsCollection);
+            Assert.That(maps, Is.EqualTo(whole).AsCollection);
         });
     }
 
@@ -96,7 +80,7 @@ public sealed class SimplonStreamReaderTests
             Assert.Multiple(() =>
             {
                 Assert.That(runs, Is.EqualTo(new[] { (0L, 2), (4L, 2) }));
-                Assert.That(frame4, Is.EqualTo(s_data.Frame(0, 4).ToArray()), "frame 4's pixels at index 4");
+                Assert.That(frame4, Is.EqualTo(Data.Frame(0, 4).ToArray()), "frame 4's pixels at index 4");
                 Assert.That(n, Is.Zero, "the series' end");
                 Assert.That(stream.LostFrames, Is.EqualTo(2));
             });
@@ -144,7 +128,7 @@ public sealed class SimplonStreamReaderTests
 
     private static SimplonReplayServer Manual(out SimplonStreamReader stream, TimeSpan? timeout = null)
     {
-        var source = new ArrayFrameSource(s_data, "sim");
+        var source = new ArrayFrameSource(Data, "sim");
         var server = new SimplonReplayServer(source, IPAddress.Loopback, 0, 0);
         stream = new SimplonStreamReader($"tcp://127.0.0.1:{server.Port}", timeout ?? Timeout);
         return server;
@@ -159,7 +143,7 @@ public sealed class SimplonStreamReaderTests
     // Image f of the test scan (scan order), bitshuffle + LZ4 as a DECTRIS detector sends it.
     private static byte[][] Image(int series, int f)
     {
-        ushort[] counts = s_data.Frame(f / 8, f % 8).ToArray().Select(v => (ushort)v).ToArray();
+        ushort[] counts = Data.Frame(f / 8, f % 8).ToArray().Select(v => (ushort)v).ToArray();
         byte[] blob = BitshuffleCodec.EncodeLz4(MemoryMarshal.AsBytes(counts.AsSpan()), 2, 0);
         return
         [

@@ -7,7 +7,6 @@ using FastNmf.Dectris;
 using FastNmf.Hdf5.Filters;
 using FastNmf.IO;
 using FastNmf.Live;
-using FastNmf.Simulation;
 using K4os.Compression.LZ4;
 using NUnit.Framework;
 
@@ -24,37 +23,22 @@ namespace FastNmf.Tests.Streams;
 public sealed class SimplonV2StreamTests
 {
     private const string Unique = "test-series";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    private static Dataset4D s_data = null!;
-    private static NmfModel s_model = null!;
+    private static readonly TimeSpan Timeout = SimplonFixture.Timeout;
 
-    [OneTimeSetUp]
-    public static void Fit()
-    {
-        (s_data, _) = Simulator.Generate(new SimulationOptions { ScanRows = 8, ScanCols = 8, DetRows = 20, DetCols = 16, Dose = 2000, Seed = 5 });
-        using UnfoldedData x = UnfoldedData.Create(s_data);
-        s_model = Factorizer.Run(x, new NmfOptions { Components = 3, Iterations = 30, Restarts = 1, Seed = 1, Threads = 2 }).Model;
-    }
+    private static Dataset4D Data => SimplonFixture.Data;
 
     [Test]
     public void Replay_ThroughLiveFeed_GivesTheWholeScanProjection()
     {
-        using UnfoldedData x = UnfoldedData.Create(s_data);
-        Projection whole = s_model.Project(x, 1);
-        using var source = new ArrayFrameSource(s_data, "sim");
-        using var server = new SimplonReplayServer(source, IPAddress.Loopback, 0, 0, streamVersion: 2);
-        using var stream = new SimplonStreamReader($"tcp://127.0.0.1:{server.Port}", Timeout);
-        Task serving = Task.Run(() => server.Serve(CancellationToken.None));
-        using var live = new LiveProjection(s_model, 8, 8);
-        LiveFeedResult result = LiveFeed.Run(stream, live, new LiveFeedOptions(), null, CancellationToken.None);
-        Assert.That(serving.Wait(TimeSpan.FromSeconds(20)), Is.True);
+        (LiveFeedResult result, float[] maps, float[] whole, SimplonStreamReader reader) = SimplonFixture.Replay(2);
+        using SimplonStreamReader stream = reader;
         Assert.Multiple(() =>
         {
             Assert.That(result.End, Is.EqualTo(LiveEnd.Complete), result.Reason);
             Assert.That((stream.DetRows, stream.DetCols), Is.EqualTo((20, 16)), "dimensions [rows, columns]");
             Assert.That(stream.FramesAnnounced, Is.EqualTo(64), "number_of_images");
             Assert.That(stream.Describe(), Does.StartWith("stream v2, 16×20 uint16, encoding bslz4 little-endian uint16"));
-            Assert.That(live.ToProjection().H, Is.EqualTo(whole.H).AsCollection);
+            Assert.That(maps, Is.EqualTo(whole).AsCollection);
         });
     }
 
@@ -74,7 +58,7 @@ public sealed class SimplonV2StreamTests
             Assert.Multiple(() =>
             {
                 Assert.That(first, Is.Zero);
-                Assert.That(counts.Select(v => (float)v), Is.EqualTo(s_data.Frame(0, 0).ToArray()));
+                Assert.That(counts.Select(v => (float)v), Is.EqualTo(Data.Frame(0, 0).ToArray()));
             });
         }
     }
@@ -255,7 +239,7 @@ public sealed class SimplonV2StreamTests
 
     private static SimplonReplayServer Manual(out SimplonStreamReader stream)
     {
-        var source = new ArrayFrameSource(s_data, "sim");
+        var source = new ArrayFrameSource(Data, "sim");
         var server = new SimplonReplayServer(source, IPAddress.Loopback, 0, 0, streamVersion: 2);
         stream = new SimplonStreamReader($"tcp://127.0.0.1:{server.Port}", Timeout);
         return server;
@@ -265,7 +249,7 @@ public sealed class SimplonV2StreamTests
     // byte order the typed array tag says.
     private static byte[] Image(long series, int f, string? algorithm = "bslz4", ulong typedArrayTag = 69)
     {
-        ushort[] counts = s_data.Frame(f / 8, f % 8).ToArray().Select(v => (ushort)v).ToArray();
+        ushort[] counts = Data.Frame(f / 8, f % 8).ToArray().Select(v => (ushort)v).ToArray();
         if (typedArrayTag == 65)
         {
             BinaryPrimitives.ReverseEndianness(counts, counts);
