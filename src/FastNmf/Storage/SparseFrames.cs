@@ -69,10 +69,10 @@ internal sealed unsafe class SparseFrames : IDisposable
             for (int b = 0; b < blocks; b++)
             {
                 int u1 = Math.Min(pixels, (b + 1) * blockSize);
-                int n = 0;
+                long n = 0;
                 for (int u = b * blockSize; u < u1; u++)
                 {
-                    n += T.IsZero(frame[u]) ? 0 : 1;
+                    n += SparsePlacement.NonZero(frame[u]);
                 }
 
                 segmentStart[((long)b * (frames + 1)) + j] = n;
@@ -80,8 +80,9 @@ internal sealed unsafe class SparseFrames : IDisposable
         });
 
         long nonZeros = SegmentOffsets.FromCounts(segmentStart, blocks, frames);
-        var indices = new AlignedBuffer<ushort>(Math.Max(1, nonZeros), "sparse X indices");
-        var values = new AlignedBuffer<float>(Math.Max(1, nonZeros), "sparse X values");
+        // One slot past the entries takes the zeros' writes (see SparsePlacement).
+        var indices = new AlignedBuffer<ushort>(nonZeros + 1, "sparse X indices");
+        var values = new AlignedBuffer<float>(nonZeros + 1, "sparse X values");
         try
         {
             ushort* idx = indices.Pointer;
@@ -95,12 +96,11 @@ internal sealed unsafe class SparseFrames : IDisposable
                     int u1 = Math.Min(pixels, (b + 1) * blockSize);
                     for (int u = b * blockSize; u < u1; u++)
                     {
-                        if (!T.IsZero(frame[u]))
-                        {
-                            idx[at] = (ushort)u;
-                            val[at] = float.CreateTruncating(frame[u]);
-                            at++;
-                        }
+                        long nz = SparsePlacement.NonZero(frame[u]);
+                        long to = SparsePlacement.Slot(at, nz, nonZeros);
+                        idx[to] = (ushort)u;
+                        val[to] = float.CreateTruncating(frame[u]);
+                        at += nz;
                     }
                 }
             });

@@ -85,14 +85,15 @@ internal sealed unsafe class SparsePixels : IDisposable
                 T* frame = data + (j * stride);
                 for (int u = 0; u < pixels; u++)
                 {
-                    segmentStart[row + u] += T.IsZero(frame[u]) ? 0 : 1;
+                    segmentStart[row + u] += SparsePlacement.NonZero(frame[u]);
                 }
             }
         });
 
         long nonZeros = SegmentOffsets.FromCounts(segmentStart, blocks, pixels);
-        var frameIndex = new AlignedBuffer<ushort>(Math.Max(1, nonZeros), "sparse X frame indices (pixel-major)");
-        var values = new AlignedBuffer<float>(Math.Max(1, nonZeros), "sparse X values (pixel-major)");
+        // One slot past the entries takes the zeros' writes (see SparsePlacement).
+        var frameIndex = new AlignedBuffer<ushort>(nonZeros + 1, "sparse X frame indices (pixel-major)");
+        var values = new AlignedBuffer<float>(nonZeros + 1, "sparse X values (pixel-major)");
         try
         {
             ushort* fi = frameIndex.Pointer;
@@ -108,12 +109,11 @@ internal sealed unsafe class SparsePixels : IDisposable
                     T* frame = data + (j * stride);
                     for (int u = 0; u < pixels; u++)
                     {
-                        if (!T.IsZero(frame[u]))
-                        {
-                            long at = cursor[u]++;
-                            fi[at] = (ushort)(j - j0);
-                            val[at] = float.CreateTruncating(frame[u]);
-                        }
+                        long nz = SparsePlacement.NonZero(frame[u]);
+                        long to = SparsePlacement.Slot(cursor[u], nz, nonZeros);
+                        fi[to] = (ushort)(j - j0);
+                        val[to] = float.CreateTruncating(frame[u]);
+                        cursor[u] += nz;
                     }
                 }
             });
