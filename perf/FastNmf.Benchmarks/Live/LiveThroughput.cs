@@ -22,7 +22,7 @@ internal static class LiveThroughput
     {
         int frames = Option(args, "--frames", 8192), k = Option(args, "--k", 30);
         Console.WriteLine($"live mode over loopback, k = {k}, {frames} frames per run; {Environment.ProcessorCount} cores; {NmfModel.Create(new float[16], 1, Data.PixelMap.Create(4, 4)).Kernels.Describe()}");
-        Console.WriteLine($"{"detector",-9} {"what",-34} {"frames/s",10} {"MB/s",8} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
+        Console.WriteLine($"{"detector",-9} {"what",-34} {"frames/s",10} {"MB/s",8} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"gc ms",7} {"gen2",5}");
         foreach ((int det, double target) in new[] { (128, 20_000.0), (256, 5_000.0) })
         {
             NmfModel model = ProjectionSetup.Model(k, det);
@@ -69,11 +69,14 @@ internal static class LiveThroughput
 
     private static LiveFeedResult Feed(FrameSource source, ILiveScan scan, double rate)
     {
+        TimeSpan paused = GC.GetTotalPauseDuration();
+        int gen2 = GC.CollectionCount(2);
         using var server = new MerlinReplayServer(source, new MerlinReplayOptions { Rate = rate, CacheBytes = Array.MaxLength, AcceptTimeout = TimeSpan.FromSeconds(30) });
         Task<int> serving = Task.Run(() => server.Serve(null, CancellationToken.None));
         using MerlinStreamReader stream = MerlinReceiver.Connect("127.0.0.1", server.Port, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
         LiveFeedResult result = LiveFeed.Run(stream, scan, new LiveFeedOptions(), null, CancellationToken.None);
         serving.Wait(TimeSpan.FromSeconds(60));
+        s_gc = ((GC.GetTotalPauseDuration() - paused).TotalMilliseconds, GC.CollectionCount(2) - gen2);
         if (!result.IsComplete)
         {
             throw new InvalidOperationException($"the benchmark's feed did not complete: {result.Reason}");
@@ -82,9 +85,15 @@ internal static class LiveThroughput
         return result;
     }
 
-    internal static void Row(int det, string what, LiveFeedResult r) =>
+    // GC pause (ms) and gen-2 collections during the last Merlin feed, both sides of the loopback (one process).
+    private static (double PauseMs, int Gen2) s_gc;
+
+    internal static void Row(int det, string what, LiveFeedResult r)
+    {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{det + "²",-9} {what,-34} {r.Status.FramesPerSecond,10:F0} {r.Status.Bytes / Math.Max(1e-9, r.Status.Seconds) / 1e6,8:F0} {r.Latency.Percentile(0.5) * 1e3,8:F2} {r.Latency.Percentile(0.99) * 1e3,8:F2} {r.Latency.MaxSeconds * 1e3,8:F2}"));
+            $"{det + "²",-9} {what,-34} {r.Status.FramesPerSecond,10:F0} {r.Status.Bytes / Math.Max(1e-9, r.Status.Seconds) / 1e6,8:F0} {r.Latency.Percentile(0.5) * 1e3,8:F2} {r.Latency.Percentile(0.99) * 1e3,8:F2} {r.Latency.MaxSeconds * 1e3,8:F2} {s_gc.PauseMs,7:F1} {s_gc.Gen2,5}"));
+        s_gc = default;
+    }
 
     // Frames per second of the projector on frames already in memory (best of 3 passes): what the network path costs is the rest.
     private static double Floor(NmfModel model, ushort[] frames)
