@@ -76,4 +76,12 @@ class Simulation(C.Structure):
     ]
 
 
+class LiveLearnParams(C.Structure):
+    _fields_ = [
+        ("struct_size", C.c_uint32), ("start_frames", C.c_int32), ("refresh_frames", C.c_int32), ("passes", C.c_int32),
+        ("final_passes", C.c_int32), ("start_iterations", C.c_int32), ("finish_iterations", C.c_int32),
+        ("reserved", C.c_int32), ("forget_factor", C.c_double),
+    ]
+
+
 PROGRESS_FN = C.CFUNCTYPE(C.c_int, C.c_void_p, C.POINTER(Progress))

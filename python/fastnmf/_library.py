@@ -53,6 +53,23 @@ _FUNCTIONS = {
     "fastnmf_model_project_scan_f32": [_P, _F, _SIZE, C.POINTER(_abi.Layout), C.c_int32, _F, _SIZE, _D, _SIZE],
     "fastnmf_model_project_scan_u16": [_P, _U16, _SIZE, C.POINTER(_abi.Layout), C.c_int32, _F, _SIZE, _D, _SIZE],
     "fastnmf_model_destroy": [_P],
+    "fastnmf_live_create": [_P, C.c_int32, C.c_int32, C.c_int32, _HANDLE],
+    "fastnmf_live_learn_params_init": [C.POINTER(_abi.LiveLearnParams), C.c_uint32],
+    "fastnmf_live_create_learn": [_P, C.POINTER(_abi.LiveLearnParams), C.c_int32, C.c_int32, C.c_int32, C.c_int32,
+                                  _HANDLE],
+    "fastnmf_live_push_f32": [_P, _F, _SIZE, C.c_int64],
+    "fastnmf_live_push_u16": [_P, _U16, _SIZE, C.c_int64],
+    "fastnmf_live_mark_lost": [_P, C.c_int64, _SIZE],
+    "fastnmf_live_complete": [_P],
+    "fastnmf_live_get_progress": [_P, C.POINTER(C.c_int64), C.POINTER(C.c_int64), _I32, _I32],
+    "fastnmf_live_get_maps": [_P, _F, _SIZE, _SIZEP],
+    "fastnmf_live_get_residual": [_P, _D, _SIZE, _SIZEP],
+    "fastnmf_live_get_states": [_P, _U8, _SIZE, _SIZEP],
+    "fastnmf_live_get_w": [_P, _F, _SIZE, _SIZEP],
+    "fastnmf_live_get_learning": [_P, _I32, _I32, _I32, _I32],
+    "fastnmf_live_finish": [_P, _I32],
+    "fastnmf_live_get_agreement": [_P, _D, _SIZE, _SIZEP],
+    "fastnmf_live_destroy": [_P],
 }
 
 _SPECIAL = {
