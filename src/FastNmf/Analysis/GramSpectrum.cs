@@ -1,6 +1,8 @@
 using FastNmf.Data;
 using FastNmf.Storage;
 using FastNmf.Kernels;
+using FastNmf.Kernels.Gemm;
+using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
 using FastNmf.Numerics;
 
@@ -16,9 +18,14 @@ internal static class GramSpectrum
 {
     private const int Block = 64;
 
-    public static double[] Eigenvalues(UnfoldedData x, IXOperand xop, FoldedHX hx, int count, Action<string>? progress = null)
+    // products and team, given with float32 X and fewer frames than pixels: only the upper triangle is formed (each block
+    // of frames against itself and the frames after it: half the products) and mirrored.
+    public static double[] Eigenvalues(UnfoldedData x, IXOperand xop, FoldedHX hx, int count, Action<string>? progress = null,
+        IFactorProducts? products = null, WorkerTeam? team = null)
     {
         bool frames = x.NXy <= x.NUv;
+        bool upper = frames && !x.IsUInt16 && products is not null && team is not null;
+        var upperWork = upper ? new DenseWXWork(products!) : null;
         int size = frames ? x.NXy : x.NUv;
         if ((long)size * size > Array.MaxLength)
         {
@@ -33,6 +40,13 @@ internal static class GramSpectrum
         for (int start = 0; start < size; start += Block)
         {
             int n = Math.Min(Block, size - start);
+            if (upper)
+            {
+                UpperRows(x, products!, team!, upperWork!, MatrixView.Over(rows, n, size - start, stride), start, n, g, size);
+                progress?.Invoke($"Gram matrix: rows {start + n} of {size}");
+                continue;
+            }
+
             MatrixView dst = MatrixView.Over(rows, n, size, stride);
             if (frames)
             {
@@ -57,7 +71,7 @@ internal static class GramSpectrum
 
         progress?.Invoke($"eigenvalues of the {size}×{size} Gram matrix");
 
-        for (int i = 0; i < size; i++)
+        for (int i = 0; i < size && !upper; i++)
         {
             for (int j = i + 1; j < size; j++)
             {
@@ -67,6 +81,35 @@ internal static class GramSpectrum
         }
 
         return SymmetricEigenvalues.Largest(g, size, count);
+    }
+
+    // Rows start..start+n of the frames' Gram matrix from column start on (frames start.. against them), mirrored into
+    // the columns start..start+n of the rows below.
+    private static void UpperRows(UnfoldedData x, IFactorProducts products, WorkerTeam team, DenseWXWork work, MatrixView dst, int start, int n, double[] g, int size)
+    {
+        MatrixView w = x.Frames.RowSlice(start, n), later = x.Frames.RowSlice(start, size - start);
+        if (products.ThreadsItself)
+        {
+            products.ProjectWX(w, later, dst);
+        }
+        else
+        {
+            work.W = w;
+            work.X = later;
+            work.Dst = dst;
+            team.Run(work, size - start, 16);
+        }
+
+        for (int r = 0; r < n; r++)
+        {
+            Span<float> row = dst.Row(r);
+            int i = start + r;
+            for (int c = r; c < row.Length; c++)
+            {
+                int j = start + c;
+                g[((long)i * size) + j] = g[((long)j * size) + i] = row[c];
+            }
+        }
     }
 
     // Frames start..start+n of uint16 X as float rows (the W operand of W·Xᵀ).

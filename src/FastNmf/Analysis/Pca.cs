@@ -62,7 +62,7 @@ public static class Pca
         using var hx = new FoldedHX(xop, Math.Max(64, options.BlockSize));
         if (method == PcaMethod.Gram)
         {
-            double[] all = GramSpectrum.Eigenvalues(x, xop, hx, maxComponents, options.Progress);
+            double[] all = GramSpectrum.Eigenvalues(x, xop, hx, maxComponents, options.Progress, kernels.Products, team);
             return new PcaSpectrum(all, x.SumOfSquares, x.NUv, x.NXy, method, 0, true, clock.Elapsed);
         }
 
