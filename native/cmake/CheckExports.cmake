@@ -1,5 +1,5 @@
 # Compares the library's dynamic exports with the header's FASTNMF_API declarations (run with cmake -P):
-#   cmake -DNM=nm -DLIBRARY=libfastnmf.so -DHEADER=fastnmf.h -P CheckExports.cmake
+#   cmake -DNM=nm -DLIBRARY=libfastnmf.so "-DHEADER=fastnmf.h;fastnmf_live.h" -P CheckExports.cmake
 # Every declared function must be exported, every exported fastnmf_* symbol declared, and nothing else exported but
 # the NativeAOT runtime's debugger header.
 cmake_policy(SET CMP0057 NEW)
@@ -24,7 +24,12 @@ foreach(line IN LISTS nm_lines)
   endif()
 endforeach()
 
-file(READ "${HEADER}" header)
+# HEADER: the header, or a list of them (the ABI's headers, e.g. fastnmf.h;fastnmf_live.h).
+set(header "")
+foreach(file IN LISTS HEADER)
+  file(READ "${file}" part)
+  string(APPEND header "${part}")
+endforeach()
 string(REGEX MATCHALL "FASTNMF_API[^(;#]+\\(" declarations "${header}")
 set(declared "")
 foreach(declaration IN LISTS declarations)
