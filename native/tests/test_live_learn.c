@@ -195,11 +195,11 @@ static void learn_misuse_is_reported(void)
     l = quick_start();
     l.forget_factor = 0;
     EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_live_create_learn(f, &l, DET, DET, SCAN, SCAN, &live));
-    EXPECT_ERROR_MENTIONS("forget_factor");
+    EXPECT_ERROR_MENTIONS("forget factor 0");
     l = quick_start();
     l.refresh_frames = -1;
     EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_live_create_learn(f, &l, DET, DET, SCAN, SCAN, &live));
-    EXPECT_ERROR_MENTIONS("refresh_frames -1");
+    EXPECT_ERROR_MENTIONS("refresh frames -1");
     EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_live_create_learn(f, NULL, 16, 16, 1, SCAN, &live));
     EXPECT_STATUS(FASTNMF_STATUS_NULL_POINTER, fastnmf_live_create_learn(f, NULL, DET, DET, SCAN, SCAN, NULL));
     EXPECT_STATUS(FASTNMF_STATUS_INVALID_HANDLE, fastnmf_live_create_learn((fastnmf_factorizer*)(void*)&s, NULL, DET, DET, SCAN, SCAN, &live));

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using FastNmf.Live;
-using FastNmf.Native.Errors;
 
 namespace FastNmf.Native.Abi;
 
@@ -38,25 +37,10 @@ internal struct NativeLiveLearnParams
         }
     }
 
-    /// <summary>The learner's options with <paramref name="batch"/> as its protocol; a value out of range is INVALID_ARGUMENT naming the field.</summary>
-    public readonly LiveLearnOptions ToOptions(NmfOptions batch)
-    {
-        Check(StartFrames, "start_frames");
-        Check(RefreshFrames, "refresh_frames");
-        Check(Passes, "passes");
-        Check(FinalPasses, "final_passes");
-        Check(FinishIterations, "finish_iterations");
-        if (StartIterations < 1)
-        {
-            throw new CApiException(Status.InvalidArgument, $"learn->start_iterations {StartIterations}: at least 1.");
-        }
-
-        if (!(ForgetFactor is > 0 and <= 1))
-        {
-            throw new CApiException(Status.InvalidArgument, $"learn->forget_factor {ForgetFactor}: between 0 (exclusive) and 1.");
-        }
-
-        return new LiveLearnOptions
+    /// <summary>The learner's options with <paramref name="batch"/> as its protocol (checked by the learner: a value out
+    /// of range is INVALID_ARGUMENT naming the setting).</summary>
+    public readonly LiveLearnOptions ToOptions(NmfOptions batch) =>
+        new()
         {
             Batch = batch,
             StartFrames = StartFrames,
@@ -67,13 +51,4 @@ internal struct NativeLiveLearnParams
             FinishIterations = FinishIterations,
             ForgetFactor = ForgetFactor,
         };
-    }
-
-    private static void Check(int value, string field)
-    {
-        if (value < 0)
-        {
-            throw new CApiException(Status.InvalidArgument, $"learn->{field} {value}: 0 or more.");
-        }
-    }
 }

@@ -33,4 +33,34 @@ public sealed record LiveLearnOptions
     /// <summary>Iterations of the batch protocol at the scan's end, warm-started from the learned W and H (one restart);
     /// 0 skips the finish.</summary>
     public int FinishIterations { get; init; } = 30;
+
+    /// <summary>Every setting checked before a scan starts (not on its first refresh or at its start rows).</summary>
+    /// <exception cref="ArgumentException">k outside 1–64, a count below 0, no start iteration, or a forget factor
+    /// outside (0, 1]; the message names the setting in words both the .NET and the C ABI's names read as.</exception>
+    internal void Validate()
+    {
+        int k = Batch.Components;
+        if (k is < 1 or > 64)
+        {
+            throw new ArgumentException($"k = {k}: live learning takes 1 to 64 components.");
+        }
+
+        foreach ((int value, string name) in new[] { (StartFrames, "start frames"), (RefreshFrames, "refresh frames"), (Repasses, "passes"), (FinalRepasses, "final passes"), (FinishIterations, "finish iterations") })
+        {
+            if (value < 0)
+            {
+                throw new ArgumentException($"{name} {value}: 0 or more.");
+            }
+        }
+
+        if (StartIterations < 1)
+        {
+            throw new ArgumentException($"start iterations {StartIterations}: at least 1 (the batch protocol on the start rows).");
+        }
+
+        if (!(ForgetFactor is > 0 and <= 1))
+        {
+            throw new ArgumentException($"forget factor {ForgetFactor}: between 0 (exclusive) and 1.");
+        }
+    }
 }

@@ -53,25 +53,17 @@ public sealed unsafe partial class LiveLearner : ILiveScan, IDisposable
     private bool _completed;
 
     /// <summary>A learner for a <paramref name="scanRows"/> × <paramref name="scanCols"/> scan of frames of <paramref name="pixels"/>' geometry.</summary>
-    /// <exception cref="ArgumentException">k of 64 or more, or a scan too small to start on.</exception>
+    /// <exception cref="ArgumentException">a setting out of range (see <see cref="LiveLearnOptions"/>), or a scan too small to start on.</exception>
     public LiveLearner(PixelMap pixels, int scanRows, int scanCols, LiveLearnOptions options)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(scanRows, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(scanCols, 1);
+        options.Validate();
         _options = options;
         _pixels = pixels;
         _k = options.Batch.Components;
-        if (_k is < 1 or > 64)
-        {
-            throw new ArgumentException($"k = {_k}: live learning takes 1 to 64 components.", nameof(options));
-        }
-
-        if (!(options.ForgetFactor is > 0 and <= 1))
-        {
-            throw new ArgumentException($"forget factor {options.ForgetFactor}: between 0 (exclusive) and 1.", nameof(options));
-        }
 
         ScanRows = scanRows;
         ScanCols = scanCols;

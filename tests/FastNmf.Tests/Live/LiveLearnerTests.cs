@@ -152,6 +152,17 @@ public sealed class LiveLearnerTests
         });
     }
 
+    /// <summary>Every setting is checked when the learner is made, not when the scan reaches its start rows.</summary>
+    [TestCase(0, 0, 25, 1.0, "k = 0")]
+    [TestCase(4, -1, 25, 1.0, "refresh frames -1")]
+    [TestCase(4, 0, 0, 1.0, "start iterations 0")]
+    [TestCase(4, 0, 25, 1.5, "forget factor 1.5")]
+    public void Construct_ASettingOutOfRange_IsOneClearError(int k, int refresh, int startIterations, double forget, string message)
+    {
+        var options = new LiveLearnOptions { Batch = new NmfOptions { Components = k }, RefreshFrames = refresh, StartIterations = startIterations, ForgetFactor = forget };
+        Assert.That(() => new LiveLearner(PixelMap.Create(16, 16), 4, 4, options), Throws.ArgumentException.With.Message.Contains(message));
+    }
+
     [Test]
     public void Complete_BeforeTwoRows_IsOneClearError()
     {
