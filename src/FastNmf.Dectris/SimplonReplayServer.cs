@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
-using System.Text;
 using FastNmf.Hdf5.Filters;
 using FastNmf.IO;
 using NetMQ;
@@ -75,11 +74,10 @@ public sealed class SimplonReplayServer : IDisposable
         }
         else
         {
-            Send([Json($"{{\"htype\":\"dheader-1.0\",\"header_detail\":\"basic\",\"series\":{_series}}}"),
-                Json($"{{\"x_pixels_in_detector\":{cols},\"y_pixels_in_detector\":{rows},\"nimages\":{frames},\"ntrigger\":1,\"bit_depth_image\":16,\"compression\":\"bslz4\"}}")], cancel);
+            Send(SimplonV1Writer.Header(_series, frames, rows, cols), cancel);
         }
 
-        byte[] imageD = Json($"{{\"htype\":\"dimage_d-1.0\",\"shape\":[{cols},{rows}],\"type\":\"uint16\",\"encoding\":\"bs16-lz4<\"}}");
+        byte[] imageD = SimplonV1Writer.ImageD(rows, cols);
         var floats = new float[length];
         var counts = new ushort[length];
         var clock = Stopwatch.StartNew();
@@ -113,14 +111,13 @@ public sealed class SimplonReplayServer : IDisposable
             }
             else
             {
-                Send([Json($"{{\"htype\":\"dimage-1.0\",\"series\":{_series},\"frame\":{f},\"hash\":\"\"}}"), imageD, blob,
-                    Json("{\"htype\":\"dconfig-1.0\",\"start_time\":0,\"stop_time\":0,\"real_time\":0}")], cancel);
+                Send(SimplonV1Writer.Image(_series, f, imageD, blob), cancel);
             }
 
             Interlocked.Increment(ref _sent);
         }
 
-        Send([_version == 2 ? SimplonV2Writer.End(_series, unique) : Json($"{{\"htype\":\"dseries_end-1.0\",\"series\":{_series}}}")], cancel);
+        Send(_version == 2 ? [SimplonV2Writer.End(_series, unique)] : SimplonV1Writer.End(_series), cancel);
     }
 
     /// <summary>Closes the socket.</summary>
@@ -138,6 +135,4 @@ public sealed class SimplonReplayServer : IDisposable
             }
         }
     }
-
-    private static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);
 }

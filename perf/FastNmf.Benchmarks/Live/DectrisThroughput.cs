@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using FastNmf.Dectris;
 using FastNmf.Hdf5.Filters;
 using FastNmf.Live;
@@ -60,12 +59,10 @@ internal static class DectrisThroughput
         }
         else
         {
-            Parts(push, Json("{\"htype\":\"dheader-1.0\",\"header_detail\":\"basic\",\"series\":1}"),
-                Json($"{{\"x_pixels_in_detector\":{det},\"y_pixels_in_detector\":{det},\"nimages\":{frames},\"ntrigger\":1}}"));
+            Parts(push, SimplonV1Writer.Header(1, frames, det, det));
         }
 
-        byte[] imageD = Json($"{{\"htype\":\"dimage_d-1.0\",\"shape\":[{det},{det}],\"type\":\"uint16\",\"encoding\":\"bs16-lz4<\"}}");
-        byte[] config = Json("{\"htype\":\"dconfig-1.0\",\"start_time\":0,\"stop_time\":0,\"real_time\":0}");
+        byte[] imageD = SimplonV1Writer.ImageD(det, det);
         for (int f = 0; f < frames; f++)
         {
             byte[] blob = blobs[f % blobs.Length];
@@ -75,11 +72,11 @@ internal static class DectrisThroughput
             }
             else
             {
-                Parts(push, Json($"{{\"htype\":\"dimage-1.0\",\"series\":1,\"frame\":{f},\"hash\":\"\"}}"), imageD, blob, config);
+                Parts(push, SimplonV1Writer.Image(1, f, imageD, blob));
             }
         }
 
-        Parts(push, version == 2 ? SimplonV2Writer.End(1, unique) : Json("{\"htype\":\"dseries_end-1.0\",\"series\":1}"));
+        Parts(push, version == 2 ? [SimplonV2Writer.End(1, unique)] : SimplonV1Writer.End(1));
     }
 
     // One message (bounded: a receiver gone for 30 s fails the benchmark instead of hanging it).
@@ -93,6 +90,4 @@ internal static class DectrisThroughput
             }
         }
     }
-
-    private static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);
 }

@@ -40,4 +40,34 @@ internal static class SimplonFixture
         Assert.That(serving.Wait(TimeSpan.FromSeconds(20)), Is.True, "the replay finished");
         return (result, live.ToProjection().H, whole.H, stream);
     }
+
+    /// <summary>Reads until the series ends (at most 10 reads of up to 10 frames): the reader returns the consecutive
+    /// frames that have arrived, so a run may come in parts depending on when ZeroMQ delivers them; the runs are merged.
+    /// Also the pixels of frame <paramref name="watch"/> if a read started there, and the last read's count.</summary>
+    public static (List<(long First, int Count)> Runs, float[]? Watched, int Last) ReadRuns(SimplonStreamReader stream, long watch)
+    {
+        int length = Data.DetRows * Data.DetCols;
+        var counts = new ushort[10 * length];
+        var runs = new List<(long First, int Count)>();
+        float[]? watched = null;
+        int n = -1;
+        for (int reads = 0; reads < 10 && (n = stream.Read(counts, default, out long first)) > 0; reads++)
+        {
+            if (runs.Count > 0 && runs[^1].First + runs[^1].Count == first)
+            {
+                runs[^1] = (runs[^1].First, runs[^1].Count + n);
+            }
+            else
+            {
+                runs.Add((first, n));
+            }
+
+            if (first == watch)
+            {
+                watched = counts.Take(length).Select(v => (float)v).ToArray();
+            }
+        }
+
+        return (runs, watched, n);
+    }
 }

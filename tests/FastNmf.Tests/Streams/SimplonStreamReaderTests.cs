@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
-using System.Text;
 using FastNmf.Data;
 using FastNmf.Dectris;
 using FastNmf.Hdf5.Filters;
@@ -47,36 +46,14 @@ public sealed class SimplonStreamReaderTests
         using (stream)
         {
             server.Send(Header(7, 6), default);
-            server.Send(Json("{\"htype\":\"dseries_end-1.0\",\"series\":6}"), default); // stale: an earlier series
+            server.Send(SimplonV1Writer.End(6), default); // stale: an earlier series
             foreach (int f in new[] { 0, 1, 4, 5 })
             {
                 server.Send(Image(7, f), default);
             }
 
-            server.Send(Json("{\"htype\":\"dseries_end-1.0\",\"series\":7}"), default);
-            // The reader returns the consecutive frames that have arrived: a run may come in parts, depending on when
-            // ZeroMQ delivers them. Merged, the runs are 0-1 and 4-5, and the read after them is the series' end.
-            var counts = new ushort[10 * 320];
-            var runs = new List<(long First, int Count)>();
-            float[]? frame4 = null;
-            int n = -1;
-            for (int reads = 0; reads < 10 && (n = stream.Read(counts, default, out long first)) > 0; reads++)
-            {
-                if (runs.Count > 0 && runs[^1].First + runs[^1].Count == first)
-                {
-                    runs[^1] = (runs[^1].First, runs[^1].Count + n);
-                }
-                else
-                {
-                    runs.Add((first, n));
-                }
-
-                if (first == 4)
-                {
-                    frame4 = counts.Take(320).Select(v => (float)v).ToArray();
-                }
-            }
-
+            server.Send(SimplonV1Writer.End(7), default);
+            (List<(long First, int Count)> runs, float[]? frame4, int n) = SimplonFixture.ReadRuns(stream, watch: 4);
             Assert.Multiple(() =>
             {
                 Assert.That(runs, Is.EqualTo(new[] { (0L, 2), (4L, 2) }));
@@ -109,7 +86,7 @@ public sealed class SimplonStreamReaderTests
         using (stream)
         {
             server.Send(Header(1, 4), default);
-            server.Send([.. Json("{\"htype\":\"dimage-1.0\",\"series\":1,\"frame\":0}"), .. Json("{\"htype\":\"dimage_d-1.0\",\"shape\":[16,20],\"type\":\"uint16\",\"encoding\":\"bs16-zstd<\"}"), new byte[8], .. Json("{}")], default);
+            server.Send(SimplonV1Writer.Image(1, 0, SimplonV1Writer.ImageD(20, 16, "bs16-zstd<"), new byte[8]), default);
             Assert.That(stream.Open, Throws.TypeOf<DataFormatException>().With.Message.Contains("encoding 'bs16-zstd<'"));
         }
     }
@@ -134,25 +111,12 @@ public sealed class SimplonStreamReaderTests
         return server;
     }
 
-    private static byte[][] Header(int series, int images) =>
-    [
-        .. Json($"{{\"htype\":\"dheader-1.0\",\"header_detail\":\"basic\",\"series\":{series}}}"),
-        .. Json($"{{\"x_pixels_in_detector\":16,\"y_pixels_in_detector\":20,\"nimages\":{images},\"ntrigger\":1}}"),
-    ];
+    private static byte[][] Header(int series, int images) => SimplonV1Writer.Header(series, images, 20, 16);
 
     // Image f of the test scan (scan order), bitshuffle + LZ4 as a DECTRIS detector sends it.
     private static byte[][] Image(int series, int f)
     {
         ushort[] counts = Data.Frame(f / 8, f % 8).ToArray().Select(v => (ushort)v).ToArray();
-        byte[] blob = BitshuffleCodec.EncodeLz4(MemoryMarshal.AsBytes(counts.AsSpan()), 2, 0);
-        return
-        [
-            .. Json($"{{\"htype\":\"dimage-1.0\",\"series\":{series},\"frame\":{f},\"hash\":\"\"}}"),
-            .. Json("{\"htype\":\"dimage_d-1.0\",\"shape\":[16,20],\"type\":\"uint16\",\"encoding\":\"bs16-lz4<\"}"),
-            blob,
-            .. Json("{\"htype\":\"dconfig-1.0\",\"start_time\":0,\"stop_time\":0,\"real_time\":0}"),
-        ];
+        return SimplonV1Writer.Image(series, f, SimplonV1Writer.ImageD(20, 16), BitshuffleCodec.EncodeLz4(MemoryMarshal.AsBytes(counts.AsSpan()), 2, 0));
     }
-
-    private static byte[][] Json(string text) => [Encoding.UTF8.GetBytes(text)];
 }

@@ -77,24 +77,11 @@ public sealed class SimplonV2StreamTests
             }
 
             server.Send([SimplonV2Writer.End(7, Unique)], default);
-            var counts = new ushort[10 * 320];
-            var runs = new List<(long First, int Count)>();
-            int n = -1;
-            for (int reads = 0; reads < 10 && (n = stream.Read(counts, default, out long first)) > 0; reads++)
-            {
-                if (runs.Count > 0 && runs[^1].First + runs[^1].Count == first)
-                {
-                    runs[^1] = (runs[^1].First, runs[^1].Count + n);
-                }
-                else
-                {
-                    runs.Add((first, n));
-                }
-            }
-
+            (List<(long First, int Count)> runs, float[]? frame4, int n) = SimplonFixture.ReadRuns(stream, watch: 4);
             Assert.Multiple(() =>
             {
                 Assert.That(runs, Is.EqualTo(new[] { (0L, 2), (4L, 2) }));
+                Assert.That(frame4, Is.EqualTo(Data.Frame(0, 4).ToArray()), "frame 4's pixels at index 4");
                 Assert.That(n, Is.Zero, "the series' end");
                 Assert.That(stream.LostFrames, Is.EqualTo(2));
             });
