@@ -25,6 +25,14 @@ public static class Simulator
     // n-fold rotational symmetry of each lattice's spot pattern (spot intensity depends on |g| only).
     private static readonly int[] s_symmetry = [4, 6, 2, 2, 6, 4];
 
+    /// <summary>The n of lattice <paramref name="lattice"/>'s (1–6, crystals A–F) n-fold pattern symmetry.</summary>
+    public static int RotationalSymmetry(int lattice)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lattice, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lattice, s_symmetry.Length);
+        return s_symmetry[lattice - 1];
+    }
+
     /// <summary>Generates the whole data set in memory (noise included) with its truth.</summary>
     /// <exception cref="ArgumentOutOfRangeException">an option is out of range.</exception>
     /// <exception cref="InsufficientMemoryException">the data set exceeds one in-memory array; stream it with <see cref="GenerateFrame"/>.</exception>
@@ -62,7 +70,7 @@ public static class Simulator
         for (int c = 1; c < k; c++)
         {
             bool copy = c > options.Crystals;
-            int lattice = copy ? options.RotatedLattice - 1 : c - 1;
+            int lattice = copy ? options.CopyLattice(c - options.Crystals - 1) - 1 : c - 1;
             double angle = copy ? options.RotatedCopies[c - options.Crystals - 1] : 0;
             var l = s_lattices[lattice];
             Crystal(options, copy ? l with { Angle = l.Angle + angle } : l, w.AsSpan(c * nUv, nUv));
@@ -201,10 +209,62 @@ public static class Simulator
         Normalise(w);
     }
 
-    // Crystalline component c (crystals, then rotated copies) occupies grid row c; grid column j has crystallinity
-    // Crystallinities[j]. Each area is a box of the scaled area size blurred by a Gaussian of the interface width (a
-    // gradual interface); amorphous fills the rest.
+    // The crystalline fractions by layout (each area a box of the scaled area size blurred by a Gaussian of the
+    // interface width: a gradual interface); amorphous fills the rest.
     private static void Fractions(SimulationOptions o, Span<double> f)
+    {
+        if (o.Layout == SimulationLayout.Patches)
+        {
+            Patches(o, f);
+        }
+        else
+        {
+            Rows(o, f);
+        }
+
+        int nXy = o.ScanRows * o.ScanCols;
+        for (int i = 0; i < nXy; i++)
+        {
+            double crystalline = 0;
+            for (int c = 1; c <= o.CrystallineComponents; c++)
+            {
+                crystalline += f[(c * nXy) + i];
+            }
+
+            f[i] = 1 - crystalline;
+        }
+    }
+
+    // Crystalline component c in cell (c / columns, c % columns) of a near-square grid, one blurred box of the scaled
+    // area size at the cell's centre, crystallinity Crystallinities[c mod count].
+    private static void Patches(SimulationOptions o, Span<double> f)
+    {
+        int nXy = o.ScanRows * o.ScanCols;
+        int n = o.CrystallineComponents;
+        int columns = (int)Math.Ceiling(Math.Sqrt(n));
+        int rows = (n + columns - 1) / columns;
+        double scaleY = o.ScanRows / 36.0;
+        double scaleX = o.ScanCols / 36.0;
+        for (int c = 0; c < n; c++)
+        {
+            double cy = ((c / columns) + 0.5) * o.ScanRows / rows;
+            double cx = ((c % columns) + 0.5) * o.ScanCols / columns;
+            double level = o.Crystallinities[c % o.Crystallinities.Count];
+            for (int y = 0; y < o.ScanRows; y++)
+            {
+                double py = BlurredBox((y - cy + 0.5) / scaleY, o.AreaSize, o.InterfaceWidth);
+                for (int x = 0; x < o.ScanCols; x++)
+                {
+                    double px = BlurredBox((x - cx + 0.5) / scaleX, o.AreaSize, o.InterfaceWidth);
+                    f[((c + 1) * nXy) + (y * o.ScanCols) + x] = level * py * px;
+                }
+            }
+        }
+    }
+
+    // Crystalline component c (crystals, then rotated copies) occupies grid row c; grid column j has crystallinity
+    // Crystallinities[j].
+    private static void Rows(SimulationOptions o, Span<double> f)
     {
         int nXy = o.ScanRows * o.ScanCols;
         int columns = o.Crystallinities.Count;
@@ -228,17 +288,6 @@ public static class Simulator
                     }
                 }
             }
-        }
-
-        for (int i = 0; i < nXy; i++)
-        {
-            double crystalline = 0;
-            for (int c = 1; c <= rows; c++)
-            {
-                crystalline += f[(c * nXy) + i];
-            }
-
-            f[i] = 1 - crystalline;
         }
     }
 
