@@ -4,8 +4,8 @@ namespace FastNmf.Analysis;
 
 /// <summary>
 /// Compares a factorization with the truth of a simulated data set: each true component is matched to a distinct
-/// found component (the assignment that maximises the summed diffraction cosine plus map correlation; exhaustive for
-/// k ≤ 8, greedy beyond), then scored.
+/// found component (the assignment that maximises the summed diffraction cosine plus map correlation, by the Hungarian
+/// method), then scored.
 /// </summary>
 public static class TruthComparison
 {
@@ -69,7 +69,7 @@ public static class TruthComparison
             }
         }
 
-        int[] assignment = Assign(score, kt, kf);
+        int[] assignment = OptimalAssignment.Maximise(score);
         ReadOnlySpan<float> amorphous = trueW[..nUv];
         var matches = new List<ComponentMatch>(kt);
         for (int t = 0; t < kt; t++)
@@ -82,61 +82,5 @@ public static class TruthComparison
         }
 
         return matches;
-    }
-
-    private static int[] Assign(double[,] score, int kt, int kf)
-    {
-        var best = new int[kt];
-        if (kf <= 8)
-        {
-            var current = new int[kt];
-            var used = new bool[kf];
-            double bestScore = double.NegativeInfinity;
-            void Search(int t, double sum)
-            {
-                if (t == kt)
-                {
-                    if (sum > bestScore)
-                    {
-                        bestScore = sum;
-                        current.CopyTo(best, 0);
-                    }
-
-                    return;
-                }
-
-                for (int f = 0; f < kf; f++)
-                {
-                    if (!used[f])
-                    {
-                        used[f] = true;
-                        current[t] = f;
-                        Search(t + 1, sum + score[t, f]);
-                        used[f] = false;
-                    }
-                }
-            }
-
-            Search(0, 0);
-            return best;
-        }
-
-        var taken = new bool[kf];
-        for (int t = 0; t < kt; t++)
-        {
-            int arg = -1;
-            for (int f = 0; f < kf; f++)
-            {
-                if (!taken[f] && (arg < 0 || score[t, f] > score[t, arg]))
-                {
-                    arg = f;
-                }
-            }
-
-            taken[arg] = true;
-            best[t] = arg;
-        }
-
-        return best;
     }
 }
