@@ -49,10 +49,24 @@ internal sealed class SolverOptionSet
 
     public Option<double> OutlierFactor { get; } = new("--outlier-factor") { Description = "Bright-spot threshold of [·]_W as a multiple of the radial mean.", DefaultValueFactory = _ => 2.0 };
 
+    public Option<string> AmorphousShare { get; } = new("--amorphous-share")
+    {
+        Description = "After [·]_W: remove (default) from every diffraction the share of the amorphous (most rotationally symmetric) one that its radial floor holds, or keep it: the paper's plain protocol. README \"Amorphous share\".",
+        DefaultValueFactory = _ => "remove",
+    };
+
+    public Option<string> FillRoute { get; } = new("--fill-route")
+    {
+        Description = "How [·]_W reaches the pixels: pixel (default: every pixel below the baseline at its exact radius raised to it) or polar (the paper's route: raised on the r–φ grid, the rise interpolated back; a partial fill).",
+        DefaultValueFactory = _ => "pixel",
+    };
+
     public void AddTo(Command command)
     {
+        FillRoute.AcceptOnlyFromAmong("pixel", "polar");
         Method.AcceptOnlyFromAmong("constrained", "als", "mu");
-        foreach (Option o in new Option[] { Components, Method, Constraints, Iterations, Restarts, Seed, Threads, Tolerance, MaskRadius, MaskCentre, ProbeFwhm, ScanStep, Kernel, KernelSize, Eta, PhiSamples, Centre, OutlierFactor, Backend, Storage })
+        AmorphousShare.AcceptOnlyFromAmong("remove", "keep");
+        foreach (Option o in new Option[] { Components, Method, Constraints, AmorphousShare, FillRoute, Iterations, Restarts, Seed, Threads, Tolerance, MaskRadius, MaskCentre, ProbeFwhm, ScanStep, Kernel, KernelSize, Eta, PhiSamples, Centre, OutlierFactor, Backend, Storage })
         {
             command.Options.Add(o);
         }
@@ -91,9 +105,13 @@ internal sealed class SolverOptionSet
             Threads = p.GetValue(Threads),
             Tolerance = p.GetValue(Tolerance),
             DiffractionConstraint = w ? DiffractionConstraint.DarkSpotFill : DiffractionConstraint.NonNegative,
+            RemoveAmorphousShare = p.GetValue(AmorphousShare) == "remove",
             MapConstraint = h ? MapConstraint.Convolution : MapConstraint.NonNegative,
             MapKernel = BuildKernel(p),
-            Polar = new PolarConstraintOptions(PhiSamples: p.GetValue(PhiSamples), OutlierFactor: p.GetValue(OutlierFactor)),
+            Polar = new PolarConstraintOptions(PhiSamples: p.GetValue(PhiSamples), OutlierFactor: p.GetValue(OutlierFactor))
+            {
+                Route = p.GetValue(FillRoute) == "polar" ? PolarFillRoute.Polar : PolarFillRoute.Pixel,
+            },
             Backend = ParseBackend(p.GetValue(Backend)!),
             Storage = ParseStorage(p.GetValue(Storage)!),
         };

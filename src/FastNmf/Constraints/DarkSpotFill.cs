@@ -13,7 +13,7 @@ namespace FastNmf.Constraints;
 /// broader rings). Masked pixels, samples
 /// that touch them and pixels beyond the largest radius are left alone. Owns its scratch; not thread-safe.
 /// </summary>
-internal sealed class DarkSpotFill
+internal sealed class DarkSpotFill : IDarkSpotFill
 {
     // A few ulps of slack: a sample reproducing a pixel exactly can round either way in float.
     private const float FloatSlack = 4 * 1.2e-7f;

@@ -7,8 +7,17 @@ namespace FastNmf.Constraints;
 /// <param name="OutlierFactor">Samples brighter than this multiple of the radial mean (Bragg spots) are left out of the recalibrated mean (the paper: 2).</param>
 public sealed record PolarConstraintOptions(double? CentreRow = null, double? CentreCol = null, int PhiSamples = 360, double OutlierFactor = 2.0)
 {
+    /// <summary>How the fill reaches the pixels (default <see cref="PolarFillRoute.Pixel"/>; the paper's route is
+    /// <see cref="PolarFillRoute.Polar"/>).</summary>
+    public PolarFillRoute Route { get; init; } = PolarFillRoute.Pixel;
+
     internal void Validate()
     {
+        if (!Enum.IsDefined(Route))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Route), Route, "the fill route must be Pixel or Polar.");
+        }
+
         if (PhiSamples < 4 || PhiSamples > 100_000)
         {
             throw new ArgumentOutOfRangeException(nameof(PhiSamples), PhiSamples, "φ samples must be between 4 and 100000.");

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using FastNmf.Constraints;
 using FastNmf.Data;
 using FastNmf.Kernels;
+using FastNmf.Kernels.Polar;
 using FastNmf.Kernels.Threading;
 using FastNmf.Memory;
 
@@ -9,17 +10,24 @@ namespace FastNmf.Factorization;
 
 /// <summary>
 /// Step 4 for every component of every active restart in one parallel run: [·]₊ or [·]_W, then unit L1 norm. Each
-/// thread owns its <see cref="DarkSpotFill"/> and detector image (the fill keeps scratch); a component's result does not
+/// thread owns its fill (<see cref="IDarkSpotFill"/>) and detector image (the fill keeps scratch); a component's result does not
 /// depend on which thread ran it.
 /// </summary>
 internal sealed class ConstrainWWork : ITeamWork
 {
     private readonly PixelMap _pixels;
     private readonly DiffractionConstraint _kind;
-    private readonly DarkSpotFill?[] _fills;
+    private readonly IDarkSpotFill?[] _fills;
     private readonly float[][] _images;
     private readonly bool _identityMask;
     private readonly int[] _components;
+    private readonly int _radii;
+    private readonly double[] _baselines;
+    private readonly int[] _pixelsPerRadius;
+    private readonly double[] _alpha;
+    private readonly int[] _reference;
+    private readonly float[][] _scratch;
+    private bool _removing;
 
     public ConstrainWWork(PixelMap pixels, DiffractionConstraint kind, PolarConstraintOptions polar, KernelSet kernels, int threads, int maxComponents)
     {
@@ -27,11 +35,28 @@ internal sealed class ConstrainWWork : ITeamWork
         _kind = kind;
         _identityMask = pixels.KeepsAll;
         _fills = Enumerable.Range(0, threads)
-            .Select(_ => kind == DiffractionConstraint.DarkSpotFill ? DarkSpotFill.Create(pixels.DetRows, pixels.DetCols, pixels.Masked, polar, kernels.Polar) : null)
+            .Select(_ => kind == DiffractionConstraint.DarkSpotFill ? IDarkSpotFill.Create(pixels.DetRows, pixels.DetCols, pixels.Masked, polar, kernels.Polar) : null)
             .ToArray();
         _images = Enumerable.Range(0, threads).Select(_ => _identityMask ? [] : new float[pixels.DetectorPixels]).ToArray();
         _components = new int[maxComponents];
+        PolarSamplingMap? map = _fills[0]?.Map;
+        _radii = map?.Radii ?? 0;
+        _baselines = new double[maxComponents * _radii];
+        _pixelsPerRadius = new int[_radii + 1];
+        _alpha = new double[maxComponents];
+        _reference = new int[maxComponents];
+        _scratch = Enumerable.Range(0, threads).Select(_ => map is null ? [] : new float[pixels.KeptCount]).ToArray();
+        if (map is not null)
+        {
+            foreach (int r in map.PixelFloor)
+            {
+                _pixelsPerRadius[r]++;
+            }
+        }
     }
+
+    /// <summary>Whether <see cref="RemoveSymmetricShares"/> has baselines to work from ([·]_W is on).</summary>
+    public bool HasBaselines => _radii > 0;
 
     /// <summary>The stacked W the next run constrains.</summary>
     public MatrixView W { get; set; }
@@ -61,7 +86,17 @@ internal sealed class ConstrainWWork : ITeamWork
 
     public void Execute(int part, int start, int end)
     {
-        DarkSpotFill? fill = _fills[part];
+        if (_removing)
+        {
+            for (int i = start; i < end; i++)
+            {
+                SymmetricShareRemoval.Remove(W.Row(_components[i]), W.Row(_components[_reference[i]]), _alpha[i], _scratch[part]);
+            }
+
+            return;
+        }
+
+        IDarkSpotFill? fill = _fills[part];
         for (int i = start; i < end; i++)
         {
             Span<float> row = W.Row(_components[i]);
@@ -97,6 +132,59 @@ internal sealed class ConstrainWWork : ITeamWork
             {
                 TensorPrimitives.Divide(row, norm, row);
             }
+
+            if (fill is not null)
+            {
+                // The fill's radial baselines on the scale of the normalised row, for RemoveSymmetricShares.
+                Span<double> kept = _baselines.AsSpan(i * _radii, _radii);
+                fill.Baseline.CopyTo(kept);
+                double scale = norm > 0 && float.IsFinite(norm) ? 1.0 / norm : 1.0;
+                for (int r = 0; r < _radii; r++)
+                {
+                    kept[r] *= scale;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a run: per restart of the table (k consecutive rows each), the amorphous share removed from every other
+    /// diffraction (<see cref="SymmetricShareRemoval"/>): the reference and the shares on the calling thread, the rows
+    /// over <paramref name="team"/> (each row alone, the reference untouched: the same bits on any team).
+    /// </summary>
+    public void RemoveSymmetricShares(int k, WorkerTeam? team)
+    {
+        if (!HasBaselines)
+        {
+            return;
+        }
+
+        for (int first = 0; first + k <= Count; first += k)
+        {
+            ReadOnlySpan<double> baselines = _baselines.AsSpan(first * _radii, k * _radii);
+            int a = SymmetricShareRemoval.MostSymmetric(baselines, k, _radii, _pixelsPerRadius);
+            for (int c = 0; c < k; c++)
+            {
+                _reference[first + c] = first + Math.Max(a, 0);
+                _alpha[first + c] = a < 0 || c == a ? 0 : SymmetricShareRemoval.Share(baselines, c, a, _radii);
+            }
+        }
+
+        _removing = true;
+        try
+        {
+            if (team is null)
+            {
+                Execute(0, 0, Count);
+            }
+            else
+            {
+                team.Run(this, Count);
+            }
+        }
+        finally
+        {
+            _removing = false;
         }
     }
 }

@@ -302,6 +302,10 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
             _constrainW.W = _ws.WNextView;
             _constrainW.Select(_active.AsSpan(0, count), _k);
             _team.Run(_constrainW, _constrainW.Count);
+            if (_options.RemoveAmorphousShare && _options.Method == NmfMethod.Constrained)
+            {
+                _constrainW.RemoveSymmetricShares(_k, _team);
+            }
         }
 
         t = _times.Add(PhaseTimes.Phase.ConstrainW, t);

@@ -61,7 +61,11 @@ public sealed unsafe partial class LiveLearner : ILiveScan, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(scanRows, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(scanCols, 1);
         options.Validate();
-        _options = options;
+
+        // Live learning runs the paper's plain protocol throughout (start, refreshes, finish): removing the amorphous
+        // share from W would need the accumulated statistics carried through the same change of basis, which the
+        // refreshes do not do yet, so a removal in the start alone would be undone by the first refresh.
+        _options = options with { Batch = options.Batch with { RemoveAmorphousShare = false } };
         _pixels = pixels;
         _k = options.Batch.Components;
 
