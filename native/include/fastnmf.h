@@ -64,6 +64,11 @@ enum { FASTNMF_H_NONE = 0, FASTNMF_H_NON_NEGATIVE = 1, FASTNMF_H_CONVOLUTION = 2
 enum { FASTNMF_BACKEND_AUTO = 0, FASTNMF_BACKEND_MANAGED = 1, FASTNMF_BACKEND_OPENBLAS = 2, FASTNMF_BACKEND_MKL = 3 };
 /* Storage of X (fastnmf_params.storage). */
 enum { FASTNMF_STORAGE_AUTO = 0, FASTNMF_STORAGE_DENSE = 1, FASTNMF_STORAGE_SPARSE = 2, FASTNMF_STORAGE_UINT16 = 3 };
+/* After [.]_W (fastnmf_factorizer_set_protocol): remove the amorphous share from every diffraction (default) or keep
+ * it (the paper's plain protocol); README "What exactly is computed". */
+enum { FASTNMF_AMORPHOUS_SHARE_REMOVE = 0, FASTNMF_AMORPHOUS_SHARE_KEEP = 1 };
+/* How [.]_W reaches the pixels: each pixel against its exact radius's baseline (default), or the paper's r-phi route. */
+enum { FASTNMF_FILL_ROUTE_PIXEL = 0, FASTNMF_FILL_ROUTE_POLAR = 1 };
 /* Point-spread-function shape of the map kernel (fastnmf_factorizer_set_kernel_probe). */
 enum { FASTNMF_KERNEL_GAUSSIAN = 0, FASTNMF_KERNEL_LORENTZIAN = 1, FASTNMF_KERNEL_PSEUDO_VOIGT = 2 };
 
@@ -194,7 +199,7 @@ FASTNMF_API fastnmf_status fastnmf_factorizer_create(const fastnmf_params* param
  * another thread is FASTNMF_STATUS_BUSY and stays valid. */
 FASTNMF_API fastnmf_status fastnmf_factorizer_destroy(fastnmf_factorizer* factorizer);
 
-/* Replaces the parameters (the mask, kernel and callback stay). */
+/* Replaces the parameters (the mask, kernel, protocol choices and callback stay). */
 FASTNMF_API fastnmf_status fastnmf_factorizer_set_params(fastnmf_factorizer* factorizer, const fastnmf_params* params);
 
 /* Detector pixels to exclude: det_rows x det_cols bytes, row-major, nonzero = excluded (e.g. the direct beam).
@@ -213,6 +218,11 @@ FASTNMF_API fastnmf_status fastnmf_factorizer_set_kernel(fastnmf_factorizer* fac
 FASTNMF_API fastnmf_status fastnmf_factorizer_set_kernel_probe(fastnmf_factorizer* factorizer, int32_t shape,
                                                                double probe_fwhm, double scan_step, int32_t size,
                                                                double eta);
+
+/* Protocol choices for later runs: amorphous_share FASTNMF_AMORPHOUS_SHARE_* (REMOVE by default; KEEP is the paper's
+ * plain protocol), fill_route FASTNMF_FILL_ROUTE_* (PIXEL by default). Constrained method with [.]_W only. */
+FASTNMF_API fastnmf_status fastnmf_factorizer_set_protocol(fastnmf_factorizer* factorizer, int32_t amorphous_share,
+                                                           int32_t fill_route);
 
 /* Progress callback for later runs (NULL clears it); user_data is passed back untouched. */
 FASTNMF_API fastnmf_status fastnmf_factorizer_set_progress(fastnmf_factorizer* factorizer, fastnmf_progress_fn callback,

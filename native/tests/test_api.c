@@ -228,6 +228,50 @@ static void kernels_and_params_change_the_run(void)
     small_set_free(&s);
 }
 
+static double max_abs_difference(const float* a, const float* b, size_t n)
+{
+    double d = 0;
+    for (size_t i = 0; i < n; i++) {
+        d = fmax(d, fabs((double)a[i] - b[i]));
+    }
+    return d;
+}
+
+static void protocol_choices_change_the_run(void)
+{
+    /* A 64 x 64 detector: the share removal needs 16 bright radii (the 16 x 16 set has 9 and runs as the plain protocol). */
+    small_set s = simulated_set(12, 64, 1, 20000, 7);
+    run_output removed = run_small_f32(s.data, s.length, &s.layout);
+    fastnmf_factorizer* f = small_factorizer();
+    EXPECT_OK(fastnmf_factorizer_set_protocol(f, FASTNMF_AMORPHOUS_SHARE_KEEP, FASTNMF_FILL_ROUTE_PIXEL));
+    EXPECT_OK(fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
+    run_output kept = read_result(f);
+    CHECK(max_abs_difference(removed.w, kept.w, removed.info.w_length) > 1e-4);
+
+    /* set_params keeps the choice: the same run again gives the same bits. */
+    fastnmf_params p = small_params();
+    EXPECT_OK(fastnmf_factorizer_set_params(f, &p));
+    EXPECT_OK(fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
+    run_output again = read_result(f);
+    CHECK(memcmp(kept.w, again.w, kept.info.w_length * sizeof(float)) == 0);
+
+    EXPECT_OK(fastnmf_factorizer_set_protocol(f, FASTNMF_AMORPHOUS_SHARE_REMOVE, FASTNMF_FILL_ROUTE_POLAR));
+    EXPECT_OK(fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
+    run_output polar = read_result(f);
+    CHECK(max_abs_difference(removed.w, polar.w, removed.info.w_length) > 1e-6);
+
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_set_protocol(f, 2, FASTNMF_FILL_ROUTE_PIXEL));
+    CHECK(strstr(fastnmf_last_error(), "amorphous_share") != NULL);
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_set_protocol(f, FASTNMF_AMORPHOUS_SHARE_KEEP, -1));
+    CHECK(strstr(fastnmf_last_error(), "fill_route") != NULL);
+    free_result(&polar);
+    free_result(&again);
+    free_result(&kept);
+    free_result(&removed);
+    EXPECT_OK(fastnmf_factorizer_destroy(f));
+    small_set_free(&s);
+}
+
 typedef struct progress_log {
     int calls;
     int last_iteration[2];
@@ -273,6 +317,7 @@ int main(int argc, char** argv)
         {"mask_zeroes_masked_pixels", mask_zeroes_masked_pixels},
         {"kernels_and_params_change_the_run", kernels_and_params_change_the_run},
         {"progress_reports_every_iteration", progress_reports_every_iteration},
+        {"protocol_choices_change_the_run", protocol_choices_change_the_run},
     };
     return run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 }

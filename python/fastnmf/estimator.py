@@ -48,6 +48,12 @@ class ConstrainedNMF:
         [·]_W's pattern centre in detector pixels (None: the detector centre).
     phi_samples, outlier_factor
         [·]_W's angular samples per radius (360) and the outlier cut (2).
+    amorphous_share : {'remove', 'keep'}
+        After [·]_W, remove from every diffraction the share of the amorphous (most rotationally symmetric) one that its
+        radial floor holds ('remove', the default), or keep it: the paper's plain protocol.
+    fill_route : {'pixel', 'polar'}
+        How [·]_W reaches the pixels: each pixel against its exact radius's baseline ('pixel', default) or the paper's
+        r–φ route ('polar').
     n_jobs : int or None
         Worker threads; None or -1 use every core.
     backend : {'auto', 'managed', 'openblas', 'mkl'}; storage : {'auto', 'dense', 'sparse', 'uint16'}
@@ -68,7 +74,7 @@ class ConstrainedNMF:
     def __init__(self, n_components=None, *, method="constrained", constraints=("w", "h"), kernel="gaussian",
                  probe_fwhm=2.0, scan_step=1.5, kernel_size=0, eta=0.5, max_iter=500, n_restarts=10, tol=0.0,
                  random_state=None, mask=None, scan_shape=None, detector_shape=None, centre=None, phi_samples=360,
-                 outlier_factor=2.0, n_jobs=None, backend="auto", storage="auto", batch_restarts=True, verbose=0):
+                 outlier_factor=2.0, amorphous_share="remove", fill_route="pixel", n_jobs=None, backend="auto", storage="auto", batch_restarts=True, verbose=0):
         self.n_components = n_components
         self.method = method
         self.constraints = constraints
@@ -87,6 +93,8 @@ class ConstrainedNMF:
         self.centre = centre
         self.phi_samples = phi_samples
         self.outlier_factor = outlier_factor
+        self.amorphous_share = amorphous_share
+        self.fill_route = fill_route
         self.n_jobs = n_jobs
         self.backend = backend
         self.storage = storage
@@ -202,6 +210,7 @@ class ConstrainedNMF:
                 check(LIB.fastnmf_factorizer_set_mask(factorizer, mask.ctypes.data_as(C.POINTER(C.c_uint8)),
                                                       f.detector_shape[0], f.detector_shape[1]))
             self._set_kernel(factorizer)
+            self._set_protocol(factorizer)
             callback = _abi.PROGRESS_FN(self._progress_callback(interrupted))
             check(LIB.fastnmf_factorizer_set_progress(factorizer, callback, None))
             run = LIB.fastnmf_factorizer_run_u16 if f.is_uint16 else LIB.fastnmf_factorizer_run_f32
@@ -259,6 +268,8 @@ class ConstrainedNMF:
         p.phi_samples = int(self.phi_samples)
         p.outlier_factor = float(self.outlier_factor)
         p.batch_restarts = 1 if self.batch_restarts else 0
+        _choice(self.amorphous_share, _abi.AMORPHOUS_SHARES, "amorphous_share")  # checked before a handle exists
+        _choice(self.fill_route, _abi.FILL_ROUTES, "fill_route")
         return p, int(k)
 
     def _constraints(self):
@@ -293,6 +304,11 @@ class ConstrainedNMF:
             raise ValueError(f"kernel has shape {weights.shape}; explicit weights are a square, odd-sized 2-D array.")
         check(LIB.fastnmf_factorizer_set_kernel(factorizer, weights.ctypes.data_as(C.POINTER(C.c_float)),
                                                 weights.shape[0]))
+
+    def _set_protocol(self, factorizer):
+        share = _choice(self.amorphous_share, _abi.AMORPHOUS_SHARES, "amorphous_share")
+        route = _choice(self.fill_route, _abi.FILL_ROUTES, "fill_route")
+        check(LIB.fastnmf_factorizer_set_protocol(factorizer, share, route))
 
     def _progress_callback(self, interrupted):
         verbose = int(self.verbose or 0)

@@ -119,7 +119,8 @@ def test_methods_constraints_kernels_and_mask_change_the_run():
     x = small()
     base = quick().fit(x).components_
     for kw in (dict(method="als"), dict(method="mu"), dict(constraints=("h",)), dict(constraints="w"),
-               dict(kernel="lorentzian"), dict(kernel=np.ones((5, 5))), dict(probe_fwhm=4.0)):
+               dict(kernel="lorentzian"), dict(kernel=np.ones((5, 5))), dict(probe_fwhm=4.0),
+               dict(fill_route="polar")):
         assert not np.array_equal(quick(**kw).fit(x).components_, base), kw
     mask = np.zeros((16, 16), bool)
     mask[7:9, 7:9] = True
@@ -127,6 +128,23 @@ def test_methods_constraints_kernels_and_mask_change_the_run():
     assert np.all(m.components_[:, mask.reshape(-1)] == 0)
     np.testing.assert_allclose(m.components_.sum(axis=1), 1, rtol=1e-4)
     assert m.analyze().labels.shape == (2,)
+
+
+def test_amorphous_share_keep_is_the_papers_plain_protocol(paper, fitted):
+    x, true_w, *_ = paper
+    default, _ = fitted
+    plain = fastnmf.ConstrainedNMF(4, max_iter=150, n_restarts=2, random_state=1, amorphous_share="keep", **SHAPES)
+    plain.fit(x.reshape(36 * 36, -1))
+
+    def crystal_cosines(w):
+        w = w / np.linalg.norm(w, axis=1, keepdims=True)
+        t = true_w.reshape(4, -1)
+        t = t / np.linalg.norm(t, axis=1, keepdims=True)
+        return (t[1:] @ w.T).max(axis=1)
+
+    # The default removes the amorphous share from the crystalline diffractions; the plain protocol leaves it in.
+    assert crystal_cosines(default.components_).min() > 0.9
+    assert crystal_cosines(plain.components_).max() < 0.8
 
 
 def test_inverse_transform_and_pickle():
@@ -157,6 +175,10 @@ def test_bad_input_is_one_clear_error():
         quick(n_components=300, **shapes).fit(x)
     with pytest.raises(ValueError, match="method='svd'"):
         quick(method="svd", **shapes).fit(x)
+    with pytest.raises(ValueError, match="amorphous_share='maybe'"):
+        quick(amorphous_share="maybe", **shapes).fit(x)
+    with pytest.raises(ValueError, match="fill_route='exact'"):
+        quick(fill_route="exact", **shapes).fit(x)
     with pytest.raises(ValueError, match="detector_shape"):
         quick(scan_shape=(12, 12)).fit(x)
     with pytest.raises(ValueError, match="scan_shape"):

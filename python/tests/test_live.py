@@ -36,7 +36,8 @@ def test_projection_pushed_in_reverse_row_order_equals_the_whole_scan_projection
 
 
 def test_learning_from_uint16_rows_matches_a_batch_fit_and_the_finish_reaches_it(scan):
-    batch = fastnmf.ConstrainedNMF(3, max_iter=150, n_restarts=2, random_state=3).fit(scan)
+    # Live learning runs the paper's plain protocol: the batch fit it is held to does too.
+    batch = fastnmf.ConstrainedNMF(3, max_iter=150, n_restarts=2, random_state=3, amorphous_share="keep").fit(scan)
     live = fastnmf.LiveScan.learn(3, (48, 48), (24, 24), random_state=3, start_frames=96, refresh_frames=48,
                                   finish_iterations=20)
     counts = scan.reshape(24 * 24, 48 * 48).astype(np.uint16)

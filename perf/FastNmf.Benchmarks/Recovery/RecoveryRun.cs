@@ -28,6 +28,7 @@ internal static class RecoveryRun
         {
             "k30" => SimulationPresets.ThirtyComponents(seed),
             "paper" => new SimulationOptions { Seed = seed },
+            "tiny" => new SimulationOptions { Seed = seed, ScanRows = 12, ScanCols = 12, DetRows = 16, DetCols = 16, Crystals = 1, Dose = 2000 },
             "k12" => SimulationPresets.Copies(seed, 40, 96, [(1, 3), (2, 3), (3, 2)]),
             _ => throw new ArgumentException($"--set {set}: k30 or k12"),
         };
@@ -136,6 +137,10 @@ internal static class RecoveryRun
         int h = matches.Count(m => m.MapPearson > 0.9);
         Console.WriteLine($"recovered: diffractions {w}/{matches.Count} at cosine > 0.9, maps {h}/{matches.Count} at Pearson > 0.9; " +
             $"chosen restart {result.ChosenRestart}, MSE {result.Mse:G6}, {seconds:F1} s");
+        int nUvAll = result.DetRows * result.DetCols;
+        double darkFound = DarkSpotScore.Compute(result.Diffraction(matches[0].Found), result.DetRows, result.DetCols);
+        double darkTrue = DarkSpotScore.Compute(truth.Diffractions.AsSpan(0, nUvAll), result.DetRows, result.DetCols);
+        Console.WriteLine($"  amorphous dark-spot score {darkFound:G3} (the truth's {darkTrue:G3})");
         Console.WriteLine("  per truth (cos / pearson): " + string.Join(" ", matches.Select(m => $"{m.DiffractionCosine:F2}({m.ClearedCosine:F2})/{m.MapPearson:F2}")));
         var clock = Stopwatch.StartNew();
         AnalysisResult an = ComponentAnalysis.Run(result);
@@ -176,6 +181,11 @@ internal static class RecoveryRun
         for (int r = 0; r < result.Restarts.Count; r++)
         {
             IterationHistory hist = result.RestartHistories[r];
+            if (Environment.GetEnvironmentVariable("RECOVERY_HISTORY") is not null)
+            {
+                Console.WriteLine("  MSE: " + string.Join(" ", hist.Mse.Select(v => v.ToString("G5", CultureInfo.InvariantCulture))));
+            }
+
             double min = double.PositiveInfinity, worst = 0;
             int worstAt = -1;
             for (int i = 0; i < hist.Count; i++)

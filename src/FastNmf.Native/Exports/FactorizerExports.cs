@@ -154,6 +154,33 @@ internal static unsafe class FactorizerExports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "fastnmf_factorizer_set_protocol", CallConvs = [typeof(CallConvCdecl)])]
+    public static int SetProtocol(nint factorizer, int amorphousShare, int fillRoute)
+    {
+        try
+        {
+            LastError.Clear();
+            using Lease<Session> lease = Sessions.Enter(factorizer);
+            if (amorphousShare is not (0 or 1))
+            {
+                throw new CApiException(Status.InvalidArgument, $"amorphous_share = {amorphousShare} is not FASTNMF_AMORPHOUS_SHARE_REMOVE or _KEEP (0, 1).");
+            }
+
+            if (fillRoute is not (0 or 1))
+            {
+                throw new CApiException(Status.InvalidArgument, $"fill_route = {fillRoute} is not FASTNMF_FILL_ROUTE_PIXEL or _POLAR (0, 1).");
+            }
+
+            lease.Session.RemoveAmorphousShare = amorphousShare == 0;
+            lease.Session.FillRoute = fillRoute == 0 ? PolarFillRoute.Pixel : PolarFillRoute.Polar;
+            return (int)Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return ErrorBoundary.Fail(e, "fastnmf_factorizer_set_protocol");
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_factorizer_set_progress", CallConvs = [typeof(CallConvCdecl)])]
     public static int SetProgress(nint factorizer, delegate* unmanaged[Cdecl]<void*, NativeProgress*, int> callback, void* userData)
     {

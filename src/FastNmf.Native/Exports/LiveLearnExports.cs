@@ -44,7 +44,7 @@ internal static unsafe class LiveLearnExports
 
             using Lease<Session> lease = Sessions.Enter(factorizer);
             Session f = lease.Session;
-            NmfOptions batch = f.MapKernel is null ? f.Options : f.Options with { MapKernel = f.MapKernel };
+            NmfOptions batch = f.RunOptions;
             PixelMap pixels = PixelMap.Create(detRows, detCols, f.Mask);
             var learner = new LiveLearner(pixels, scanRows, scanCols, p.ToOptions(batch));
             *output = Sessions.Lives.Add(new LiveSession(learner, pixels, batch.Components));

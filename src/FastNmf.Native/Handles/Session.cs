@@ -33,6 +33,19 @@ internal sealed unsafe class Session : IHandleObject
     /// <summary>The map kernel set through the ABI; null keeps the paper's.</summary>
     public ConvolutionKernel? MapKernel { get; set; }
 
+    /// <summary>The protocol choice set through the ABI (<c>fastnmf_factorizer_set_protocol</c>); kept across set_params.</summary>
+    public bool RemoveAmorphousShare { get; set; } = true;
+
+    /// <summary>[·]_W's fill route set through the ABI; kept across set_params.</summary>
+    public PolarFillRoute FillRoute { get; set; } = PolarFillRoute.Pixel;
+
+    /// <summary>What a run uses: <see cref="Options"/> with the map kernel and the protocol choices set apart from them.</summary>
+    public NmfOptions RunOptions => (MapKernel is null ? Options : Options with { MapKernel = MapKernel }) with
+    {
+        RemoveAmorphousShare = RemoveAmorphousShare,
+        Polar = Options.Polar with { Route = FillRoute },
+    };
+
     /// <summary>The last successful run's result; null before one and after a failed or cancelled run.</summary>
     public NmfResult? Result { get; private set; }
 
@@ -115,7 +128,7 @@ internal sealed unsafe class Session : IHandleObject
     public void Run(Func<(FrameSource Frames, ScanSlab Slab)> open)
     {
         ClearResult();
-        NmfOptions options = MapKernel is null ? Options : Options with { MapKernel = MapKernel };
+        NmfOptions options = RunOptions;
         Communicator comm = Communicator ?? (Communicator)FastNmf.Distributed.Communicator.Single;
         UnfoldedData? read = null;
         Exception? failure = null;

@@ -16,6 +16,9 @@ internal static class SymmetricShareRemoval
 {
     private const double RadiusCut = 0.2;
 
+    /// <summary>Fewest bright radii of the reference for a share to be removed at all.</summary>
+    public const int MinRadii = 16;
+
 
 
     /// <summary>Index of the row whose baseline holds the largest share of its L1 norm (weighted by pixels per
@@ -70,7 +73,9 @@ internal static class SymmetricShareRemoval
             }
         }
 
-        if (n == 0)
+        // A median over a handful of radii follows the noise (a 16×16 detector has 9): below MinRadii the share is
+        // left in place, as the paper's plain protocol does.
+        if (n < MinRadii)
         {
             return 0;
         }

@@ -47,6 +47,10 @@ public sealed class ManyComponentRecoveryTests
             Assert.That(pw, Is.LessThanOrEqualTo(3), "plain protocol: the crystalline diffractions keep an amorphous share");
             Assert.That(p.Skip(1).Select(c => c.ClearedCosine), Is.All.GreaterThan(0.85), "plain protocol: the crystals themselves are found");
             Assert.That(_default.Mse, Is.LessThan(_plain.Mse), "removing the share fits X better, not worse");
+            double dark = DarkSpotScore.Compute(_default.Diffraction(d[0].Found), 96, 96);
+            double truthDark = DarkSpotScore.Compute(_truth.Diffractions.AsSpan(0, 96 * 96), 96, 96);
+            TestContext.Out.WriteLine($"amorphous dark-spot score {dark:G3}, the truth's {truthDark:G3}");
+            Assert.That(dark, Is.LessThan(truthDark + 0.01), "no dark spots in the amorphous component");
         });
     }
 
