@@ -40,13 +40,18 @@ internal sealed class DarkSpotFill : IDarkSpotFill
         _hi = new float[map.Radii + 1];
     }
 
-    public static DarkSpotFill Create(int detRows, int detCols, ReadOnlySpan<bool> masked, PolarConstraintOptions options, IPolarGather gather)
+    public static DarkSpotFill Create(int detRows, int detCols, ReadOnlySpan<bool> masked, PolarConstraintOptions options, IPolarGather gather) =>
+        new(DetectorMap(detRows, detCols, masked, options), gather, options.OutlierFactor);
+
+    /// <summary>[·]_W's r–φ sampling of a detector (after checking <paramref name="options"/>): about the options' centre
+    /// (default rows/2, cols/2), radii 0 … min(rows, cols)/2 at 1-pixel steps.</summary>
+    internal static PolarSamplingMap DetectorMap(int detRows, int detCols, ReadOnlySpan<bool> masked, PolarConstraintOptions options)
     {
         options.Validate();
         double cr = options.CentreRow ?? detRows / 2;
         double cc = options.CentreCol ?? detCols / 2;
         int radii = (Math.Min(detRows, detCols) / 2) + 1;
-        return new DarkSpotFill(new PolarSamplingMap(detRows, detCols, cr, cc, radii, options.PhiSamples, masked), gather, options.OutlierFactor);
+        return new PolarSamplingMap(detRows, detCols, cr, cc, radii, options.PhiSamples, masked);
     }
 
     public PolarSamplingMap Map => _map;

@@ -22,11 +22,7 @@ internal interface IDarkSpotFill
             return DarkSpotFill.Create(detRows, detCols, masked, options, gather);
         }
 
-        options.Validate();
-        double cr = options.CentreRow ?? detRows / 2;
-        double cc = options.CentreCol ?? detCols / 2;
-        int radii = (Math.Min(detRows, detCols) / 2) + 1;
-        var map = new PolarSamplingMap(detRows, detCols, cr, cc, radii, options.PhiSamples, masked);
-        return new PolarRoundTripFill(map, gather, options.OutlierFactor, cr, cc);
+        return new PolarRoundTripFill(DarkSpotFill.DetectorMap(detRows, detCols, masked, options), gather, options.OutlierFactor,
+            options.CentreRow ?? detRows / 2, options.CentreCol ?? detCols / 2);
     }
 }

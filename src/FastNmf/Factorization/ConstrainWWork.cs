@@ -24,10 +24,6 @@ internal sealed class ConstrainWWork : ITeamWork
     private readonly int _radii;
     private readonly double[] _baselines;
     private readonly int[] _pixelsPerRadius;
-    private readonly double[] _alpha;
-    private readonly int[] _reference;
-    private readonly float[][] _scratch;
-    private bool _removing;
 
     public ConstrainWWork(PixelMap pixels, DiffractionConstraint kind, PolarConstraintOptions polar, KernelSet kernels, int threads, int maxComponents)
     {
@@ -43,9 +39,6 @@ internal sealed class ConstrainWWork : ITeamWork
         _radii = map?.Radii ?? 0;
         _baselines = new double[maxComponents * _radii];
         _pixelsPerRadius = new int[_radii + 1];
-        _alpha = new double[maxComponents];
-        _reference = new int[maxComponents];
-        _scratch = Enumerable.Range(0, threads).Select(_ => map is null ? [] : new float[pixels.KeptCount]).ToArray();
         if (map is not null)
         {
             foreach (int r in map.PixelFloor)
@@ -55,8 +48,18 @@ internal sealed class ConstrainWWork : ITeamWork
         }
     }
 
-    /// <summary>Whether <see cref="RemoveSymmetricShares"/> has baselines to work from ([·]_W is on).</summary>
-    public bool HasBaselines => _radii > 0;
+    /// <summary>Radii of [·]_W's sampling; 0 when the run has no fill (then there are no baselines).</summary>
+    public int Radii => _radii;
+
+    /// <summary>Per table entry (<see cref="Row"/>), the fill's radial baselines of the last run on the scale of the
+    /// normalised row: <see cref="Radii"/> values each, NaN where a radius had no usable sample.</summary>
+    public ReadOnlySpan<double> Baselines => _baselines;
+
+    /// <summary>Detector pixels whose radius floor is r, per r (the last entry: pixels beyond the largest radius or masked).</summary>
+    public ReadOnlySpan<int> PixelsPerRadius => _pixelsPerRadius;
+
+    /// <summary>Row of <see cref="W"/> that table entry <paramref name="i"/> constrains.</summary>
+    public Span<float> Row(int i) => W.Row(_components[i]);
 
     /// <summary>The stacked W the next run constrains.</summary>
     public MatrixView W { get; set; }
@@ -86,16 +89,6 @@ internal sealed class ConstrainWWork : ITeamWork
 
     public void Execute(int part, int start, int end)
     {
-        if (_removing)
-        {
-            for (int i = start; i < end; i++)
-            {
-                SymmetricShareRemoval.Remove(W.Row(_components[i]), W.Row(_components[_reference[i]]), _alpha[i], _scratch[part]);
-            }
-
-            return;
-        }
-
         IDarkSpotFill? fill = _fills[part];
         for (int i = start; i < end; i++)
         {
@@ -135,7 +128,7 @@ internal sealed class ConstrainWWork : ITeamWork
 
             if (fill is not null)
             {
-                // The fill's radial baselines on the scale of the normalised row, for RemoveSymmetricShares.
+                // The fill's radial baselines on the scale of the normalised row (for SymmetricShareWork).
                 Span<double> kept = _baselines.AsSpan(i * _radii, _radii);
                 fill.Baseline.CopyTo(kept);
                 double scale = norm > 0 && float.IsFinite(norm) ? 1.0 / norm : 1.0;
@@ -144,47 +137,6 @@ internal sealed class ConstrainWWork : ITeamWork
                     kept[r] *= scale;
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// After a run: per restart of the table (k consecutive rows each), the amorphous share removed from every other
-    /// diffraction (<see cref="SymmetricShareRemoval"/>): the reference and the shares on the calling thread, the rows
-    /// over <paramref name="team"/> (each row alone, the reference untouched: the same bits on any team).
-    /// </summary>
-    public void RemoveSymmetricShares(int k, WorkerTeam? team)
-    {
-        if (!HasBaselines)
-        {
-            return;
-        }
-
-        for (int first = 0; first + k <= Count; first += k)
-        {
-            ReadOnlySpan<double> baselines = _baselines.AsSpan(first * _radii, k * _radii);
-            int a = SymmetricShareRemoval.MostSymmetric(baselines, k, _radii, _pixelsPerRadius);
-            for (int c = 0; c < k; c++)
-            {
-                _reference[first + c] = first + Math.Max(a, 0);
-                _alpha[first + c] = a < 0 || c == a ? 0 : SymmetricShareRemoval.Share(baselines, c, a, _radii);
-            }
-        }
-
-        _removing = true;
-        try
-        {
-            if (team is null)
-            {
-                Execute(0, 0, Count);
-            }
-            else
-            {
-                team.Run(this, Count);
-            }
-        }
-        finally
-        {
-            _removing = false;
         }
     }
 }

@@ -50,6 +50,7 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
     private readonly BlockWork _blockWork;
     private readonly ProductsSmallWork _small;
     private readonly ConstrainWWork _constrainW;
+    private readonly SymmetricShareWork? _shares;
     private readonly MapHalo? _halo;
     private readonly PartScratch[] _parts;
     private readonly int _k;
@@ -91,6 +92,9 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
         _small = new ProductsSmallWork(Kernels.Products);
         DiffractionConstraint kind = _options.Method == NmfMethod.Constrained ? _options.DiffractionConstraint : DiffractionConstraint.NonNegative;
         _constrainW = new ConstrainWWork(_x.Pixels, kind, _options.Polar, Kernels, _team.Threads, _ws.Rows);
+        _shares = _options.RemoveAmorphousShare && kind == DiffractionConstraint.DarkSpotFill
+            ? new SymmetricShareWork(_constrainW, _team.Threads, _ws.Rows, _x.Pixels.KeptCount)
+            : null;
         bool smooth = _options.Method == NmfMethod.Constrained && _options.MapConstraint == MapConstraint.Convolution;
         ScanSlab slab = _x.Slab;
         try
@@ -302,10 +306,7 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
             _constrainW.W = _ws.WNextView;
             _constrainW.Select(_active.AsSpan(0, count), _k);
             _team.Run(_constrainW, _constrainW.Count);
-            if (_options.RemoveAmorphousShare && _options.Method == NmfMethod.Constrained)
-            {
-                _constrainW.RemoveSymmetricShares(_k, _team);
-            }
+            _shares?.Run(_k, _team);
         }
 
         t = _times.Add(PhaseTimes.Phase.ConstrainW, t);
