@@ -7,7 +7,7 @@ using FastNmf.Simulation;
 namespace FastNmf.Benchmarks.Recovery;
 
 /// <summary>
-/// <c>-- recovery [--set k30|k12] [--seed S] [--iterations N] [--restarts R] [--fill exact|paper] …</c>: one factorization
+/// <c>-- recovery [--set k30|k12] [--seed S] [--iterations N] [--restarts R (1)] [--share remove|keep] [--route pixel|polar] [--oracle 1] …</c>: one factorization
 /// of a many-component simulated set (<see cref="SimulationPresets"/>), scored against its truth: diffractions at cosine
 /// &gt; 0.9 and maps at Pearson &gt; 0.9 (Hungarian-matched), and per restart its final MSE, its worst MSE after
 /// iteration 20 relative to its running minimum, and its last ‖ΔW‖₁ — the numbers of issue 15, with the wall time.
@@ -30,7 +30,7 @@ internal static class RecoveryRun
             "paper" => new SimulationOptions { Seed = seed },
             "tiny" => new SimulationOptions { Seed = seed, ScanRows = 12, ScanCols = 12, DetRows = 16, DetCols = 16, Crystals = 1, Dose = 2000 },
             "k12" => SimulationPresets.Copies(seed, 40, 96, [(1, 3), (2, 3), (3, 2)]),
-            _ => throw new ArgumentException($"--set {set}: k30 or k12"),
+            _ => throw new ArgumentException($"--set {set}: k30, k12, paper or tiny"),
         };
 
         if (a.TryGetValue("crystallinity", out string? levels))
@@ -126,7 +126,7 @@ internal static class RecoveryRun
         Seed = ulong.Parse(a.GetValueOrDefault("nmf-seed", "0"), CultureInfo.InvariantCulture),
         DiffractionConstraint = Enum.Parse<DiffractionConstraint>(a.GetValueOrDefault("w", "DarkSpotFill"), true),
         Polar = new FastNmf.Constraints.PolarConstraintOptions { Route = Enum.Parse<FastNmf.Constraints.PolarFillRoute>(a.GetValueOrDefault("route", "pixel"), true) },
-        RemoveAmorphousShare = a.GetValueOrDefault("share", "keep") == "remove",
+        RemoveAmorphousShare = a.GetValueOrDefault("share", "remove") == "remove",
         MapConstraint = Enum.Parse<MapConstraint>(a.GetValueOrDefault("h", "Convolution"), true),
     };
 

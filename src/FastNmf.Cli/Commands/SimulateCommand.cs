@@ -62,7 +62,14 @@ internal static class SimulateCommand
             if (p.GetValue(latticeCopies) is { } copies)
             {
                 options = options with { CopyLattices = options.RotatedCopies.Select(_ => options.RotatedLattice).ToArray() };
-                options = options.WithLatticeCopies(LatticeCounts(copies));
+                try
+                {
+                    options = options.WithLatticeCopies(LatticeCounts(copies));
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw new UsageException($"--lattice-copies: {e.Message.Split(" (Parameter")[0]}");
+                }
             }
 
             if (p.GetValue(preset) is not null)

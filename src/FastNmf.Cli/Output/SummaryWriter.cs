@@ -24,11 +24,8 @@ internal static class SummaryWriter
             JsonArrays.Write(json, "map_kernel_weights", o.MapKernel.Weights.ToArray().Select(v => (double)v));
             json.WriteNumber("phi_samples", o.Polar.PhiSamples);
             json.WriteNumber("outlier_factor", o.Polar.OutlierFactor);
-            if (o.Method == NmfMethod.Constrained && o.DiffractionConstraint == DiffractionConstraint.DarkSpotFill)
-            {
-                json.WriteString("fill_route", o.Polar.Route.ToString().ToLowerInvariant());
-                json.WriteString("amorphous_share", o.RemoveAmorphousShare ? "removed" : "kept (the paper's plain protocol)");
-            }
+            json.WriteString("fill_route", o.Polar.Route.ToString().ToLowerInvariant());
+            json.WriteString("amorphous_share", ProtocolNames.AmorphousShare(o));
             if (o.Polar.CentreRow is { } centreRow && o.Polar.CentreCol is { } centreCol)
             {
                 // Absent: the detector centre (rows / 2, cols / 2).

@@ -226,6 +226,8 @@ public static class ResultsFile
             ["polar_centre_row"] = r.Pixels.CentreRow,
             ["polar_centre_col"] = r.Pixels.CentreCol,
             ["outlier_factor"] = o.Polar.OutlierFactor,
+            ["fill_route"] = o.Polar.Route.ToString().ToLowerInvariant(),
+            ["amorphous_share"] = ProtocolNames.AmorphousShare(o),
             ["components"] = r.Components,
             ["iterations"] = o.Iterations,
             ["restarts"] = o.Restarts,

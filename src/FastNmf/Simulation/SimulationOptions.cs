@@ -85,6 +85,7 @@ public sealed record SimulationOptions
         {
             Check(lattice >= 1 && lattice <= 6, nameof(copies), lattice, "a lattice between 1 and 6");
             Check(count >= 1 && count <= MaxRotatedCopies, nameof(copies), count, $"between 1 and {MaxRotatedCopies} copies of a lattice");
+            Check(angles.Count + count <= MaxRotatedCopies, nameof(copies), angles.Count + count, $"at most {MaxRotatedCopies} rotated copies in all");
             var rng = new Numerics.SeededRandom(Numerics.SeededRandom.Derive(Seed ^ 0x526F7461746564UL, (ulong)((lattice * 1000) + angles.Count)));
             double period = 360.0 / Simulator.RotationalSymmetry(lattice);
             for (int j = 1; j <= count; j++)

@@ -7,8 +7,8 @@ public static class SimulationPresets
     /// Thirty components, the count the paper's experiment assumes: a 58×58 scan, a 128×128 detector, one amorphous
     /// component everywhere and 29 crystalline ones — the three lattices A (square), B (hexagonal), C (rectangular) and 9, 9 and 8
     /// rotated copies of them (10, 10 and 9 orientations; angles spread over each lattice's period and jittered by
-    /// <paramref name="seed"/>), each in a patch of its own (about 5.6 positions across, σ = 1.6-position interfaces),
-    /// crystallinity 5 %, 3 % and 2 % in turn; Poisson noise at 10⁴ electrons per diffraction.
+    /// <paramref name="seed"/>), each in a patch of its own (about 8.9 positions across, σ = 1.6-position interfaces),
+    /// crystallinity 8 %, 6 % and 5 % in turn (as small and weak as the noise allows cosine 0.9 at all); Poisson noise at 10⁴ electrons per diffraction.
     /// <paramref name="scan"/> and <paramref name="detector"/> shrink it for tests (patches scale with the scan).
     /// </summary>
     public static SimulationOptions ThirtyComponents(ulong seed, int scan = 58, int detector = 128) =>

@@ -231,6 +231,14 @@ public static class Simulator
                 crystalline += f[(c * nXy) + i];
             }
 
+            // Areas that overlap (larger than their cells, or several in one row) can exceed the whole position.
+            if (crystalline > 1 + 1e-9)
+            {
+                throw new ArgumentOutOfRangeException(nameof(SimulationOptions.AreaSize), o.AreaSize,
+                    $"the crystalline areas overlap: at scan position ({i / o.ScanCols}, {i % o.ScanCols}) their fractions sum to {crystalline:G4} > 1; " +
+                    "lower AreaSize (--area-size) or Crystallinities (--crystallinity).");
+            }
+
             f[i] = 1 - crystalline;
         }
     }

@@ -76,6 +76,7 @@ public sealed class CliSimulateRotatedTests : CliHarness
     [TestCase("G:2")]
     [TestCase("B:0")]
     [TestCase("B:x")]
+    [TestCase("A:40,B:30")]
     public void Simulate_BadLatticeCopies_IsOneLineErrorNamingTheOption(string copies)
     {
         Result result = Run("simulate", "--out", PathOf("X.npy"), "--lattice-copies", copies);

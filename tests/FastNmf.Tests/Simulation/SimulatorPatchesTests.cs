@@ -109,6 +109,12 @@ public sealed class SimulatorPatchesTests
                 Is.EqualTo("Crystallinities"));
             Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new SimulationOptions().WithLatticeCopies([(0, 2)]))!.ParamName,
                 Is.EqualTo("copies"));
+            Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new SimulationOptions().WithLatticeCopies([(1, 40), (2, 30)]))!.ParamName,
+                Is.EqualTo("copies"), "more than 64 copies in all");
+
+            // Patches larger than their cells overlap: the crystalline fractions would exceed a whole position.
+            var overlapping = SimulationPresets.ThirtyComponents(1) with { AreaSize = 12, Crystallinities = [0.4] };
+            Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => Simulator.Truth(overlapping))!.Message, Does.Contain("overlap"));
         });
     }
 }
