@@ -8,7 +8,7 @@
 
 #include "test_support.h"
 
-#define SCAN 24 /* canonical blocks of 11 scan rows: 3 blocks, one per rank */
+#define SCAN 24 /* canonical blocks of 10 scan rows (10, 10, 4): 3 blocks, one per rank */
 #define DET 16
 
 static int g_finished;

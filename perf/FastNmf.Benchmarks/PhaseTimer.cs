@@ -30,7 +30,7 @@ internal static unsafe class PhaseTimer
         using var team = new WorkerTeam(Environment.ProcessorCount);
         foreach (int rows in stacked)
         {
-            using var sparse = new SparseXOperand(x, kernels.SparseWidth, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
+            using IXOperand sparse = SparseXOperand.Create(x, kernels.SparseWidth, team, FoldLayout.Of(x), rows);
             using var sparseHx = new FoldedHX(sparse, rows);
             using var dense = new DenseXOperand(x.Frames, KernelSet.Create(null, KernelBackend.Managed).Products, team, FoldLayout.Of(x), rows);
             using var denseHx = new FoldedHX(dense, rows);
@@ -56,10 +56,6 @@ internal static unsafe class PhaseTimer
             var wv = MatrixView.Over(w, rows, x.NUv, x.Stride);
             var av = MatrixView.Over(a, rows, x.NUv, x.Stride);
             Console.WriteLine($"K = {rows}: {sparse.Description}");
-            int lanes = (rows + 15) & ~15;
-            using var laneBuffer = new AlignedBuffer<float>((long)x.NUv * lanes, "lanes");
-            Time("  transpose W → lanes (1 thread)", () => FastNmf.Kernels.Lanes.LaneTranspose.ToLanes(wv, laneBuffer.Pointer, lanes, 0, x.NUv));
-            Time("  transpose lanes → A (1 thread)", () => FastNmf.Kernels.Lanes.LaneTranspose.FromLanes(laneBuffer.Pointer, lanes, av, 0, x.NUv));
             Time("  sparse H·X", () => sparseHx.Multiply(hv, av));
             Time("  sparse W·Xᵀ", () => sparse.MultiplyWX(wv, hv));
             // As in an iteration: the two products alternate, so neither finds its copy of X still in cache.

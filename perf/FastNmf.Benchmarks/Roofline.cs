@@ -36,7 +36,7 @@ internal static unsafe class Roofline
         using var denseTp = new DenseXOperand(x.Frames, new FactorProductsTensorPrimitives(), team, FoldLayout.Of(x), 4);
         using var uint16 = new UInt16XOperand(UInt16Frames.CopyOf(x.Frames), KernelSet.CreateDefault().DenseWidth, team, FoldLayout.Of(x), 4);
         using var uint16Hx = new FoldedHX(uint16, 4);
-        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 4, 4);
+        using IXOperand sparse = SparseXOperand.Create(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 4);
         using var w = new AlignedBuffer<float>(4 * x.Stride, "W");
         using var h = new AlignedBuffer<float>(4L * x.NXy, "H");
         w.AsSpan().Fill(1f);

@@ -6,8 +6,9 @@ namespace FastNmf.Benchmarks;
 
 /// <summary>
 /// <c>-- storage [--frames 16384] [--det 128]</c>: how fast the sparse copies of uint16 X are built (the "storage"
-/// phase of a factorization): <see cref="SparseFrames"/> (block-major, for W·Xᵀ) and <see cref="SparsePixels"/>
-/// (pixel-major, for H·X) from counts in memory, a third of them nonzero as in the simulated sets. Best of three.
+/// phase of a factorization): the copy across pixels (rows = frames, for W·Xᵀ) and across frames (rows = pixels, for
+/// H·X), uint16 values from counts in memory, a third of them nonzero as in the simulated sets
+/// (<see cref="SparseSpanBuilder"/>). Best of three.
 /// </summary>
 internal static unsafe class StorageBuild
 {
@@ -29,9 +30,10 @@ internal static unsafe class StorageBuild
         fixed (ushort* data = counts)
         {
             ushort* p = data;
-            double f = Best(() => SparseFrames.Create(p, pixels, frames, pixels, 256).Dispose());
-            double px = Best(() => SparsePixels.Create(p, pixels, frames, pixels, canonical, 256).Dispose());
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{frames} frames of {det}²: SparseFrames {f:F3} s ({gb / f:F2} GB/s of uint16), SparsePixels {px:F3} s ({gb / px:F2} GB/s); {Environment.ProcessorCount} cores"));
+            int[] spans = SparseSpanLayout.Nested(canonical, out _);
+            double f = Best(() => SparseSpanBuilder.AcrossPixels<ushort, ushort>(p, pixels, frames, pixels).Dispose());
+            double px = Best(() => SparseSpanBuilder.AcrossFrames<ushort, ushort>(p, pixels, frames, pixels, spans).Dispose());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{frames} frames of {det}²: across pixels {f:F3} s ({gb / f:F2} GB/s of uint16), across frames {px:F3} s ({gb / px:F2} GB/s); {Environment.ProcessorCount} cores"));
         }
     }
 

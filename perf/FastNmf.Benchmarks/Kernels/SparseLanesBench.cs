@@ -17,7 +17,7 @@ public unsafe class SparseLanesBench
 {
     private UnfoldedData _x = null!;
     private WorkerTeam _team = null!;
-    private SparseXOperand _op = null!;
+    private IXOperand _op = null!;
     private FoldedHX _hx = null!;
     private AlignedBuffer<float> _w = null!, _h = null!, _a = null!;
 
@@ -35,7 +35,7 @@ public unsafe class SparseLanesBench
         (Dataset4D data, _) = Simulator.Generate(new SimulationOptions { Seed = 1 });
         _x = UnfoldedData.Create(data);
         _team = new WorkerTeam(Environment.ProcessorCount);
-        _op = new SparseXOperand(_x, Enum.Parse<LaneWidth>(Width), _team, FoldLayout.Of(_x), K, 4);
+        _op = SparseXOperand.Create(_x, Enum.Parse<LaneWidth>(Width), _team, FoldLayout.Of(_x), K);
         _hx = new FoldedHX(_op, K);
         _w = new AlignedBuffer<float>(K * _x.Stride, "W");
         _h = new AlignedBuffer<float>((long)K * _x.NXy, "H");

@@ -44,8 +44,7 @@ public static class Factorizer
     /// iteration across a batch of restarts).</param>
     /// <param name="cancel">Checked once per iteration.</param>
     /// <exception cref="ArgumentOutOfRangeException">an option is out of range (the message names it).</exception>
-    /// <exception cref="ArgumentException">sparse storage was requested for a detector of more than 65 536 unmasked pixels,
-    /// or an initial factor does not fit the data.</exception>
+    /// <exception cref="ArgumentException">an initial factor does not fit the data.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     /// <exception cref="ArithmeticException">the iteration produced a non-finite value (degenerate data).</exception>
     /// <exception cref="BackendUnavailableException">a native backend was requested and cannot be loaded (the message says why).</exception>
@@ -206,7 +205,7 @@ public static class Factorizer
     /// rows (k × restarts per pass) are multiplied with it on the managed kernels (a native BLAS takes float32).
     /// Measured with `perf/FastNmf.Benchmarks -- phases` on the paper's set (37 % nonzero): the uint16 pass costs about
     /// 0.36 ms per row and the sparse one 4.2 ms + 0.13 ms per row, so uint16 wins below ~18 rows (k = 4 alone: 1.5 vs
-    /// 4.8 ms) and sparse above (K = 40: 9.4 vs 14.4 ms). Sparse also needs ≥ 30 % zeros and ≤ 65 536 pixels.
+    /// 4.8 ms) and sparse above (K = 40: 9.4 vs 14.4 ms). Sparse also needs ≥ 30 % zeros.
     /// </summary>
     public static XStorage ChooseStorage(UnfoldedData x, int stackedComponents)
     {
@@ -220,7 +219,7 @@ public static class Factorizer
     {
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentOutOfRangeException.ThrowIfLessThan(stackedComponents, 1);
-        bool sparseAllowed = nUv <= SparseFrames.MaxPixels && stats.ZeroFraction >= NmfOptions.SparseThreshold;
+        bool sparseAllowed = stats.ZeroFraction >= NmfOptions.SparseThreshold;
         if (sparseAllowed && (!stats.IsCounts || stackedComponents >= SparseMinimumRowsOverUInt16))
         {
             return XStorage.Sparse;

@@ -142,7 +142,7 @@ public sealed record RunPlan
     // The measured fastest storage for these facts (see Factorizer.ChooseStorage).
     private static (XStorage, string) Fastest(int nUv, DataFacts facts, int rows)
     {
-        bool sparse = nUv <= SparseFrames.MaxPixels && facts.ZeroFraction >= NmfOptions.SparseThreshold;
+        bool sparse = facts.ZeroFraction >= NmfOptions.SparseThreshold;
         if (sparse && (!facts.IsCounts || rows >= Factorizer.SparseMinimumRowsOverUInt16))
         {
             return (XStorage.Sparse, string.Create(CultureInfo.InvariantCulture,
@@ -169,12 +169,12 @@ public sealed record RunPlan
         long copy = storage switch
         {
             XStorage.DenseUInt16 => read == XReadMode.Float32 ? ((nUv + 31) & ~31L) * nXy * 2 : 0,
-            XStorage.Sparse => SparseXOperand.BytesFor((long)Math.Ceiling((1 - facts.ZeroFraction) * nUv * nXy), (int)nUv, (int)nXy, blocks, rows, k, options.Threads, KernelSet.CreateDefault().SparseWidth),
+            XStorage.Sparse => SparseXOperand.BytesFor((long)Math.Ceiling((1 - facts.ZeroFraction) * nUv * nXy), (int)nUv, (int)nXy, blocks, rows, options.Threads, KernelSet.CreateDefault().SparseWidth, facts.IsCounts),
             _ => 0,
         };
         Kernels.Lanes.LaneWidth width = KernelSet.CreateDefault().SparseWidth;
         long accumulators = storage == XStorage.Sparse
-            ? 8L * nUv * SparseXOperand.Geometry((int)nUv, rows, k, options.Threads, width).Lanes
+            ? 8L * nUv * new Kernels.Lanes.LaneTiles(rows, width).Lanes
             : 8L * rows * ((nUv + 7) & ~7L);
         long workspace = SolverWorkspace.BytesFor((int)nUv, (int)nXy, k, batch) + accumulators
             + (storage == XStorage.Sparse ? 0 : DenseHXFold.BytesFor(options.Threads, rows));

@@ -42,7 +42,7 @@ internal sealed class SolverAssembly : IDisposable
         long t = Stopwatch.GetTimestamp();
         try
         {
-            xop = XOperands.Create(x, plan.Storage, kernels, team, k * plan.Batch, k, new FoldLayout(local, stats.PixelSums));
+            xop = XOperands.Create(x, plan.Storage, kernels, team, k * plan.Batch, new FoldLayout(local, stats.PixelSums));
             t = times.Add(PhaseTimes.Phase.Storage, t);
             workspace = new SolverWorkspace(x.NUv, x.NXy, k, plan.Batch);
             solver = new NmfSolver(new SolverSetup(x, options, kernels, xop, workspace, team, times, comm, stats, local, blocks.Count));

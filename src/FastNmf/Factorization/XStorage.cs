@@ -3,15 +3,15 @@ namespace FastNmf;
 /// <summary>How X is held for the two products of every iteration.</summary>
 public enum XStorage
 {
-    /// <summary>Sparse when at least <see cref="NmfOptions.SparseThreshold"/> of X is zero and the detector has at most
-    /// 65 536 unmasked pixels; otherwise uint16 when every value is an integer in [0, 65 535] and the X products run on
+    /// <summary>Sparse when at least <see cref="NmfOptions.SparseThreshold"/> of X is zero; otherwise uint16 when every value is an integer in [0, 65 535] and the X products run on
     /// the managed kernels; float32 otherwise.</summary>
     Auto,
 
     /// <summary>Every value as float32, frame-major.</summary>
     Dense,
 
-    /// <summary>Only the nonzero values with their uint16 detector indices (counted data is mostly zeros).</summary>
+    /// <summary>Only the nonzero values, in spans of 64 positions with byte indices, twice (across pixels and across
+    /// frames); counts as uint16 values (counted data is mostly zeros).</summary>
     Sparse,
 
     /// <summary>Every value as uint16, frame-major, converted to float inside the product kernels: half the bytes of

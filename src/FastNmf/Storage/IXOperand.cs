@@ -16,7 +16,7 @@ namespace FastNmf.Storage;
 /// </remarks>
 internal unsafe interface IXOperand : IDisposable
 {
-    /// <summary>Storage and kernel, for summaries (e.g. "sparse float32 (38.1 % nonzero), SparseLanesVector512").</summary>
+    /// <summary>Storage and kernel, for summaries (e.g. "sparse uint16 (38.1 % nonzero; …), SparseLanesVector512").</summary>
     string Description { get; }
 
     /// <summary>Largest K the operand was sized for.</summary>

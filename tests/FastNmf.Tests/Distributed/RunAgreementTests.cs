@@ -151,7 +151,7 @@ public sealed class RunAgreementTests
     [Test]
     public void ThePlan_IsTheLargestSlabs_OnEveryRank()
     {
-        // Slabs of 11 and 13 rows: both ranks plan for 13 × 24 frames, so batch and storage agree.
+        // Slabs of 10 and 14 rows (blocks of 10, 10 and 4): both ranks plan for 14 × 24 frames, so batch and storage agree.
         using UnfoldedData x = UnfoldedData.Create(s_data);
         long[] frames = InProcessGroup.Run(2, comm =>
         {
@@ -159,7 +159,7 @@ public sealed class RunAgreementTests
             using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
             return DataFacts.Of(view, XStatistics.Of(view, comm), comm).Frames;
         });
-        Assert.That(frames, Is.EqualTo(new long[] { 13 * 24, 13 * 24 }));
+        Assert.That(frames, Is.EqualTo(new long[] { 14 * 24, 14 * 24 }));
     }
 
     private static NmfOptions Options(int k) => new() { Components = k, Iterations = 6, Restarts = 2, Seed = 5, Threads = 1, Backend = KernelBackend.Managed };

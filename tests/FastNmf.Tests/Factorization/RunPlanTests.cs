@@ -76,10 +76,10 @@ public sealed class RunPlanTests
         using var team = new WorkerTeam(2);
         FoldLayout layout = FoldLayout.Of(x);
         long before = AlignedMemory.OutstandingBytes;
-        using var op = new SparseXOperand(x, KernelSet.CreateDefault().SparseWidth, team, layout, 30, 3);
+        using IXOperand op = SparseXOperand.Create(x, KernelSet.CreateDefault().SparseWidth, team, layout, 30);
         long allocated = AlignedMemory.OutstandingBytes - before;
-        long expected = SparseXOperand.BytesFor(x.NonZeros, x.NUv, x.NXy, layout.Blocks, 30, 3, 2, KernelSet.CreateDefault().SparseWidth);
-        // The formula also counts the managed segment tables, which AlignedMemory does not see.
+        long expected = SparseXOperand.BytesFor(x.NonZeros, x.NUv, x.NXy, layout.Blocks, 30, 2, KernelSet.CreateDefault().SparseWidth, x.Statistics.IsCounts);
+        // The formula also counts the managed span tables, which AlignedMemory does not see.
         Assert.That(allocated, Is.LessThanOrEqualTo(expected).And.GreaterThan(0.8 * expected));
     }
 }

@@ -1,4 +1,5 @@
 using FastNmf.Data;
+using FastNmf.IO;
 using FastNmf.Kernels;
 using FastNmf.Kernels.Gemm;
 using FastNmf.Kernels.Lanes;
@@ -28,7 +29,7 @@ public sealed unsafe class SparseXOperandTests
         LaneWidth width = Enum.Parse<LaneWidth>(widthName);
         using UnfoldedData x = SparseData(seed: rows);
         using var team = new WorkerTeam(2);
-        using var op = new SparseXOperand(x, width, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
+        using IXOperand op = SparseXOperand.Create(x, width, team, FoldLayout.Of(x), rows);
         using var f = new Factors(x, rows, seed: 100 + rows);
         MultiplyHX(op, f.HView, f.AView);
         op.MultiplyWX(f.WView, f.BView);
@@ -42,8 +43,8 @@ public sealed unsafe class SparseXOperandTests
         LaneWidth width = Enum.Parse<LaneWidth>(widthName);
         using UnfoldedData x = SparseData(seed: rows);
         using var team = new WorkerTeam(2);
-        using var scalar = new SparseXOperand(x, LaneWidth.Scalar, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
-        using var vector = new SparseXOperand(x, width, team, FoldLayout.Of(x), rows, Math.Min(rows, 4));
+        using IXOperand scalar = SparseXOperand.Create(x, LaneWidth.Scalar, team, FoldLayout.Of(x), rows);
+        using IXOperand vector = SparseXOperand.Create(x, width, team, FoldLayout.Of(x), rows);
         using var f = new Factors(x, rows, seed: 7);
         MultiplyHX(scalar, f.HView, f.AView);
         scalar.MultiplyWX(f.WView, f.BView);
@@ -64,8 +65,8 @@ public sealed unsafe class SparseXOperandTests
         using UnfoldedData x = SparseData(seed: 3);
         using var team = new WorkerTeam(2);
         LaneWidth width = KernelSet.CreateDefault().SparseWidth;
-        using var stacked = new SparseXOperand(x, width, team, FoldLayout.Of(x), 40, Math.Min(40, 4));
-        using var alone = new SparseXOperand(x, width, team, FoldLayout.Of(x), 4, Math.Min(4, 4));
+        using IXOperand stacked = SparseXOperand.Create(x, width, team, FoldLayout.Of(x), 40);
+        using IXOperand alone = SparseXOperand.Create(x, width, team, FoldLayout.Of(x), 4);
         using var all = new Factors(x, 40, seed: 11);
         MultiplyHX(stacked, all.HView, all.AView);
         stacked.MultiplyWX(all.WView, all.BView);
@@ -83,18 +84,18 @@ public sealed unsafe class SparseXOperandTests
     [Test]
     public void HX_CanonicalBlockOfSeveralSubBlocks_EveryWidthIsScalarBits_AndMatchesTheOracle()
     {
-        // 70 lanes per restart: frame sub-blocks of ~100 frames, so the 256-frame canonical block takes the float32
-        // partial over three sub-blocks before its fold (the other tests take the fused fold of one sub-block).
+        // A scan row of 300 frames is a canonical block of two spans of 150: the float32 partial runs over both before its
+        // fold (the other tests fold blocks of one span straight from registers); 70 lanes are several tiles at every width.
         var rng = new Random(12);
-        float[] values = Enumerable.Range(0, 16 * 16 * 20 * 20).Select(_ => rng.NextDouble() < 0.6 ? 0f : rng.Next(1, 7)).ToArray();
-        using UnfoldedData x = UnfoldedData.Create(new Dataset4D(values, 16, 16, 20, 20));
+        float[] values = Enumerable.Range(0, 3 * 300 * 10 * 10).Select(_ => rng.NextDouble() < 0.6 ? 0f : rng.Next(1, 7)).ToArray();
+        using UnfoldedData x = UnfoldedData.Create(new Dataset4D(values, 3, 300, 10, 10));
         using var team = new WorkerTeam(2);
         using var f = new Factors(x, 70, seed: 4);
         float[]? scalarA = null;
         foreach (LaneWidth width in KernelSet.AvailableLaneWidths.Reverse())
         {
-            using var op = new SparseXOperand(x, width, team, FoldLayout.Of(x), 70, 70);
-            Assert.That(op.Description, Does.Contain("H·X in 3 frame block(s)"));
+            using IXOperand op = SparseXOperand.Create(x, width, team, FoldLayout.Of(x), 70);
+            Assert.That(op.Description, Does.Contain("6 across frames"));
             MultiplyHX(op, f.HView, f.AView);
             float[] a = f.A();
             scalarA ??= a;
@@ -109,7 +110,7 @@ public sealed unsafe class SparseXOperandTests
     {
         using UnfoldedData x = SparseData(seed: 5);
         using var team = new WorkerTeam(2);
-        using var sparse = new SparseXOperand(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 8, Math.Min(8, 4));
+        using IXOperand sparse = SparseXOperand.Create(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 8);
         using var dense = new DenseXOperand(x.Frames, new FactorProductsScalar(), team, FoldLayout.Of(x), 8);
         using var f = new Factors(x, 8, seed: 9);
         MultiplyHX(dense, f.HView, f.AView);
@@ -125,10 +126,10 @@ public sealed unsafe class SparseXOperandTests
     }
 
     [Test]
-    public void SparseFrames_KeepsEveryNonzeroOnce_InBlockMajorOrder()
+    public void AcrossPixels_KeepsEveryNonzeroOnce_InSpanOrder()
     {
         using UnfoldedData x = SparseData(seed: 6);
-        using SparseFrames s = SparseFrames.Create(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv, 64);
+        using SparseSpans<float> s = SparseSpanBuilder.AcrossPixels<float, float>(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv);
         long expected = 0;
         for (int j = 0; j < x.NXy; j++)
         {
@@ -136,20 +137,20 @@ public sealed unsafe class SparseXOperandTests
         }
 
         Assert.That(s.NonZeros, Is.EqualTo(expected));
-        for (int b = 0; b < s.Blocks; b++)
+        Assert.That(s.Spans, Is.EqualTo((x.NUv + 255) / 256));
+        for (int b = 0; b < s.Spans; b++)
         {
-            for (int j = 0; j < s.Frames; j++)
+            uint* off = s.Offsets(b);
+            for (int j = 0; j < s.Rows; j++)
             {
-                long p0 = s.SegmentStart[(b * (s.Frames + 1)) + j];
-                long p1 = s.SegmentStart[(b * (s.Frames + 1)) + j + 1];
-                for (long p = p0; p < p1; p++)
+                for (uint p = off[j]; p < off[j + 1]; p++)
                 {
-                    int u = s.Indices[p];
-                    Assert.That(u / 64, Is.EqualTo(b));
-                    Assert.That(s.Values[p], Is.EqualTo(x.Column(j)[u]));
-                    if (p > p0)
+                    int u = s.SpanStart[b] + s.Positions(b)[p];
+                    Assert.That(u, Is.LessThan(s.SpanStart[b + 1]));
+                    Assert.That(s.Values(b)[p], Is.EqualTo(x.Column(j)[u]).And.Not.Zero);
+                    if (p > off[j])
                     {
-                        Assert.That(u, Is.GreaterThan(s.Indices[p - 1]), "ascending within a segment");
+                        Assert.That(s.Positions(b)[p], Is.GreaterThan(s.Positions(b)[p - 1]), "ascending within a segment");
                     }
                 }
             }
@@ -157,27 +158,28 @@ public sealed unsafe class SparseXOperandTests
     }
 
     [Test]
-    public void SparsePixels_HoldsTheSameNonzerosPixelMajor_FramesAscendingWithinEachBlock()
+    public void AcrossFrames_HoldsTheSameNonzeros_FramesAscendingWithinEachSpan_SpansNestedInBlocks()
     {
         using UnfoldedData x = SparseData(seed: 8);
-        using SparseFrames frames = SparseFrames.Create(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv, 64);
-        using SparsePixels s = SparsePixels.Create(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv, [(0, x.NXy)], 4);
-        Assert.That(s.Blocks, Is.EqualTo((x.NXy + 3) / 4));
+        (int, int)[] blocks = [(0, 20), (20, x.NXy - 20)];
+        int[] starts = SparseSpanLayout.Nested(blocks, out int[] first);
+        Assert.That(starts, Is.EqualTo(new[] { 0, 20, x.NXy }), "35 frames: one span per block");
+        Assert.That(first, Is.EqualTo(new[] { 0, 1, 2 }));
+        using SparseSpans<ushort> s = SparseSpanBuilder.AcrossFrames<float, ushort>(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv, starts);
         long seen = 0;
-        for (int b = 0; b < s.Blocks; b++)
+        for (int b = 0; b < s.Spans; b++)
         {
-            for (int u = 0; u < s.Pixels; u++)
+            uint* off = s.Offsets(b);
+            for (int u = 0; u < s.Rows; u++)
             {
-                long p0 = s.SegmentStart[(b * (s.Pixels + 1)) + u];
-                long p1 = s.SegmentStart[(b * (s.Pixels + 1)) + u + 1];
-                for (long p = p0; p < p1; p++)
+                for (uint p = off[u]; p < off[u + 1]; p++)
                 {
-                    int j = (b * 4) + s.FrameInBlock[p];
-                    Assert.That(j, Is.LessThan(x.NXy));
-                    Assert.That(s.Values[p], Is.EqualTo(x.Column(j)[u]).And.Not.Zero, $"pixel {u}, frame {j}");
-                    if (p > p0)
+                    int j = s.SpanStart[b] + s.Positions(b)[p];
+                    Assert.That(j, Is.LessThan(s.SpanStart[b + 1]));
+                    Assert.That((float)s.Values(b)[p], Is.EqualTo(x.Column(j)[u]).And.Not.Zero, $"pixel {u}, frame {j}");
+                    if (p > off[u])
                     {
-                        Assert.That(s.FrameInBlock[p], Is.GreaterThan(s.FrameInBlock[p - 1]), "ascending frames");
+                        Assert.That(s.Positions(b)[p], Is.GreaterThan(s.Positions(b)[p - 1]), "ascending frames");
                     }
 
                     seen++;
@@ -185,15 +187,93 @@ public sealed unsafe class SparseXOperandTests
             }
         }
 
-        Assert.That(seen, Is.EqualTo(frames.NonZeros));
+        Assert.That(seen, Is.EqualTo(x.Statistics.NonZeros));
     }
 
     [Test]
-    public void Create_DetectorTooLargeForUInt16Indices_ThrowsNamingTheLimit()
+    public void Nested_CutsEachBlockIntoAsFewAndAsEqualSpansAsFit()
     {
-        var data = new Dataset4D(new float[2 * 1 * 257 * 256], 2, 1, 257, 256);
-        using UnfoldedData x = UnfoldedData.Create(data);
-        Assert.That(() => SparseFrames.Create(x.Frames.Data, x.Frames.Stride, x.NXy, x.NUv, 1024), Throws.ArgumentException.With.Message.Contains("65536"));
+        int[] starts = SparseSpanLayout.Nested([(0, 300), (300, 256), (556, 1), (557, 513)], out int[] first);
+        Assert.Multiple(() =>
+        {
+            Assert.That(starts, Is.EqualTo(new[] { 0, 150, 300, 556, 557, 728, 899, 1070 }));
+            Assert.That(first, Is.EqualTo(new[] { 0, 2, 3, 4, 7 }));
+            Assert.That(SparseSpanLayout.Uniform(16384), Has.Length.EqualTo(65), "64 spans of 256 pixels");
+            Assert.That(SparseSpanLayout.Uniform(300), Is.EqualTo(new[] { 0, 150, 300 }));
+        });
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Products_RealValuedOrCounts_MatchTheOracle_WithFloatOrUInt16Values(bool counts)
+    {
+        // Fractional values keep float32 values in the copies; counts are held as uint16 and widened in the kernel.
+        var rng = new Random(21);
+        float[] values = Enumerable.Range(0, 9 * 8 * 20 * 20).Select(_ => rng.NextDouble() < 0.6 ? 0f : counts ? rng.Next(1, 900) : (float)(rng.NextDouble() * 5)).ToArray();
+        using UnfoldedData x = UnfoldedData.Create(new Dataset4D(values, 9, 8, 20, 20));
+        Assert.That(x.Statistics.IsCounts, Is.EqualTo(counts));
+        using var team = new WorkerTeam(2);
+        using IXOperand op = SparseXOperand.Create(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 7);
+        Assert.That(op.Description, Does.StartWith(counts ? "sparse uint16" : "sparse float32"));
+        using var f = new Factors(x, 7, seed: 3);
+        MultiplyHX(op, f.HView, f.AView);
+        op.MultiplyWX(f.WView, f.BView);
+        AssertClose(f.A(), OracleHX(x, f), "H·X");
+        AssertClose(f.B(), OracleWX(x, f), "W·Xᵀ");
+    }
+
+    [Test]
+    public void Products_DetectorOfMoreThan65536Pixels_MatchTheOracle()
+    {
+        // Positions are bytes within spans of 64: no limit on the detector's size.
+        var rng = new Random(5);
+        float[] values = Enumerable.Range(0, 2 * 1 * 257 * 256).Select(_ => rng.NextDouble() < 0.7 ? 0f : rng.Next(1, 4)).ToArray();
+        using UnfoldedData x = UnfoldedData.Create(new Dataset4D(values, 2, 1, 257, 256));
+        using var team = new WorkerTeam(2);
+        using IXOperand op = SparseXOperand.Create(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 3);
+        using var f = new Factors(x, 3, seed: 8);
+        MultiplyHX(op, f.HView, f.AView);
+        op.MultiplyWX(f.WView, f.BView);
+        AssertClose(f.A(), OracleHX(x, f), "H·X");
+        AssertClose(f.B(), OracleWX(x, f), "W·Xᵀ");
+    }
+
+    [Test]
+    public void Products_AnyThreadCount_SameBits()
+    {
+        using UnfoldedData x = SparseData(seed: 13);
+        using var f = new Factors(x, 50, seed: 2);
+        float[]? a1 = null, b1 = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using var team = new WorkerTeam(threads);
+            using IXOperand op = SparseXOperand.Create(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 50);
+            MultiplyHX(op, f.HView, f.AView);
+            op.MultiplyWX(f.WView, f.BView);
+            a1 ??= f.A();
+            b1 ??= f.B();
+            Assert.That(f.A(), Is.EqualTo(a1).AsCollection, $"H·X on {threads} threads");
+            Assert.That(f.B(), Is.EqualTo(b1).AsCollection, $"W·Xᵀ on {threads} threads");
+        }
+    }
+
+    [Test]
+    public void Create_FromUInt16Counts_SameBitsAsFromFloat32()
+    {
+        using UnfoldedData x = SparseData(seed: 9);
+        using UnfoldedData counts = UnfoldedData.CreateCounts(new ArrayFrameSource(x.Refold()));
+        Assert.That(counts.IsUInt16, Is.True);
+        using var team = new WorkerTeam(2);
+        using IXOperand fromFloat = SparseXOperand.Create(x, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(x), 12);
+        using IXOperand fromCounts = SparseXOperand.Create(counts, KernelSet.CreateDefault().SparseWidth, team, FoldLayout.Of(counts), 12);
+        using var f = new Factors(x, 12, seed: 1);
+        MultiplyHX(fromFloat, f.HView, f.AView);
+        fromFloat.MultiplyWX(f.WView, f.BView);
+        float[] a = f.A(), b = f.B();
+        MultiplyHX(fromCounts, f.HView, f.AView);
+        fromCounts.MultiplyWX(f.WView, f.BView);
+        Assert.That(f.A(), Is.EqualTo(a).AsCollection, "H·X");
+        Assert.That(f.B(), Is.EqualTo(b).AsCollection, "W·Xᵀ");
     }
 
     // H·X through the exact block fold, as the solver forms it.

@@ -4,147 +4,131 @@ using FastNmf.Kernels.Lanes;
 namespace FastNmf.Kernels.Sparse;
 
 /// <summary>
-/// The two products with sparse X, with all K components (every restart's k) as lanes of one row: for each nonzero
-/// x_{u,j}, one broadcast and K/lanes fused multiply-adds into register accumulators (H·X from the pixel-major copy,
-/// W·Xᵀ from the frame-major one). Rows are <c>lanes</c> floats long (K padded with zero lanes
-/// to a multiple of the vector width). Up to six vectors of lanes are updated per visit of a nonzero (register
-/// blocking), so the index, value and address work is shared by 48 (AVX2) or 96 (AVX-512) lanes. Each lane's sum runs over the same nonzeros in the same order
-/// whatever K, the width, the blocking or the thread partition, so batching restarts changes no bit of any restart.
+/// The one kernel of both products with sparse X (<see cref="Storage.SparseSpans{TValue}"/>): for one span and a range
+/// of rows, each row's nonzeros x_p (at most 64, at positions within the span) times the panel's rows at those
+/// positions, summed over one tile of lanes in registers and added to the row's accumulator. W·Xᵀ runs it with the
+/// frames as rows and a span of W's pixel rows as the panel; H·X with the pixels as rows and a span of H's frame rows.
 /// </summary>
+/// <remarks>
+/// Per nonzero: one broadcast and up to six fused multiply-adds, each with its load from the panel (in L1: 64 rows of
+/// at most 96 lanes). Two accumulators per vector (even and odd nonzeros of the segment, added at its end) break the
+/// FMA latency chain. Each lane's sum runs over the same nonzeros in the same order whatever K, the tile, the vector
+/// width or the rows around it, so batching restarts changes no bit of any restart, and the scalar width
+/// (<see cref="LanesScalar"/>, fused too) is the exact twin of the vector ones.
+/// </remarks>
 internal static unsafe class SparseLaneKernels
 {
     /// <summary>
-    /// <c>accU[u, :] += Σ_j x_{u,j} · hB[j, :]</c> for pixels [<paramref name="pixelBegin"/>, <paramref name="pixelEnd"/>)
-    /// over one frame block of the pixel-major copy: pixel u's entries are [<c>starts[row + u]</c>,
-    /// <c>starts[row + u + 1]</c>), each a frame index within the block (into hB's lane rows) and a value. Each pixel's
-    /// lanes are accumulated in registers and added to accU once.
+    /// <c>acc[r, 0..T) += Σ_p value_p · panel[position_p, 0..T)</c> for rows [<paramref name="rowBegin"/>,
+    /// <paramref name="rowEnd"/>), where row r's entries are [<c>offsets[r]</c>, <c>offsets[r + 1]</c>) of
+    /// <paramref name="positions"/> and <paramref name="values"/>, T = <paramref name="vectors"/> vectors of the width,
+    /// and both <paramref name="panel"/> and <paramref name="acc"/> are rows of exactly T floats.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
-    public static void AccumulateHXByPixel<TVec, TL>(long[] starts, long row, ushort* frameInBlock, float* values, float* hB, float* accU, int lanes, int pixelBegin, int pixelEnd)
+    public static void AccumulateSpan<TVec, TL, TValue>(int vectors, uint* offsets, byte* positions, TValue* values, int rowBegin, int rowEnd, float* panel, float* acc)
         where TVec : struct
         where TL : struct, ILanes<TVec>
-    {
-        for (int u = pixelBegin; u < pixelEnd; u++)
-        {
-            long p0 = starts[row + u];
-            long p1 = starts[row + u + 1];
-            if (p0 == p1)
-            {
-                continue;
-            }
-
-            AllLanes<TVec, TL, AddToPartial>(frameInBlock, values, p0, p1, hB, accU + ((long)u * lanes), lanes, null, null, 0);
-        }
-    }
+        where TValue : unmanaged =>
+        Dispatch<TVec, TL, TValue, AddToRow>(vectors, offsets, positions, values, rowBegin, rowEnd, panel, acc, null, null, null);
 
     /// <summary>
-    /// The same sums for a canonical block held as one frame block, folded straight into the exact double accumulators
-    /// (no float partial in memory): <c>accD[u, l] += round(Σ_j x_{u,j} · hB[j, l])</c> on the grid
-    /// <c>pixelGrid[u] · laneMagic[l] / (1.5·2^52)</c>. The bits are those of <see cref="AccumulateHXByPixel{TVec, TL}"/>
-    /// into a cleared partial followed by <see cref="Reductions.ExactFold.AddRows"/>.
+    /// The same sums, each row's rounded onto its grid and added to double accumulators (rows of T doubles):
+    /// <c>acc[r, l] += round(Σ_p value_p · panel[position_p, l])</c> on the grid
+    /// <c>rowGrid[r] · laneMagic[l] / (1.5·2^52)</c> — a canonical block held as one span, folded without a float
+    /// partial in memory (the bits of <see cref="AccumulateSpan{TVec, TL, TValue}"/> into a cleared partial followed by
+    /// <see cref="Reductions.ExactFold.AddRows"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
-    public static void FoldHXByPixel<TVec, TL>(long[] starts, long row, ushort* frameInBlock, float* values, float* hB, double* accD, int lanes, int pixelBegin, int pixelEnd, double* pixelGrid, double* laneMagic)
+    public static void FoldSpan<TVec, TL, TValue>(int vectors, uint* offsets, byte* positions, TValue* values, int rowBegin, int rowEnd, float* panel, double* acc, double* laneMagic, double* rowGrid)
         where TVec : struct
         where TL : struct, ILanes<TVec>
-    {
-        for (int u = pixelBegin; u < pixelEnd; u++)
-        {
-            long p0 = starts[row + u];
-            long p1 = starts[row + u + 1];
-            if (p0 == p1)
-            {
-                continue;
-            }
+        where TValue : unmanaged =>
+        Dispatch<TVec, TL, TValue, FoldToAccumulator>(vectors, offsets, positions, values, rowBegin, rowEnd, panel, null, acc, laneMagic, rowGrid);
 
-            AllLanes<TVec, TL, FoldToAccumulator>(frameInBlock, values, p0, p1, hB, null, lanes, accD + ((long)u * lanes), laneMagic, pixelGrid[u]);
-        }
-    }
-
-    /// <summary>
-    /// <c>dstJ[j, :] = Σ_u x_{u,j} · wU[u, :]</c> for frames [<paramref name="frameBegin"/>, <paramref name="frameEnd"/>)
-    /// from the frame-major copy (<paramref name="blocks"/> pixel blocks; frame j's entries in block b are
-    /// [<c>starts[b·(frames+1) + j]</c>, <c>starts[b·(frames+1) + j + 1]</c>), each a pixel index and a value): wU is
-    /// n_uv × lanes, dstJ is n_xy × lanes. Blocks are the outer loop so a block of wU stays cached across frames.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: no tier-0 pass
-    public static void ProjectWX<TVec, TL>(long[] starts, int frames, int blocks, ushort* pixelIndex, float* values, float* wU, float* dstJ, int lanes, int frameBegin, int frameEnd)
+    private static void Dispatch<TVec, TL, TValue, TSink>(int vectors, uint* offsets, byte* positions, TValue* values, int rowBegin, int rowEnd, float* panel, float* acc, double* accD, double* laneMagic, double* rowGrid)
         where TVec : struct
         where TL : struct, ILanes<TVec>
-    {
-        int stride = frames + 1;
-        new Span<float>(dstJ + ((long)frameBegin * lanes), (frameEnd - frameBegin) * lanes).Clear();
-        for (int b = 0; b < blocks; b++)
-        {
-            for (int j = frameBegin; j < frameEnd; j++)
-            {
-                long p0 = starts[((long)b * stride) + j];
-                long p1 = starts[((long)b * stride) + j + 1];
-                if (p0 == p1)
-                {
-                    continue;
-                }
-
-                AllLanes<TVec, TL, AddToPartial>(pixelIndex, values, p0, p1, wU, dstJ + ((long)j * lanes), lanes, null, null, 0);
-            }
-        }
-    }
-
-    // d[0..lanes) += Σ_p x_p · rows[idx_p, 0..lanes) for one segment, in as few passes over its nonzeros as the
-    // registers allow: a pass costs the index, value and address work of every nonzero again, which at 48 lanes on AVX2
-    // (4 + 2 vectors before) was a third of the time. Lanes are a multiple of the width (see SparseXOperand). When one
-    // pass covers the row, its length is a JIT-time constant, so a nonzero's row address is one scaled add.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AllLanes<TVec, TL, TSink>(ushort* idx, float* val, long p0, long p1, float* rows, float* d, int lanes, double* dd, double* magic, double grid)
-        where TVec : struct
-        where TL : struct, ILanes<TVec>
+        where TValue : unmanaged
         where TSink : struct, ISegmentSink
     {
-        int n = (int)(p1 - p0);
-        idx += p0;
-        val += p0;
-        switch (lanes / TL.Count)
+        switch (vectors)
         {
-            case 1: GatherFrame<TVec, TL, Vectors1, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
-            case 2: GatherFrame<TVec, TL, Vectors2, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
-            case 3: GatherFrame<TVec, TL, Vectors3, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
-            case 4: GatherFrame<TVec, TL, Vectors4, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
-            case 5: GatherFrame<TVec, TL, Vectors5, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
-            case 6: GatherFrame<TVec, TL, Vectors6, RowIsPass, TSink>(idx, val, n, rows, d, lanes, dd, magic, grid); return;
-        }
-
-        int l = 0;
-        for (; l + (6 * TL.Count) <= lanes; l += 6 * TL.Count)
-        {
-            GatherFrame<TVec, TL, Vectors6, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid);
-        }
-
-        switch ((lanes - l) / TL.Count)
-        {
-            case 5: GatherFrame<TVec, TL, Vectors5, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
-            case 4: GatherFrame<TVec, TL, Vectors4, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
-            case 3: GatherFrame<TVec, TL, Vectors3, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
-            case 2: GatherFrame<TVec, TL, Vectors2, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
-            case 1: GatherFrame<TVec, TL, Vectors1, RowIsWider, TSink>(idx, val, n, rows + l, d + l, lanes, dd + l, magic + l, grid); break;
+            case 1: Rows<TVec, TL, Vectors1, TValue, TSink>(offsets, positions, values, rowBegin, rowEnd, panel, acc, accD, laneMagic, rowGrid); break;
+            case 2: Rows<TVec, TL, Vectors2, TValue, TSink>(offsets, positions, values, rowBegin, rowEnd, panel, acc, accD, laneMagic, rowGrid); break;
+            case 3: Rows<TVec, TL, Vectors3, TValue, TSink>(offsets, positions, values, rowBegin, rowEnd, panel, acc, accD, laneMagic, rowGrid); break;
+            case 4: Rows<TVec, TL, Vectors4, TValue, TSink>(offsets, positions, values, rowBegin, rowEnd, panel, acc, accD, laneMagic, rowGrid); break;
+            case 5: Rows<TVec, TL, Vectors5, TValue, TSink>(offsets, positions, values, rowBegin, rowEnd, panel, acc, accD, laneMagic, rowGrid); break;
+            case 6: Rows<TVec, TL, Vectors6, TValue, TSink>(offsets, positions, values, rowBegin, rowEnd, panel, acc, accD, laneMagic, rowGrid); break;
+            default: throw new ArgumentOutOfRangeException(nameof(vectors), $"a tile holds 1 to {LaneTiles.MaxVectors} vectors, got {vectors}.");
         }
     }
 
-    // d[0..N·W) += Σ_p x_p · rows[idx_p, 0..N·W) for the n entries of one segment (a frame for W·Xᵀ, a pixel for H·X).
-    // Two accumulators per vector (even and odd nonzeros, summed at the end) break the FMA latency chain; the split is
-    // the same for every N, so a lane's bits never depend on how many lanes share the pass. Never inlined: each
-    // instantiation is compiled on its own, because eleven of them inlined into one caller exhaust the JIT's inlining
-    // budget and leave Pair/Fma as calls with the accumulators in memory (seen in DOTNET_JitDisasm; 3x slower). A call per
-    // segment (~50 nonzeros) costs little.
+    // One compiled method per (width, tile vectors, value type, sink): the row loop with the segment body inlined.
+    // Counts are widened to float (exact) into a stack buffer first, so the gather loop broadcasts straight from memory
+    // either way.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void GatherFrame<TVec, TL, TN, TRow, TSink>(ushort* idx, float* val, int n, float* rows, float* d, int lanes, double* dd, double* magic, double grid)
+    [SkipLocalsInit]
+    private static void Rows<TVec, TL, TN, TValue, TSink>(uint* offsets, byte* positions, TValue* values, int rowBegin, int rowEnd, float* panel, float* acc, double* accD, double* laneMagic, double* rowGrid)
         where TVec : struct
         where TL : struct, ILanes<TVec>
         where TN : struct, IVectorCount
-        where TRow : struct, IRowLength
+        where TValue : unmanaged
         where TSink : struct, ISegmentSink
     {
-        nuint rowBytes = (nuint)(TRow.OnePass ? TN.N * TL.Count : lanes) * sizeof(float);
-        byte* rowBase = (byte*)rows;
+        int width = TN.N * TL.Count;
+        nuint rowBytes = (nuint)width * sizeof(float);
+        float* widened = stackalloc float[Storage.SparseSpanLayout.Length + 16];
+        for (int r = rowBegin; r < rowEnd; r++)
+        {
+            uint p0 = offsets[r];
+            int n = (int)(offsets[r + 1] - p0);
+            if (n == 0)
+            {
+                continue;
+            }
+
+            float* v;
+            if (typeof(TValue) == typeof(float))
+            {
+                v = (float*)(values + p0);
+            }
+            else
+            {
+                Widen<TVec, TL>((ushort*)(values + p0), n, widened);
+                v = widened;
+            }
+
+            if (TSink.Folds)
+            {
+                Segment<TVec, TL, TN, TSink>(positions + p0, v, n, (byte*)panel, rowBytes, null, accD + ((long)r * width), laneMagic, rowGrid[r]);
+            }
+            else
+            {
+                Segment<TVec, TL, TN, TSink>(positions + p0, v, n, (byte*)panel, rowBytes, acc + ((long)r * width), null, null, 0);
+            }
+        }
+    }
+
+    // dst[0..n) = (float)src[0..n) a vector at a time (the source is padded: up to Count − 1 values past n are read).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Widen<TVec, TL>(ushort* src, int n, float* dst)
+        where TVec : struct
+        where TL : struct, ILanes<TVec>
+    {
+        ref ushort s = ref Unsafe.AsRef<ushort>(src);
+        ref float d = ref Unsafe.AsRef<float>(dst);
+        for (int i = 0; i < n; i += TL.Count)
+        {
+            TL.Store(TL.LoadWidened(ref s, (nuint)i), ref d, (nuint)i);
+        }
+    }
+
+    // d[0..N·W) += Σ_p val_p · panel[idx_p, 0..N·W) for the n entries of one segment (or the sums folded into dd).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Segment<TVec, TL, TN, TSink>(byte* idx, float* val, int n, byte* panel, nuint rowBytes, float* d, double* dd, double* magic, double grid)
+        where TVec : struct
+        where TL : struct, ILanes<TVec>
+        where TN : struct, IVectorCount
+        where TSink : struct, ISegmentSink
+    {
         TVec e0 = TL.Zero, e1 = TL.Zero, e2 = TL.Zero, e3 = TL.Zero, e4 = TL.Zero, e5 = TL.Zero;
         TVec o0 = TL.Zero, o1 = TL.Zero, o2 = TL.Zero, o3 = TL.Zero, o4 = TL.Zero, o5 = TL.Zero;
         int p = 0;
@@ -152,21 +136,21 @@ internal static unsafe class SparseLaneKernels
         {
             // Four pairs per trip (the same order as the pair loop below, so the bits are unchanged): a quarter of the
             // loop overhead per nonzero.
-            Pair<TVec, TL, TN>(idx + p, val + p, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
-            Pair<TVec, TL, TN>(idx + p + 2, val + p + 2, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
-            Pair<TVec, TL, TN>(idx + p + 4, val + p + 4, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
-            Pair<TVec, TL, TN>(idx + p + 6, val + p + 6, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
+            Pair<TVec, TL, TN>(idx + p, val + p, panel, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
+            Pair<TVec, TL, TN>(idx + p + 2, val + p + 2, panel, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
+            Pair<TVec, TL, TN>(idx + p + 4, val + p + 4, panel, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
+            Pair<TVec, TL, TN>(idx + p + 6, val + p + 6, panel, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
         }
 
         for (; p + 1 < n; p += 2)
         {
-            Pair<TVec, TL, TN>(idx + p, val + p, rowBase, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
+            Pair<TVec, TL, TN>(idx + p, val + p, panel, rowBytes, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
         }
 
         if (p < n)
         {
             TVec ve = TL.Broadcast(val[p]);
-            ref float re = ref Unsafe.AsRef<float>(rowBase + (idx[p] * rowBytes));
+            ref float re = ref Unsafe.AsRef<float>(panel + (idx[p] * rowBytes));
             Fma<TVec, TL, TN>(ve, ref re, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5);
         }
 
@@ -233,7 +217,7 @@ internal static unsafe class SparseLaneKernels
 
     // Nonzeros p (into the even accumulators) and p + 1 (into the odd ones).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair<TVec, TL, TN>(ushort* idx, float* val, byte* rowBase, nuint rowBytes,
+    private static void Pair<TVec, TL, TN>(byte* idx, float* val, byte* panel, nuint rowBytes,
         ref TVec e0, ref TVec e1, ref TVec e2, ref TVec e3, ref TVec e4, ref TVec e5,
         ref TVec o0, ref TVec o1, ref TVec o2, ref TVec o3, ref TVec o4, ref TVec o5)
         where TVec : struct
@@ -242,8 +226,8 @@ internal static unsafe class SparseLaneKernels
     {
         TVec ve = TL.Broadcast(val[0]);
         TVec vo = TL.Broadcast(val[1]);
-        ref float re = ref Unsafe.AsRef<float>(rowBase + (idx[0] * rowBytes));
-        ref float ro = ref Unsafe.AsRef<float>(rowBase + (idx[1] * rowBytes));
+        ref float re = ref Unsafe.AsRef<float>(panel + (idx[0] * rowBytes));
+        ref float ro = ref Unsafe.AsRef<float>(panel + (idx[1] * rowBytes));
         Fma<TVec, TL, TN>(ve, ref re, ref e0, ref e1, ref e2, ref e3, ref e4, ref e5);
         Fma<TVec, TL, TN>(vo, ref ro, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5);
     }
