@@ -63,6 +63,47 @@ public sealed class MapConvolutionTests
         }
     }
 
+    private static IEnumerable<TestCaseData> VectorCases() =>
+        from size in new[] { 3, 5, 7 }
+        from shape in new (int Rows, int Cols)[] { (1, 1), (2, 3), (5, 7), (9, 8), (13, 17), (58, 58) }
+        select new TestCaseData(shape.Rows, shape.Cols, size).SetArgDisplayNames($"{shape.Rows}x{shape.Cols}", $"size{size}");
+
+    [TestCaseSource(nameof(VectorCases))]
+    public void ConvolveSeparable_Vector256_IsTheScalarBits_OnWholeMapsAndSlabs(int rows, int cols, int size)
+    {
+        if (!MapConvolutionVector256.IsSupported)
+        {
+            Assert.Ignore("Vector256 is not accelerated here.");
+        }
+
+        ConvolutionKernel kernel = ConvolutionKernel.FromFwhmPixels(2.2, KernelShape.Gaussian, size);
+        float[] src = RandomMaps(rows, cols, seed: 5 + (rows * 31) + cols + size);
+        var scalar = new float[src.Length];
+        var vector = new float[src.Length];
+        var scratch = new float[rows * cols];
+        int[] rowTable = ReflectBorder.Table(rows, kernel.Radius);
+        int[] colTable = ReflectBorder.Table(cols, kernel.Radius);
+        new MapConvolutionScalar().ConvolveSeparable(src, scalar, scratch, Count, rows, rows, cols, kernel.SeparableFactor, rowTable, colTable);
+        new MapConvolutionVector256().ConvolveSeparable(src, vector, scratch, Count, rows, rows, cols, kernel.SeparableFactor, rowTable, colTable);
+        Assert.That(vector, Is.EqualTo(scalar).AsCollection, "whole maps");
+        if (rows < 3 * size)
+        {
+            return;
+        }
+
+        // A slab of the middle rows with the kernel's halo above and below, as one rank of a distributed run holds it.
+        int first = rows / 3, count = rows / 3;
+        var slab = new MapSmoothing(kernel, rows, cols, first, count, new MapConvolutionVector256());
+        var slabScalar = new MapSmoothing(kernel, rows, cols, first, count, new MapConvolutionScalar());
+        float[] source = src.AsSpan((first - slab.HaloAbove) * cols, slab.SourceRows * cols).ToArray();
+        var a = new float[count * cols];
+        var b = new float[count * cols];
+        slab.Convolve(source, a, 1);
+        slabScalar.Convolve(source, b, 1);
+        Assert.That(a, Is.EqualTo(b).AsCollection, "slab");
+        Assert.That(a, Is.EqualTo(scalar.AsSpan(first * cols, count * cols).ToArray()).AsCollection, "slab = the whole map's rows");
+    }
+
     [TestCaseSource(nameof(MapsAndAsymmetricKernels))]
     public void ConvolveDirect_AsymmetricKernel_MatchesBruteForceTrueConvolution(int rows, int cols, int size, float[] weights)
     {

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using FastNmf.Kernels.Reductions;
 using FastNmf.Memory;
 
 namespace FastNmf.Kernels.Gemm;
@@ -8,7 +7,8 @@ namespace FastNmf.Kernels.Gemm;
 /// Cache-blocked products over <see cref="TensorPrimitives"/> (already Vector512/256 where the hardware has them).
 /// AccumulateHX walks X in column blocks of <see cref="BlockColumns"/> so the k accumulator rows of a block stay in
 /// L1/L2 while every frame streams through once; sums run in float, in frame order, so the result does not depend
-/// on how the caller partitions columns across threads. Uses FMA where TensorPrimitives does.
+/// on how the caller partitions columns across threads. Uses FMA where TensorPrimitives does. The k×k products and the
+/// Gram matrix are <see cref="SmallProducts"/>.
 /// </summary>
 internal sealed unsafe class FactorProductsTensorPrimitives : IFactorProducts
 {
@@ -56,34 +56,8 @@ internal sealed unsafe class FactorProductsTensorPrimitives : IFactorProducts
         }
     }
 
-    public void MultiplySmall(ReadOnlySpan<double> m, MatrixView src, MatrixView dst)
-    {
-        Check.Small(m, src, dst);
-        int k = src.Rows;
-        for (int r = 0; r < k; r++)
-        {
-            var d = new Span<float>(dst.RowPointer(r), dst.Cols);
-            TensorPrimitives.Multiply(new ReadOnlySpan<float>(src.RowPointer(0), src.Cols), (float)m[r * k], d);
-            for (int c = 1; c < k; c++)
-            {
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(src.RowPointer(c), src.Cols), (float)m[r * k + c], d, d);
-            }
-        }
-    }
+    public void MultiplySmall(ReadOnlySpan<double> m, MatrixView src, MatrixView dst) => SmallProducts.Multiply(m, src, dst);
 
-    public void Gram(MatrixView a, Span<double> g)
-    {
-        // Small (k² · n) and feeds the Cholesky solve and the MSE: double accumulation, vectorised by widening.
-        Check.Gram(a, g);
-        int k = a.Rows;
-        for (int r = 0; r < k; r++)
-        {
-            for (int c = 0; c <= r; c++)
-            {
-                double sum = DoubleReductions.Dot(a.Row(r), a.Row(c));
-                g[r * k + c] = sum;
-                g[c * k + r] = sum;
-            }
-        }
-    }
+    // Small (k² · n) and feeds the Cholesky solve and the MSE: double accumulation (SmallProducts).
+    public void Gram(MatrixView a, Span<double> g) => SmallProducts.Gram(a, g);
 }
