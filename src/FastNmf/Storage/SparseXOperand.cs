@@ -232,7 +232,9 @@ internal sealed unsafe class SparseXOperand<TValue> : IXOperand
     }
 
     // Pixels [start, end) in chunks: per chunk and canonical block, the float partial from zero over the block's spans
-    // (tile by tile), then folded onto the chunk's double accumulators.
+    // (tile by tile), then folded onto the chunk's double accumulators. Tiles innermost, so a span's entries for the
+    // chunk are read from memory once and from L2 for the other tiles (tiles outermost streamed X once per tile: K = 300
+    // both products 167 → 179 ms, `perf -- phases`).
     private sealed class HXWork(SparseXOperand<TValue> o) : ITeamWork
     {
         public double* Acc;
