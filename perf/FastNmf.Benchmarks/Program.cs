@@ -7,7 +7,7 @@ namespace FastNmf.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet entry point: <c>dotnet run -c Release --project perf/FastNmf.Benchmarks -- --filter '*'</c>;
 /// <c>-- phases [--rows 4,40] [--scan 36] [--det 128] [--sparse-only]</c> prints a per-phase timing of one iteration instead (a profiling aid), <c>-- roofline</c> the read
-/// bandwidth against one pass over X, <c>-- read FILE</c> a reader's throughput, <c>-- project</c> frames/s of projection onto a model, <c>-- live</c> live mode end to end over loopback, <c>-- live-learn</c> where a learning scan's time goes, <c>-- storage</c> how fast the sparse copies of X are built, <c>-- recovery</c> a many-component set's recovery and restart stability, <c>-- compare BASE NEW [--threshold 10]</c> two JSON exports (see <see cref="BenchmarkComparer"/>).
+/// bandwidth against one pass over X, <c>-- read FILE</c> a reader's throughput, <c>-- project</c> frames/s of projection onto a model, <c>-- live</c> live mode end to end over loopback, <c>-- live-learn</c> where a learning scan's time goes, <c>-- storage</c> how fast the sparse copies of X are built, <c>-- recovery</c> a many-component set's recovery and restart stability, <c>-- fast</c> the fast-mode levers against the exact protocol, <c>-- compare BASE NEW [--threshold 10]</c> two JSON exports (see <see cref="BenchmarkComparer"/>).
 /// </summary>
 public static class Program
 {
@@ -50,6 +50,9 @@ public static class Program
                 return;
             case ["recovery", ..]:
                 Recovery.RecoveryRun.Run(args[1..]);
+                return;
+            case ["fast", ..]:
+                Recovery.FastModeComparison.Run(args[1..]);
                 return;
             case ["compare", ..]:
                 Environment.Exit(BenchmarkComparer.Run(args[1..], Console.Out));

@@ -54,6 +54,12 @@ internal static class DistributedFactorize
         using OutputDirectory? output = dir;
         (FrameSource opened, FrameSource raw) = DistributedRun.Agreed(comm, () => InputPipeline.Open(p.GetValue(a.Input)!, a.Reading, p));
         using FrameSource source = opened;
+        if (a.Solver.IsFast(p))
+        {
+            // One process per scan is what the coarse warm start needs: distributed, the fast mode prunes restarts only.
+            options = FastPreset.Apply(options, source.ScanRows, source.ScanCols, distributed: true);
+        }
+
         (ScanSlab slab, FrameSource slabSource) = DistributedRun.Agreed(comm, () =>
         {
             SolverOptionSet.Check(options, source.FrameLength, source.FrameCount);

@@ -46,17 +46,34 @@ internal static class FactorizationSession
                 ? Factorizer.Run(x, options, comm!, comm!.Rank == 0 ? display.Report : null, CancellationToken.None)
                 : Factorizer.Run(x, options, display.Report, cancel.Token);
             display.Finish();
+            if (result.CoarseStage is { } coarse)
+            {
+                Console.WriteLine($"coarse stage: the scan binned {options.CoarseScan}×{options.CoarseScan} ({coarse.ScanRows}×{coarse.ScanCols}), {coarse.Options.Iterations} iterations, {coarse.Elapsed.TotalSeconds:F2} s; X stored {SolverOptionSet.StorageName(coarse.Storage)}");
+                foreach (RestartSummary r in coarse.Restarts)
+                {
+                    Console.WriteLine(r.Pruned
+                        ? $"  restart {r.Index + 1,2}: pruned at MSE {r.FinalMse:F8} after {r.Iterations} iterations"
+                        : $"  restart {r.Index + 1,2}: MSE {r.FinalMse:F8} after {r.Iterations} iterations{(r.Index == coarse.ChosenRestart ? "  ← taken on" : string.Empty)}");
+                }
+
+                Console.WriteLine($"full scan: {options.FineIterations} iterations from the coarse diffractions");
+            }
+
             foreach (RestartSummary r in result.Restarts)
             {
                 string notes = (r.RidgeSolves > 0 ? $", {r.RidgeSolves} ridge solve(s) (max λ {r.MaxRidge:E1})" : string.Empty)
                     + (r.Reseeds > 0 ? $", {r.Reseeds} component(s) re-seeded" : string.Empty);
-                Console.WriteLine($"restart {r.Index + 1,2}: final MSE {r.FinalMse:F8} after {r.Iterations} iterations{notes}{(r.Index == result.ChosenRestart ? "  ← kept" : string.Empty)}");
+                Console.WriteLine(r.Pruned
+                    ? $"restart {r.Index + 1,2}: pruned at MSE {r.FinalMse:F8} after {r.Iterations} iterations{notes}"
+                    : $"restart {r.Index + 1,2}: final MSE {r.FinalMse:F8} after {r.Iterations} iterations{notes}{(r.Index == result.ChosenRestart ? "  ← kept" : string.Empty)}");
             }
 
             Console.WriteLine($"kernels: {result.Kernels}");
             Console.WriteLine($"backend {result.Backend}, X stored {SolverOptionSet.StorageName(result.Storage)}, {result.Batch} restart(s) per pass over X, {result.Threads} thread(s)");
             int total = result.Restarts.Sum(r => r.Iterations);
-            Console.WriteLine($"wall time {result.Elapsed.TotalSeconds:F2} s ({result.Elapsed.TotalMilliseconds / Math.Max(1, total):F2} ms per restart-iteration)");
+            Console.WriteLine(result.CoarseStage is { } stage
+                ? $"wall time {result.Elapsed.TotalSeconds:F2} s (coarse stage {stage.Elapsed.TotalSeconds:F2} s, full scan {(result.Elapsed - stage.Elapsed).TotalSeconds:F2} s)"
+                : $"wall time {result.Elapsed.TotalSeconds:F2} s ({result.Elapsed.TotalMilliseconds / Math.Max(1, total):F2} ms per restart-iteration)");
             Console.WriteLine("time per phase: " + string.Join(", ", result.Phases.All.Select(p => $"{p.Name} {p.Time.TotalSeconds:F2} s")));
             if (result.Communication is { } c)
             {

@@ -54,6 +54,11 @@ internal static class FactorizeCommand
         using OutputDirectory? dir = dryRun ? null : OutputDirectory.Begin(outDir!);
         (FrameSource opened, FrameSource raw) = InputPipeline.Open(p.GetValue(input)!, reading, p);
         using FrameSource source = opened;
+        if (solver.IsFast(p))
+        {
+            options = FastPreset.Apply(options, source.ScanRows, source.ScanCols);
+        }
+
         // Before a frame is read: a mask can only lower n_uv, and X is checked again once unfolded.
         SolverOptionSet.Check(options, source.FrameLength, source.FrameCount);
         bool anyMask = reading.AnyMask(p) || p.GetValue(solver.MaskRadius) is not null;

@@ -25,6 +25,16 @@ internal sealed class SolverOptionSet
 
     public Option<double?> Tolerance { get; } = new("--tolerance") { Description = "Early stop once ‖ΔW‖₁/‖W‖₁ and ‖ΔH‖₁/‖H‖₁ both fall below this (off by default)." };
 
+    public Option<int?> TrialIterations { get; } = new("--trial-iterations") { Description = "Restarts pruned early: every restart runs this many iterations, then only the --keep-restarts lowest MSEs go on (each with the bits it has without pruning; off by default). README \"Fast mode\"." };
+
+    public Option<int> KeepRestarts { get; } = new("--keep-restarts") { Description = "Restarts that go on after --trial-iterations.", DefaultValueFactory = _ => 1 };
+
+    public Option<bool> Fast { get; } = new("--fast") { Description = $"The fast mode: restarts pruned after a trial of {FastPreset.TrialIterations} iterations and a warm start from the scan binned {FastPreset.CoarseScan}×{FastPreset.CoarseScan} with {FastPreset.FineIterations} iterations on the full scan (where the binned scan keeps {FastPreset.CoarsePositionsPerComponent} positions per component); explicit --trial-iterations, --keep-restarts, --coarse-scan, --fine-iterations win. Measured against the exact protocol: README \"Fast mode\"." };
+
+    public Option<int?> CoarseScan { get; } = new("--coarse-scan") { Description = "Warm start from the scan binned N×N: the protocol runs there (restarts, trial, all but --fine-iterations iterations), then on the full scan from its diffractions (off by default). README \"Fast mode\"." };
+
+    public Option<int> FineIterations { get; } = new("--fine-iterations") { Description = "Iterations on the full scan after --coarse-scan.", DefaultValueFactory = _ => 50 };
+
     public Option<double?> MaskRadius { get; } = new("--mask-radius") { Description = "Mask a direct-beam disc of this radius (detector pixels)." };
 
     public Option<string?> MaskCentre { get; } = new("--mask-centre") { Description = "Centre of the direct-beam disc as ROW,COL (default: detector centre)." };
@@ -66,7 +76,7 @@ internal sealed class SolverOptionSet
         FillRoute.AcceptOnlyFromAmong("pixel", "polar");
         Method.AcceptOnlyFromAmong("constrained", "als", "mu");
         AmorphousShare.AcceptOnlyFromAmong("remove", "keep");
-        foreach (Option o in new Option[] { Components, Method, Constraints, AmorphousShare, FillRoute, Iterations, Restarts, Seed, Threads, Tolerance, MaskRadius, MaskCentre, ProbeFwhm, ScanStep, Kernel, KernelSize, Eta, PhiSamples, Centre, OutlierFactor, Backend, Storage })
+        foreach (Option o in new Option[] { Components, Method, Constraints, AmorphousShare, FillRoute, Iterations, Restarts, Seed, Threads, Tolerance, Fast, TrialIterations, KeepRestarts, CoarseScan, FineIterations, MaskRadius, MaskCentre, ProbeFwhm, ScanStep, Kernel, KernelSize, Eta, PhiSamples, Centre, OutlierFactor, Backend, Storage })
         {
             command.Options.Add(o);
         }
@@ -104,6 +114,10 @@ internal sealed class SolverOptionSet
             Seed = p.GetValue(Seed),
             Threads = p.GetValue(Threads),
             Tolerance = p.GetValue(Tolerance),
+            TrialIterations = p.GetValue(TrialIterations),
+            RestartsKept = KeptRestarts(p),
+            CoarseScan = p.GetValue(CoarseScan),
+            FineIterations = p.GetResult(FineIterations) is { Implicit: false } ? FineIterationsOf(p) : FastPreset.FineIterations,
             DiffractionConstraint = w ? DiffractionConstraint.DarkSpotFill : DiffractionConstraint.NonNegative,
             RemoveAmorphousShare = p.GetValue(AmorphousShare) == "remove",
             MapConstraint = h ? MapConstraint.Convolution : MapConstraint.NonNegative,
@@ -115,6 +129,30 @@ internal sealed class SolverOptionSet
             Backend = ParseBackend(p.GetValue(Backend)!),
             Storage = ParseStorage(p.GetValue(Storage)!),
         };
+    }
+
+    // --keep-restarts means something only with a trial: alone it is a usage error rather than silently ignored.
+    private int KeptRestarts(ParseResult p)
+    {
+        if (p.GetResult(KeepRestarts) is { Implicit: false } && p.GetValue(TrialIterations) is null && !p.GetValue(Fast))
+        {
+            throw new UsageException("--keep-restarts needs --trial-iterations (the iterations every restart runs before the others are pruned).");
+        }
+
+        return p.GetValue(KeepRestarts);
+    }
+
+    /// <summary>Whether --fast was given: the caller applies <see cref="FastPreset.Apply"/> once the scan's shape is known.</summary>
+    public bool IsFast(ParseResult p) => p.GetValue(Fast);
+
+    private int FineIterationsOf(ParseResult p)
+    {
+        if (p.GetResult(FineIterations) is { Implicit: false } && p.GetValue(CoarseScan) is null && !p.GetValue(Fast))
+        {
+            throw new UsageException("--fine-iterations needs --coarse-scan (the iterations on the full scan after the coarse one).");
+        }
+
+        return p.GetValue(FineIterations);
     }
 
     /// <summary>The --backend option (shared with demo).</summary>
@@ -178,6 +216,10 @@ internal sealed class SolverOptionSet
                 nameof(NmfOptions.Restarts) => "--restarts",
                 nameof(NmfOptions.Threads) => "--threads",
                 nameof(NmfOptions.Tolerance) => "--tolerance",
+                nameof(NmfOptions.TrialIterations) => "--trial-iterations",
+                nameof(NmfOptions.RestartsKept) => "--keep-restarts",
+                nameof(NmfOptions.CoarseScan) => "--coarse-scan",
+                nameof(NmfOptions.FineIterations) => "--fine-iterations",
                 nameof(PolarConstraintOptions.PhiSamples) => "--phi-samples",
                 nameof(PolarConstraintOptions.OutlierFactor) => "--outlier-factor",
                 _ => e.ParamName ?? "option",

@@ -52,9 +52,40 @@ internal static class SummaryWriter
                 json.WriteNull("tolerance");
             }
 
-            int totalIterations = result.Restarts.Sum(r => r.Iterations);
+            if (o.TrialIterations is { } trial)
+            {
+                json.WriteNumber("trial_iterations", trial);
+                json.WriteNumber("restarts_kept", o.RestartsKept);
+            }
+            else
+            {
+                json.WriteNull("trial_iterations");
+            }
+
+            int totalIterations = result.Restarts.Sum(r => r.Iterations) + (result.CoarseStage?.Restarts.Sum(r => r.Iterations) ?? 0);
             json.WriteNumber("wall_time_s", result.Elapsed.TotalSeconds);
+            // With a coarse stage this mixes binned and full-scan iterations: see coarse_stage for each stage's time.
             json.WriteNumber("ms_per_restart_iteration", result.Elapsed.TotalMilliseconds / Math.Max(1, totalIterations));
+            if (result.CoarseStage is { } coarse)
+            {
+                json.WriteNumber("coarse_scan", o.CoarseScan ?? 0);
+                json.WriteNumber("fine_iterations", o.FineIterations);
+                json.WriteStartObject("coarse_stage");
+                json.WriteNumber("scan_rows", coarse.ScanRows);
+                json.WriteNumber("scan_cols", coarse.ScanCols);
+                json.WriteNumber("iterations", coarse.Options.Iterations);
+                json.WriteString("storage", SolverOptionSet.StorageName(coarse.Storage));
+                json.WriteNumber("wall_time_s", coarse.Elapsed.TotalSeconds);
+                json.WriteNumber("chosen_restart", coarse.ChosenRestart);
+                json.WriteString("mse_note", "MSE of the binned X (sums of the binned positions), not comparable with final_mse");
+                WriteRestarts(json, coarse.Restarts);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("coarse_scan");
+            }
+
             json.WriteStartObject("phase_seconds");
             foreach ((string name, TimeSpan time) in result.Phases.All)
             {
@@ -78,21 +109,7 @@ internal static class SummaryWriter
 
             json.WriteNumber("chosen_restart", result.ChosenRestart);
             json.WriteNumber("final_mse", result.Mse);
-            json.WriteStartArray("restarts_detail");
-            foreach (RestartSummary r in result.Restarts)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("index", r.Index);
-                json.WriteNumber("seed", r.Seed);
-                json.WriteNumber("final_mse", r.FinalMse);
-                json.WriteNumber("iterations", r.Iterations);
-                json.WriteNumber("ridge_solves", r.RidgeSolves);
-                json.WriteNumber("max_ridge", r.MaxRidge);
-                json.WriteNumber("reseeded_components", r.Reseeds);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            WriteRestarts(json, result.Restarts);
             JsonArrays.Write(json, "per_restart_final_mse", result.Restarts.Select(r => r.FinalMse));
             json.WriteStartObject("history");
             JsonArrays.Write(json, "mse", result.History.Mse);
@@ -157,5 +174,25 @@ internal static class SummaryWriter
         }
 
         File.WriteAllText(path, Encoding.UTF8.GetString(stream.ToArray()) + "\n");
+    }
+
+    private static void WriteRestarts(Utf8JsonWriter json, IEnumerable<RestartSummary> restarts)
+    {
+        json.WriteStartArray("restarts_detail");
+        foreach (RestartSummary r in restarts)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("index", r.Index);
+            json.WriteNumber("seed", r.Seed);
+            json.WriteNumber("final_mse", r.FinalMse);
+            json.WriteNumber("iterations", r.Iterations);
+            json.WriteNumber("ridge_solves", r.RidgeSolves);
+            json.WriteNumber("max_ridge", r.MaxRidge);
+            json.WriteNumber("reseeded_components", r.Reseeds);
+            json.WriteBoolean("pruned", r.Pruned);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 }

@@ -59,6 +59,7 @@ public static class ResultsFile
                 ["ridge_solves"] = result.Restarts.Select(r => r.RidgeSolves).ToArray(),
                 ["max_ridge"] = result.Restarts.Select(r => r.MaxRidge).ToArray(),
                 ["reseeds"] = result.Restarts.Select(r => r.Reseeds).ToArray(),
+                ["pruned"] = result.Restarts.Select(r => r.Pruned ? (byte)1 : (byte)0).ToArray(),
             },
             Attributes = Parameters(result),
         };
@@ -233,6 +234,10 @@ public static class ResultsFile
             ["restarts"] = o.Restarts,
             ["seed"] = o.Seed,
             ["tolerance"] = o.Tolerance ?? double.NaN,
+            ["trial_iterations"] = o.TrialIterations ?? 0,
+            ["restarts_kept"] = o.TrialIterations is null ? o.Restarts : o.RestartsKept,
+            ["coarse_scan"] = o.CoarseScan ?? 0,
+            ["fine_iterations"] = o.CoarseScan is null ? 0 : o.FineIterations,
             ["backend"] = r.Backend,
             ["kernels"] = r.Kernels,
             ["storage"] = r.Storage.ToString().ToLowerInvariant(),

@@ -123,7 +123,7 @@ internal static class DistributedSpectrum
             }
         }
 
-        return SymmetricEigenvalues.Largest(a, m, count);
+        return SymmetricEigenvalues.Top(a, m, count);
     }
 
     private static bool Settled(double[] before, double[] after, double total, double tolerance)

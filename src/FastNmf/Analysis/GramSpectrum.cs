@@ -80,7 +80,7 @@ internal static class GramSpectrum
             }
         }
 
-        return SymmetricEigenvalues.Largest(g, size, count);
+        return SymmetricEigenvalues.Top(g, size, count);
     }
 
     // Rows start..start+n of the frames' Gram matrix from column start on (frames start.. against them), mirrored into

@@ -120,7 +120,7 @@ internal static class RandomizedSpectrum
             }
         }
 
-        return SymmetricEigenvalues.Largest(a, m, count);
+        return SymmetricEigenvalues.Top(a, m, count);
     }
 
     private static bool Settled(double[] before, double[] after, double total, double tolerance)

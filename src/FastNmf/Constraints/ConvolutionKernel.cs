@@ -23,6 +23,13 @@ public sealed class ConvolutionKernel
     /// <summary>Side length (odd).</summary>
     public int Size { get; }
 
+    /// <summary>The FWHM in scan pixels this kernel was built for, or null for a kernel given as weights.</summary>
+    public double? FwhmPixels { get; private init; }
+
+    private KernelShape Shape { get; init; }
+
+    private double Eta { get; init; }
+
     /// <summary>Half width: <c>(Size − 1) / 2</c>.</summary>
     public int Radius => Size / 2;
 
@@ -106,7 +113,23 @@ public sealed class ConvolutionKernel
         }
 
         string what = shape == KernelShape.PseudoVoigt ? $"pseudo-Voigt (η = {eta:G3})" : shape.ToString();
-        return new ConvolutionKernel(NormaliseFloat(w), n, $"{what}, FWHM {fwhmPixels:G4} px, {n}×{n}");
+        return new ConvolutionKernel(NormaliseFloat(w), n, $"{what}, FWHM {fwhmPixels:G4} px, {n}×{n}")
+        {
+            FwhmPixels = fwhmPixels,
+            Shape = shape,
+            Eta = eta,
+        };
+    }
+
+    /// <summary>
+    /// The same point-spread function on a scan binned <paramref name="factor"/> × <paramref name="factor"/>: the FWHM in
+    /// (larger) scan pixels divided by the factor, its size chosen anew (<see cref="FromFwhmPixels"/>); null for a kernel
+    /// given as weights, which has no width to scale.
+    /// </summary>
+    public ConvolutionKernel? ForBinnedScan(int factor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(factor, 1);
+        return FwhmPixels is double fwhm ? FromFwhmPixels(fwhm / factor, Shape, null, Eta) : null;
     }
 
     /// <summary>A kernel from explicit weights (<c>size × size</c>, row-major), normalised to sum 1.</summary>

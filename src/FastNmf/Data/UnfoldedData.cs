@@ -151,6 +151,15 @@ public sealed class UnfoldedData : IDisposable
             : new UnfoldedData(_frames.RowSlice(frame0, frames), null, null, Pixels, slab);
     }
 
+    /// <summary>
+    /// X of this scan binned <paramref name="factor"/> × <paramref name="factor"/> (each position the sum of the positions
+    /// it covers; rows and columns left over at the far edges dropped): uint16 when X holds counts and every sum fits,
+    /// float32 otherwise. A new X in memory of its own (dispose it); this X is only read.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">a factor below 2, or larger than the scan.</exception>
+    /// <exception cref="ArgumentException">this X is one rank's slab, not the whole scan.</exception>
+    public UnfoldedData BinScan(int factor) => ScanBinning.Bin(this, factor);
+
     /// <summary>X's column j (the diffraction at scan position j), masked pixels absent.</summary>
     /// <exception cref="InvalidOperationException">X is held as uint16 (<see cref="IsUInt16"/>): use <see cref="CopyColumn"/>.</exception>
     public ReadOnlySpan<float> Column(int j)

@@ -5,7 +5,6 @@ using FastNmf.Kernels;
 using FastNmf.Kernels.Gemm;
 using FastNmf.Distributed;
 using FastNmf.Kernels.Threading;
-using FastNmf.Numerics;
 using FastNmf.Storage;
 
 namespace FastNmf;
@@ -93,6 +92,18 @@ public static class Factorizer
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.CoarseScan is not null)
+        {
+            if (comm.Size > 1 || !x.Slab.IsWhole)
+            {
+                throw new ArgumentException("a coarse-scan warm start (NmfOptions.CoarseScan) needs the whole scan in one process; run the distributed factorization without it.", nameof(options));
+            }
+
+            options.Validate(x.NUv, x.NXy);
+            options.ValidateInitialFactors(x.NUv, x.NXy);
+            return CoarseToFine.Run(x, options, kernels, progress, cancel);
+        }
+
         RunAgreement.Check(x, options, kernels, comm);
         ScanSlab slab = x.Slab;
         RunAgreement.Together(comm, () =>
@@ -132,44 +143,17 @@ public static class Factorizer
         IXOperand xop = parts.XOperand;
         SolverWorkspace workspace = parts.Workspace;
         NmfSolver solver = parts.Solver;
-        var summaries = new List<RestartSummary>(options.Restarts);
-        var allHistories = new List<IterationHistory>(options.Restarts);
-        IterationHistory? bestHistory = null;
-        int best = -1;
-        var seeds = new ulong[batch];
         long calls0 = comm.Traffic.Collectives, reduced0 = comm.Traffic.ReducedBytes, exchanged0 = comm.Traffic.ExchangedBytes;
         TimeSpan reduce0 = times.Reduce;
-        int steps = 0;
-        for (int first = 0; first < options.Restarts; first += batch)
-        {
-            int count = Math.Min(batch, options.Restarts - first);
-            var histories = new IterationHistory[count];
-            for (int r = 0; r < count; r++)
-            {
-                seeds[r] = SeededRandom.Derive(options.Seed, (ulong)(first + r));
-                histories[r] = new IterationHistory(options.Iterations);
-            }
-
-            RestartSummary[] done = solver.RunBatch(first, seeds.AsSpan(0, count), histories, progress, cancel);
-            steps += done.Max(d => d.Iterations);
-            for (int r = 0; r < count; r++)
-            {
-                histories[r].Truncate(done[r].Iterations);
-                summaries.Add(done[r]);
-                allHistories.Add(histories[r]);
-                if (best < 0 || done[r].FinalMse < summaries[best].FinalMse)
-                {
-                    best = first + r;
-                    bestHistory = histories[r];
-                    solver.KeepAsBest(r);
-                }
-            }
-        }
-
+        RestartSchedule.Outcome outcome = RestartSchedule.Run(solver, options, batch, progress, cancel);
+        List<RestartSummary> summaries = outcome.Summaries;
+        int best = outcome.Best, steps = outcome.Steps;
+        List<IterationHistory> allHistories = outcome.Histories;
+        IterationHistory bestHistory = allHistories[best];
         (float[] w, float[] h) = NormaliseAndSort(workspace.BestW, workspace.BestH, workspace.BestGramDiagonal, k, x.NUv, x.NXy);
         PixelMap pixels = x.Pixels.WithCentre(options.Polar.CentreRow ?? x.DetRows / 2.0, options.Polar.CentreCol ?? x.DetCols / 2.0);
         return new NmfResult(options, pixels.Refold(w, k), h, x.ScanRows, x.ScanCols, x.DetRows, x.DetCols,
-            summaries, best, bestHistory!, xop is DenseXOperand ? kernels.Backend : "managed", $"{kernels.Describe()}; X: {xop.Description}", options.Threads, clock.Elapsed)
+            summaries, best, bestHistory, xop is DenseXOperand ? kernels.Backend : "managed", $"{kernels.Describe()}; X: {xop.Description}", options.Threads, clock.Elapsed)
         {
             Storage = storage,
             Batch = batch,
@@ -202,10 +186,9 @@ public static class Factorizer
 
     /// <summary>
     /// The storage <see cref="XStorage.Auto"/> picks for <paramref name="x"/> when <paramref name="stackedComponents"/>
-    /// rows (k × restarts per pass) are multiplied with it on the managed kernels (a native BLAS takes float32).
-    /// Measured with `perf/FastNmf.Benchmarks -- phases` on the paper's set (37 % nonzero): the uint16 pass costs about
-    /// 0.36 ms per row and the sparse one 4.2 ms + 0.13 ms per row, so uint16 wins below ~18 rows (k = 4 alone: 1.5 vs
-    /// 4.8 ms) and sparse above (K = 40: 9.4 vs 14.4 ms). Sparse also needs ≥ 30 % zeros.
+    /// rows (k × restarts per pass) are multiplied with it on the managed kernels for a whole run (a native BLAS takes
+    /// float32): sparse when X is mostly zeros (≥ 30 %) and, on counts, when it beats uint16 (see
+    /// <see cref="ProductSchedule"/>: from about 18 rows on).
     /// </summary>
     public static XStorage ChooseStorage(UnfoldedData x, int stackedComponents)
     {
@@ -214,13 +197,14 @@ public static class Factorizer
     }
 
     /// <summary>The storage <see cref="XStorage.Auto"/> picks for X of <paramref name="nUv"/> kept pixels with
-    /// statistics <paramref name="stats"/> (see <see cref="ChooseStorage(UnfoldedData, int)"/>).</summary>
+    /// statistics <paramref name="stats"/> (see <see cref="ChooseStorage(UnfoldedData, int)"/>; the detector's size no
+    /// longer limits sparse storage, the parameter stays for callers).</summary>
     public static XStorage ChooseStorage(int nUv, XStatistics stats, int stackedComponents)
     {
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentOutOfRangeException.ThrowIfLessThan(stackedComponents, 1);
         bool sparseAllowed = stats.ZeroFraction >= NmfOptions.SparseThreshold;
-        if (sparseAllowed && (!stats.IsCounts || stackedComponents >= SparseMinimumRowsOverUInt16))
+        if (sparseAllowed && (!stats.IsCounts || new ProductSchedule(stackedComponents, 1, stackedComponents, 0).SparseWins))
         {
             return XStorage.Sparse;
         }
@@ -228,9 +212,9 @@ public static class Factorizer
         return stats.IsCounts ? XStorage.DenseUInt16 : XStorage.Dense;
     }
 
-    /// <summary>From this many stacked rows on, sparse storage beats uint16 on counted data (see <see cref="ChooseStorage(int, Data.XStatistics, int)"/>).</summary>
+    /// <summary>From this many stacked rows on, sparse storage beats uint16 on counted data for a whole run (see
+    /// <see cref="ProductSchedule"/>).</summary>
     public const int SparseMinimumRowsOverUInt16 = 18;
-
 
     /// <summary>Restarts per pass over X for an X of <paramref name="nUv"/> × <paramref name="nXy"/> (for memory planning too).</summary>
     internal static int BatchSize(int nUv, int nXy, NmfOptions options)

@@ -54,6 +54,32 @@ public sealed record NmfOptions
     /// </summary>
     public double? Tolerance { get; init; }
 
+    /// <summary>
+    /// Restarts pruned early (off when null): every restart runs this many iterations, then only the
+    /// <see cref="RestartsKept"/> with the lowest MSE go on to <see cref="Iterations"/> and the best of those is kept. A
+    /// restart that goes on ends with exactly the bits it has in the run without pruning (restarts do not depend on each
+    /// other), so the result is the unpruned run's whenever the trial ranks its winner among the kept; the others stop
+    /// early, which is where the time is saved (10 restarts, 500 iterations, a trial of 30, one kept: 770 instead of
+    /// 5 000 restart-iterations). Must be below <see cref="Iterations"/>.
+    /// </summary>
+    public int? TrialIterations { get; init; }
+
+    /// <summary>Restarts that go on after <see cref="TrialIterations"/> (1 ≤ kept ≤ <see cref="Restarts"/>).</summary>
+    public int RestartsKept { get; init; } = 1;
+
+    /// <summary>
+    /// Warm start from a coarser problem (off when null): the scan binned this many positions a side
+    /// (<see cref="Data.UnfoldedData.BinScan"/>, ≥ 2) is factorized first with every other option (its restarts, trial,
+    /// <see cref="Iterations"/> − <see cref="FineIterations"/> iterations, the map kernel scaled to the coarse scan step),
+    /// then the full scan from the kept coarse diffractions (H from one H-step) for <see cref="FineIterations"/> more.
+    /// Each coarse iteration costs a fraction of a full one (a quarter of the positions at 2). Needs the whole scan in
+    /// one process and a map kernel built from a FWHM (not from weights).
+    /// </summary>
+    public int? CoarseScan { get; init; }
+
+    /// <summary>Iterations at full resolution after <see cref="CoarseScan"/>'s warm start (below <see cref="Iterations"/>).</summary>
+    public int FineIterations { get; init; } = 50;
+
     /// <summary>Worker threads (default: all cores). Results are bit-identical for a given seed, kernel set and thread count.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
@@ -159,6 +185,39 @@ public sealed record NmfOptions
         if (Tolerance is { } t && !(t > 0 && double.IsFinite(t)))
         {
             throw new ArgumentOutOfRangeException(nameof(Tolerance), t, "tolerance must be a positive number.");
+        }
+
+        if (TrialIterations is { } trial && (trial < 1 || trial >= Iterations))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrialIterations), trial, $"the restarts' trial must run 1 to {Iterations - 1} iterations (fewer than the {Iterations} of the run).");
+        }
+
+        if (CoarseScan is { } f)
+        {
+            if (f < 2)
+            {
+                throw new ArgumentOutOfRangeException(nameof(CoarseScan), f, "the coarse scan bins 2 or more positions a side.");
+            }
+
+            if (FineIterations < 1 || FineIterations >= Iterations)
+            {
+                throw new ArgumentOutOfRangeException(nameof(FineIterations), FineIterations, $"the full-resolution iterations after the coarse scan must be 1 to {Iterations - 1} (fewer than the {Iterations} of the run).");
+            }
+
+            if (TrialIterations is { } t2 && t2 >= Iterations - FineIterations)
+            {
+                throw new ArgumentOutOfRangeException(nameof(TrialIterations), t2, $"with a coarse scan the trial runs on it, within its {Iterations - FineIterations} iterations ({Iterations} − {FineIterations} at full resolution).");
+            }
+
+            if (MapConstraint == MapConstraint.Convolution && Method == NmfMethod.Constrained && MapKernel.FwhmPixels is null)
+            {
+                throw new ArgumentOutOfRangeException(nameof(CoarseScan), f, "a map kernel given as weights has no width to scale to the coarse scan; build it from a FWHM (a shape and --probe-fwhm/--scan-step) or run without a coarse scan.");
+            }
+        }
+
+        if (RestartsKept < 1 || RestartsKept > Restarts)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RestartsKept), RestartsKept, $"restarts kept after the trial must be 1 to {Restarts} (the restarts of the run).");
         }
 
         if (!(MuEpsilon > 0) || !float.IsFinite(MuEpsilon))

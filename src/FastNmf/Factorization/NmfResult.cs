@@ -108,6 +108,12 @@ public sealed class NmfResult
     /// <summary>What the iterations communicated on this rank (a distributed run), or null (one process).</summary>
     public RunCommunication? Communication { get; internal init; }
 
+    /// <summary>The factorization of the binned scan this result was warm-started from
+    /// (<see cref="NmfOptions.CoarseScan"/>: its restarts, its trial, its kept restart and history), or null.
+    /// <see cref="Restarts"/> and <see cref="History"/> are then the full-resolution stage's: one restart of
+    /// <see cref="NmfOptions.FineIterations"/>.</summary>
+    public NmfResult? CoarseStage { get; private init; }
+
     /// <summary>Threads used.</summary>
     public int Threads { get; }
 
@@ -137,8 +143,26 @@ public sealed class NmfResult
             Communicator = Communicator,
             Communication = Communication,
             Plan = Plan,
+            CoarseStage = CoarseStage,
         };
     }
+
+    // The fine stage's result as the whole run's: the options asked for, the coarse stage, the wall time of both.
+    internal NmfResult AfterCoarseStage(NmfOptions options, NmfResult coarse, TimeSpan elapsed) =>
+        new(options, W, H, ScanRows, ScanCols, DetRows, DetCols, Restarts, ChosenRestart, History, Backend, Kernels, Threads, elapsed)
+        {
+            Storage = Storage,
+            Batch = Batch,
+            RestartHistories = RestartHistories,
+            Phases = Phases,
+            Pixels = Pixels,
+            Slab = Slab,
+            Statistics = Statistics,
+            Communicator = Communicator,
+            Communication = Communication,
+            Plan = Plan,
+            CoarseStage = coarse,
+        };
 
     /// <summary>Diffraction of component <paramref name="c"/>.</summary>
     public ReadOnlySpan<float> Diffraction(int c) => W.AsSpan(c * DetRows * DetCols, DetRows * DetCols);

@@ -120,16 +120,16 @@ internal sealed unsafe partial class NmfSolver
     }
 
     // Step 7, on the calling thread in restart order: the finiteness check, the record, progress and the early-stop test.
-    private void Record(int first, int r, int iteration, IterationHistory history, Action<IterationStats>? progress)
+    private void Record(int r, int iteration, IterationHistory history, Action<IterationStats>? progress)
     {
         double mse = _mse[r], deltaW = _deltaW[r], deltaH = _deltaH[r];
         if (!double.IsFinite(mse) || !double.IsFinite(deltaW) || !double.IsFinite(deltaH))
         {
-            throw new NumericalBreakdownException($"numerical breakdown in restart {first + r} at iteration {iteration} (MSE {mse}); the data may be degenerate.");
+            throw new NumericalBreakdownException($"numerical breakdown in restart {_restartOf[r]} at iteration {iteration} (MSE {mse}); the data may be degenerate.");
         }
 
         _done[r] = iteration + 1;
-        var stats = new IterationStats(first + r, iteration, mse, deltaW, deltaH);
+        var stats = new IterationStats(_restartOf[r], iteration, mse, deltaW, deltaH);
         history.Record(stats);
         progress?.Invoke(stats);
         if (_options.Tolerance is { } tol && deltaW <= tol * L1(_ws.Of(_ws.WView, r)) && deltaH <= tol * _l1H[r])
@@ -163,7 +163,7 @@ internal sealed unsafe partial class NmfSolver
         catch (ArithmeticException e)
         {
             // The Gram matrix is reduced and replicated: every rank breaks down here alike.
-            throw new NumericalBreakdownException($"numerical breakdown in restart {r} of this pass: {e.Message}", e);
+            throw new NumericalBreakdownException($"numerical breakdown in restart {_restartOf[r]}: {e.Message}", e);
         }
 
         if (ridge > 0)

@@ -65,6 +65,8 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
     private readonly double[] _deltaW;
     private readonly double[] _deltaH;
     private readonly double[] _l1H;
+    private readonly int[] _restartOf;
+    private readonly ulong[] _seedOf;
     private readonly PhaseTimes _times;
     private Step _step;
     private bool _teamInside;
@@ -127,6 +129,8 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
         _deltaW = new double[batch];
         _deltaH = new double[batch];
         _l1H = new double[batch];
+        _restartOf = new int[batch];
+        _seedOf = new ulong[batch];
     }
 
     // The per-restart steps of an iteration, run by RunStep.
@@ -144,10 +148,11 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
     public string? SetupProblem => _setupProblem;
 
     /// <summary>
-    /// Runs restarts <paramref name="first"/> .. first + seeds.Length − 1 together; leaves their W and H in the
-    /// workspace (restart <c>first + r</c> in slot r).
+    /// Runs restarts <paramref name="first"/> .. first + seeds.Length − 1 together, for every iteration or, with
+    /// <paramref name="stopAfter"/>, the first that many (then <see cref="Save"/> and <see cref="Continue"/> take them
+    /// on); leaves their W and H in the workspace (restart <c>first + r</c> in slot r).
     /// </summary>
-    public RestartSummary[] RunBatch(int first, ReadOnlySpan<ulong> seeds, IterationHistory[] histories, Action<IterationStats>? progress, CancellationToken cancel)
+    public RestartSummary[] RunBatch(int first, ReadOnlySpan<ulong> seeds, IterationHistory[] histories, Action<IterationStats>? progress, CancellationToken cancel, int? stopAfter = null)
     {
         int count = seeds.Length;
         if (count < 1 || count > _ws.Batch)
@@ -157,6 +162,8 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
 
         for (int r = 0; r < count; r++)
         {
+            _restartOf[r] = first + r;
+            _seedOf[r] = seeds[r];
             _rng[r] = new SeededRandom(SeededRandom.Derive(seeds[r], ReseedStream));
             _active[r] = true;
             _ridgeSolves[r] = 0;
@@ -167,10 +174,90 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
             Initialise(r, seeds[r], first + r == 0);
         }
 
+        return Advance(count, 0, Math.Min(stopAfter ?? _options.Iterations, _options.Iterations), histories, progress, cancel);
+    }
+
+    /// <summary>
+    /// Takes restarts stopped after <paramref name="from"/> iterations (<see cref="Save"/>) on to the last iteration,
+    /// together in slots 0 … states.Length − 1. Each ends with the bits it would have had run without the stop: its W
+    /// and H come back as they were, and H·X, HHᵀ and the grids are formed from them as the last iteration formed them.
+    /// </summary>
+    public RestartSummary[] Continue(IReadOnlyList<RestartState> states, int from, Action<IterationStats>? progress, CancellationToken cancel)
+    {
+        if (states.Count < 1 || states.Count > _ws.Batch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(states), $"a batch holds 1 to {_ws.Batch} restarts, got {states.Count}.");
+        }
+
+        var histories = new IterationHistory[states.Count];
+        for (int r = 0; r < states.Count; r++)
+        {
+            Load(r, states[r]);
+            histories[r] = states[r].History;
+        }
+
+        return Advance(states.Count, from, _options.Iterations, histories, progress, cancel);
+    }
+
+    /// <summary>Restart slot <paramref name="r"/> as it stands after the last batch or continuation.</summary>
+    public RestartState Save(int r, IterationHistory history)
+    {
+        MatrixView w = _ws.Of(_ws.WView, r);
+        MatrixView h = _ws.Of(_ws.HView, r);
+        var ws = new float[_k * _ws.NUv];
+        var hs = new float[_k * _ws.NXy];
+        for (int c = 0; c < _k; c++)
+        {
+            w.Row(c).CopyTo(ws.AsSpan(c * _ws.NUv, _ws.NUv));
+            h.Row(c).CopyTo(hs.AsSpan(c * _ws.NXy, _ws.NXy));
+        }
+
+        return new RestartState
+        {
+            Restart = _restartOf[r],
+            Seed = _seedOf[r],
+            W = ws,
+            H = hs,
+            Reseeding = _rng[r],
+            Active = _active[r],
+            Mse = _mse[r],
+            Iterations = _done[r],
+            RidgeSolves = _ridgeSolves[r],
+            MaxRidge = _maxRidge[r],
+            Reseeds = _reseeds[r],
+            History = history,
+        };
+    }
+
+    private void Load(int r, RestartState s)
+    {
+        MatrixView w = _ws.Of(_ws.WView, r);
+        MatrixView h = _ws.Of(_ws.HView, r);
+        for (int c = 0; c < _k; c++)
+        {
+            s.W.AsSpan(c * _ws.NUv, _ws.NUv).CopyTo(w.Row(c));
+            s.H.AsSpan(c * _ws.NXy, _ws.NXy).CopyTo(h.Row(c));
+        }
+
+        _restartOf[r] = s.Restart;
+        _seedOf[r] = s.Seed;
+        _rng[r] = s.Reseeding;
+        _active[r] = s.Active;
+        _mse[r] = s.Mse;
+        _done[r] = s.Iterations;
+        _ridgeSolves[r] = s.RidgeSolves;
+        _maxRidge[r] = s.MaxRidge;
+        _reseeds[r] = s.Reseeds;
+    }
+
+    // Iterations [from, to) of the restarts in slots [0, count): the reductions of the current H first (H·X and HHᵀ for
+    // the first W-step), then each iteration's W-step, H-step and reductions.
+    private RestartSummary[] Advance(int count, int from, int to, IterationHistory[] histories, Action<IterationStats>? progress, CancellationToken cancel)
+    {
         int rows = count * _k;
         _cancel = cancel;
         Reduce(count, rows, monitor: false, withHX: true);
-        for (int i = 0; i < _options.Iterations; i++)
+        for (int i = from; i < to; i++)
         {
             // One process stops before the next iteration; ranks agree to stop at the next reduction (Reduce).
             if (_comm.Size == 1)
@@ -180,7 +267,7 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
 
             UpdateW(count);
             UpdateH(count, rows);
-            Reduce(count, rows, monitor: true, withHX: i + 1 < _options.Iterations);
+            Reduce(count, rows, monitor: true, withHX: i + 1 < to);
             long t = Stopwatch.GetTimestamp();
             int stillActive = 0;
             for (int r = 0; r < count; r++)
@@ -190,7 +277,7 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
                     continue;
                 }
 
-                Record(first, r, i, histories[r], progress);
+                Record(r, i, histories[r], progress);
                 stillActive += _active[r] ? 1 : 0;
             }
 
@@ -204,7 +291,7 @@ internal sealed unsafe partial class NmfSolver : ITeamWork, IDisposable
         var summaries = new RestartSummary[count];
         for (int r = 0; r < count; r++)
         {
-            summaries[r] = new RestartSummary(first + r, seeds[r], _mse[r], _done[r], _ridgeSolves[r], _maxRidge[r], _reseeds[r]);
+            summaries[r] = new RestartSummary(_restartOf[r], _seedOf[r], _mse[r], _done[r], _ridgeSolves[r], _maxRidge[r], _reseeds[r]);
         }
 
         return summaries;

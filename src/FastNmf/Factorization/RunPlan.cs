@@ -77,7 +77,7 @@ public sealed record RunPlan
         int rows = options.Components * batch;
         (XStorage storage, string reason) = options.Storage != XStorage.Auto ? (options.Storage, $"--storage {Name(options.Storage)} asked for")
             : blas ? (XStorage.Dense, "a native BLAS multiplies dense float32")
-            : Fastest(nUv, facts, rows);
+            : Fastest(facts, ProductSchedule.Of(options, batch));
         RunPlan plan = Sized(facts, options, read, storage, reason, batch);
         if (availableBytes is { } available && options.Storage == XStorage.Auto && plan.TotalBytes > available && plan.StorageBytes > 0)
         {
@@ -139,18 +139,18 @@ public sealed record RunPlan
         _ => "auto",
     };
 
-    // The measured fastest storage for these facts (see Factorizer.ChooseStorage).
-    private static (XStorage, string) Fastest(int nUv, DataFacts facts, int rows)
+    // The measured fastest storage for these facts and this schedule of stacked rows (see ProductSchedule).
+    private static (XStorage, string) Fastest(DataFacts facts, ProductSchedule schedule)
     {
         bool sparse = facts.ZeroFraction >= NmfOptions.SparseThreshold;
-        if (sparse && (!facts.IsCounts || rows >= Factorizer.SparseMinimumRowsOverUInt16))
+        if (sparse && (!facts.IsCounts || schedule.SparseWins))
         {
             return (XStorage.Sparse, string.Create(CultureInfo.InvariantCulture,
-                $"{100 * facts.ZeroFraction:F0} % zeros{(facts.IsCounts ? $" and {rows} stacked rows (sparse beats uint16 from {Factorizer.SparseMinimumRowsOverUInt16})" : string.Empty)}"));
+                $"{100 * facts.ZeroFraction:F0} % zeros{(facts.IsCounts ? $"; {schedule.Describe()}" : string.Empty)}"));
         }
 
         return facts.IsCounts
-            ? (XStorage.DenseUInt16, string.Create(CultureInfo.InvariantCulture, $"counts; {rows} stacked rows{(sparse ? $" (below {Factorizer.SparseMinimumRowsOverUInt16}, where sparse stops winning)" : $", {100 * facts.ZeroFraction:F0} % zeros (sparse needs {100 * NmfOptions.SparseThreshold:F0} %)")}"))
+            ? (XStorage.DenseUInt16, string.Create(CultureInfo.InvariantCulture, $"counts; {(sparse ? schedule.Describe() : $"{100 * facts.ZeroFraction:F0} % zeros (sparse needs {100 * NmfOptions.SparseThreshold:F0} %)")}"))
             : (XStorage.Dense, "real-valued data, too few zeros for sparse");
     }
 

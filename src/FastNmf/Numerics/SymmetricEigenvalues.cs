@@ -10,6 +10,14 @@ namespace FastNmf.Numerics;
 /// </summary>
 internal static class SymmetricEigenvalues
 {
+    /// <summary>
+    /// The <paramref name="count"/> largest eigenvalues, descending, of the n × n row-major symmetric matrix
+    /// <paramref name="a"/> (possibly overwritten), by whichever route is cheaper: the reduction below for small
+    /// matrices or many eigenvalues, Lanczos (<see cref="SymmetricLanczos"/>) when a few of a large one are wanted.
+    /// </summary>
+    public static double[] Top(double[] a, int n, int count) =>
+        n > (4 * count) + 128 ? SymmetricLanczos.Largest(a, n, count) : Largest(a, n, count);
+
     /// <summary>The <paramref name="count"/> largest eigenvalues, descending, of the n × n row-major symmetric matrix
     /// <paramref name="a"/> (overwritten).</summary>
     public static double[] Largest(double[] a, int n, int count)

@@ -108,7 +108,8 @@ public sealed partial class ReportWriterTests
             for (int i = 0; i < 3; i++)
             {
                 Assert.That(back[i].Mse, Has.Length.EqualTo(r.Restarts[i].Iterations), $"restart {i}");
-                Assert.That(back[i].DeltaH[^1], Is.EqualTo(r.RestartHistories[i].DeltaH[^1]).Within(1e-6).Percent, $"restart {i}");
+                // Written in float64, read back through float32 for the report: float32's precision (6e-8 relative).
+                Assert.That(back[i].DeltaH[^1], Is.EqualTo(r.RestartHistories[i].DeltaH[^1]).Within(1e-5).Percent, $"restart {i}");
             }
         });
     }

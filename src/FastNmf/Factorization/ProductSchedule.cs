@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace FastNmf.Factorization;
+
+/// <summary>
+/// How many rows the products multiply with X for how many iterations: all restarts of a pass for the trial (or the
+/// whole run), then only the kept ones (<see cref="NmfOptions.TrialIterations"/>); and which storage of counted X
+/// does that faster. Measured with <c>perf/FastNmf.Benchmarks -- phases</c> on the paper's set (37 % nonzero, both
+/// products, Emerald Rapids): uint16 costs ~0.55 ms per stacked row (K = 4: 2.1 ms, K = 40: 33 ms), sparse ~6 ms plus
+/// ~0.18 ms per row (K = 4: 6.7 ms, K = 40: 13 ms): in units of a uint16 row, sparse = 12 + 0.33 · rows, which crosses
+/// uint16 at 18 rows (<see cref="Factorizer.SparseMinimumRowsOverUInt16"/>; Zen 5 had measured the same crossing).
+/// </summary>
+/// <param name="TrialRows">Rows of the first part (k × restarts per pass).</param>
+/// <param name="TrialIterations">Its iterations (the whole run without a trial).</param>
+/// <param name="RestRows">Rows after the trial (k × restarts kept).</param>
+/// <param name="RestIterations">Its iterations (0 without a trial).</param>
+internal readonly record struct ProductSchedule(int TrialRows, int TrialIterations, int RestRows, int RestIterations)
+{
+    /// <summary>The schedule of a run with <paramref name="batch"/> restarts per pass.</summary>
+    public static ProductSchedule Of(NmfOptions options, int batch)
+    {
+        int k = options.Components;
+        return options.TrialIterations is int trial && trial < options.Iterations && options.RestartsKept < options.Restarts
+            ? new ProductSchedule(k * batch, trial, k * Math.Min(batch, options.RestartsKept), options.Iterations - trial)
+            : new ProductSchedule(k * batch, options.Iterations, k * batch, 0);
+    }
+
+    /// <summary>The whole run's product cost with sparse storage, in iterations of a uint16 row.</summary>
+    public double SparseCost => (TrialIterations * Sparse(TrialRows)) + (RestIterations * Sparse(RestRows));
+
+    /// <summary>The same with uint16 storage.</summary>
+    public double UInt16Cost => ((double)TrialIterations * TrialRows) + ((double)RestIterations * RestRows);
+
+    public bool SparseWins => SparseCost < UInt16Cost;
+
+    public string Describe() => RestIterations == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{TrialRows} stacked rows: sparse costs {Sparse(TrialRows) / TrialRows:F2}× uint16 (equal at {Factorizer.SparseMinimumRowsOverUInt16})")
+        : string.Create(CultureInfo.InvariantCulture, $"{TrialRows} stacked rows for {TrialIterations} iterations, then {RestRows} for {RestIterations}: sparse costs {SparseCost / UInt16Cost:F2}× uint16");
+
+    private static double Sparse(int rows) => 12 + (0.33 * rows);
+}
