@@ -28,6 +28,12 @@ internal static class AnalysisTimer
             Similarity();
         }
 
+        if (args is ["krylov", ..])
+        {
+            Krylov(args[1..]);
+            return;
+        }
+
         if (args.Length == 0 || args[0] == "pca")
         {
             int[] scans = args.Length > 1 ? args[1..].Select(int.Parse).ToArray() : [36, 58, 128];
@@ -96,6 +102,34 @@ internal static class AnalysisTimer
         double estimate = (block * x.NXy / 64.0) + (evd58 * Math.Pow(x.NXy / 3364.0, 3));
         Console.WriteLine($"PCA {scan}×{scan}×128×128, K = {k}: Gram not formed; estimate {estimate / 1000:F0} s (one 64-row block {block:F0} ms × {x.NXy / 64}, eigensolver ≈ 58×58's × ({x.NXy}/3364)³)");
         return evd58;
+    }
+
+    // krylov SCAN [TOLERANCE,BLOCK]…: the randomised method's time and MSE_K at each setting against the exact spectrum
+    // (the Gram route), uint16 X as the CLI reads counts.
+    private static void Krylov(string[] args)
+    {
+        int scan = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
+        (Dataset4D data, _) = Simulator.Generate(new SimulationOptions { ScanRows = scan, ScanCols = scan, Seed = 1 });
+        using UnfoldedData x = UnfoldedData.CreateCounts(new FastNmf.IO.ArrayFrameSource(data));
+        data = null!;
+        const int k = 30;
+        PcaSpectrum? exact = null;
+        if (x.NXy <= 4096)
+        {
+            var c = Stopwatch.StartNew();
+            exact = FastNmf.Analysis.Pca.Spectrum(x, k, new PcaOptions { Method = PcaMethod.Gram });
+            Console.WriteLine($"{scan}×{scan}: Gram {c.ElapsedMilliseconds} ms, MSE_4 {exact.Mse[4]:G8}, MSE_30 {exact.Mse[30]:G8}");
+        }
+
+        foreach (string setting in args[1..])
+        {
+            string[] p = setting.Split(',');
+            var o = new PcaOptions { Method = PcaMethod.Randomized, Tolerance = double.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), BlockSize = int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture) };
+            var clock = Stopwatch.StartNew();
+            PcaSpectrum s = FastNmf.Analysis.Pca.Spectrum(x, k, o);
+            string vs = exact is null ? string.Empty : $" ({(s.Mse[30] / exact.Mse[30]) - 1:E2} from the exact MSE_30; λ_30 {(s.Eigenvalues[29] / exact.Eigenvalues[29]) - 1:E2})";
+            Console.WriteLine($"  tolerance {o.Tolerance:G2}, block {o.BlockSize}: {clock.ElapsedMilliseconds} ms, {s.Iterations} steps, MSE_30 {s.Mse[30]:G8}{vs}");
+        }
     }
 
     private static PcaSpectrum Pca(UnfoldedData x, int k, PcaMethod method) => FastNmf.Analysis.Pca.Spectrum(x, k, new PcaOptions { Method = method });

@@ -18,14 +18,21 @@ internal static class GramSpectrum
 {
     private const int Block = 64;
 
-    // products and team, given with float32 X and fewer frames than pixels: only the upper triangle is formed (each block
-    // of frames against itself and the frames after it: half the products) and mirrored.
+    // Frames per block of the upper-triangle route: 16 frames of 16 384 pixels as float rows are 1 MiB, which stays in L2
+    // while the later frames stream past (64 were 4 MiB, read from L3 for every four frames: the paper's 1296² Gram 281 →
+    // ~100 ms, `perf -- analysis pca 36`).
+    private const int UpperBlock = 16;
+
+    // products and team, given with fewer frames than pixels: only the upper triangle is formed (each block of frames
+    // against itself and the frames after it: half the products) and mirrored.
     public static double[] Eigenvalues(UnfoldedData x, IXOperand xop, FoldedHX hx, int count, Action<string>? progress = null,
         IFactorProducts? products = null, WorkerTeam? team = null)
     {
         bool frames = x.NXy <= x.NUv;
-        bool upper = frames && !x.IsUInt16 && products is not null && team is not null;
-        var upperWork = upper ? new DenseWXWork(products!) : null;
+        bool upper = frames && products is not null && team is not null;
+        // uint16 X is multiplied as it is (converted on load): a float32 copy first measured slower (paper's set).
+        ITeamWork? upperWork = !upper ? null : x.IsUInt16 ? new UInt16WXWork(x.Counts!, KernelSet.CreateDefault().DenseWidth) : new DenseWXWork(products!);
+        MatrixView allFrames = x.IsUInt16 ? default : x.Frames;
         int size = frames ? x.NXy : x.NUv;
         if ((long)size * size > Array.MaxLength)
         {
@@ -37,12 +44,14 @@ internal static class GramSpectrum
         using var rows = new AlignedBuffer<float>(Block * stride, "Gram rows");
         using var pixels = frames ? null : new AlignedBuffer<float>(Block * ((x.NXy + 15L) & ~15L), "pixel block");
         using var frameRows = frames && x.IsUInt16 ? new AlignedBuffer<float>(Block * ((x.NUv + 15L) & ~15L), "frame block") : null;
-        for (int start = 0; start < size; start += Block)
+        using var upperFrames = upper && x.IsUInt16 ? new AlignedBuffer<float>(UpperBlock * ((x.NUv + 15L) & ~15L), "frame block") : null;
+        for (int start = 0; start < size; start += upper ? UpperBlock : Block)
         {
-            int n = Math.Min(Block, size - start);
+            int n = Math.Min(upper ? UpperBlock : Block, size - start);
             if (upper)
             {
-                UpperRows(x, products!, team!, upperWork!, MatrixView.Over(rows, n, size - start, stride), start, n, g, size);
+                MatrixView w = upperWork is UInt16WXWork ? Copied(x, upperFrames!, start, n) : allFrames.RowSlice(start, n);
+                UpperRows(allFrames, w, products!, team!, upperWork!, MatrixView.Over(rows, n, size - start, stride), start, n, g, size);
                 progress?.Invoke($"Gram matrix: rows {start + n} of {size}");
                 continue;
             }
@@ -69,6 +78,11 @@ internal static class GramSpectrum
             progress?.Invoke($"Gram matrix: rows {start + n} of {size}");
         }
 
+        if (upper)
+        {
+            Mirror(g, size);
+        }
+
         progress?.Invoke($"eigenvalues of the {size}×{size} Gram matrix");
 
         for (int i = 0; i < size && !upper; i++)
@@ -85,29 +99,56 @@ internal static class GramSpectrum
 
     // Rows start..start+n of the frames' Gram matrix from column start on (frames start.. against them), mirrored into
     // the columns start..start+n of the rows below.
-    private static void UpperRows(UnfoldedData x, IFactorProducts products, WorkerTeam team, DenseWXWork work, MatrixView dst, int start, int n, double[] g, int size)
+    private static void UpperRows(MatrixView frames, MatrixView w, IFactorProducts products, WorkerTeam team, ITeamWork work, MatrixView dst, int start, int n, double[] g, int size)
     {
-        MatrixView w = x.Frames.RowSlice(start, n), later = x.Frames.RowSlice(start, size - start);
-        if (products.ThreadsItself)
+        if (work is UInt16WXWork counts)
         {
-            products.ProjectWX(w, later, dst);
+            counts.W = w;
+            counts.First = start;
+            counts.Dst = dst;
+            team.Run(counts, size - start, 16);
+        }
+        else if (products.ThreadsItself)
+        {
+            products.ProjectWX(w, frames.RowSlice(start, size - start), dst);
         }
         else
         {
-            work.W = w;
-            work.X = later;
-            work.Dst = dst;
-            team.Run(work, size - start, 16);
+            var dense = (DenseWXWork)work;
+            dense.W = w;
+            dense.X = frames.RowSlice(start, size - start);
+            dense.Dst = dst;
+            team.Run(dense, size - start, 16);
         }
 
+        // The upper triangle only, row by row (contiguous); Mirror fills the lower one at the end in tiles.
         for (int r = 0; r < n; r++)
         {
             Span<float> row = dst.Row(r);
             int i = start + r;
             for (int c = r; c < row.Length; c++)
             {
-                int j = start + c;
-                g[((long)i * size) + j] = g[((long)j * size) + i] = row[c];
+                g[((long)i * size) + start + c] = row[c];
+            }
+        }
+    }
+
+    // g[j, i] = g[i, j] for j > i, 64 × 64 tiles at a time (column writes one element at a time missed the cache for
+    // every element of a 1296² matrix).
+    private static void Mirror(double[] g, int size)
+    {
+        const int T = 64;
+        for (int i0 = 0; i0 < size; i0 += T)
+        {
+            for (int j0 = i0; j0 < size; j0 += T)
+            {
+                for (int i = i0; i < Math.Min(size, i0 + T); i++)
+                {
+                    for (int j = Math.Max(j0, i + 1); j < Math.Min(size, j0 + T); j++)
+                    {
+                        g[((long)j * size) + i] = g[((long)i * size) + j];
+                    }
+                }
             }
         }
     }
@@ -140,5 +181,18 @@ internal static class GramSpectrum
         }
 
         return h;
+    }
+
+    // dst[:, j − First] = W·x_j for uint16 frames j ≥ First, split across the team by frames.
+    private sealed unsafe class UInt16WXWork(UInt16Frames x, Kernels.Lanes.LaneWidth width) : ITeamWork
+    {
+        public MatrixView W { get; set; }
+
+        public int First { get; set; }
+
+        public MatrixView Dst { get; set; }
+
+        public void Execute(int part, int start, int end) =>
+            Kernels.Dense.DenseLanes.ProjectWX<ushort, Kernels.Dense.UInt16Element>(width, W, x.Frame(First + start), x.Stride, end - start, Dst.ColumnSlice(start, end - start));
     }
 }
