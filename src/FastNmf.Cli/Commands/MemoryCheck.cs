@@ -74,7 +74,8 @@ internal static class MemoryCheck
             Console.WriteLine($"memory: {plan.StorageReason}.");
         }
 
-        return options with { Storage = plan.Storage };
+        // With a coarse stage each stage picks its own storage (the binned scan is denser, and takes more rows per pass).
+        return options.CoarseScan is not null && options.Storage == XStorage.Auto ? options : options with { Storage = plan.Storage };
     }
 
     private static void PrintTable(FrameSource source, NmfOptions options, RunPlan plan, long available)
@@ -90,6 +91,11 @@ internal static class MemoryCheck
         Row("storage copy", plan.StorageBytes, $"{RunPlan.Name(plan.Storage)}: {plan.StorageReason}{(plan.Exact ? string.Empty : $" (from {DataFacts.SampleFrames} sampled frames)")}");
         Row("solver workspace", plan.WorkspaceBytes, "W, H and their products for a batch of restarts, the reduction accumulators");
         Row("results, buffers", plan.OtherBytes, "read blocks, normalised W and H, statistics");
+        if (plan.Coarse is { } c)
+        {
+            Row("coarse stage", c.TotalBytes, $"before the rows above: the scan binned {options.CoarseScan}×{options.CoarseScan} in memory ({RunPlan.Format(c.XBytes)}), its {RunPlan.Name(c.Storage)} storage ({RunPlan.Format(c.StorageBytes)}: {c.StorageReason}), solver {RunPlan.Format(c.WorkspaceBytes)}, {c.Batch} restart(s) per pass");
+        }
+
         Row("total", plan.TotalBytes, "what the run allocates");
         if (plan.MappedBytes > 0)
         {
@@ -105,7 +111,8 @@ internal static class MemoryCheck
     private static string Breakdown(RunPlan plan) =>
         $"X {RunPlan.Format(plan.XBytes)} {(plan.Read == XReadMode.Float32 ? "float32" : "uint16")}"
         + (plan.StorageBytes > 0 ? $" + {RunPlan.Name(plan.Storage)} storage {RunPlan.Format(plan.StorageBytes)}" : string.Empty)
-        + $" + solver {RunPlan.Format(plan.WorkspaceBytes)} + buffers {RunPlan.Format(plan.OtherBytes)}";
+        + $" + solver {RunPlan.Format(plan.WorkspaceBytes)} + buffers {RunPlan.Format(plan.OtherBytes)}"
+        + (plan.Coarse is { } c ? $"; before that the coarse stage {RunPlan.Format(c.TotalBytes)}" : string.Empty);
 
     // The options that would make the run fit, each with what it would need.
     private static string Alternatives(FrameSource source, NmfOptions options, long available, bool anyMask)

@@ -30,75 +30,71 @@ internal static unsafe class ScanBinning
             : Float32(x, factor, rows, cols);
     }
 
-    // Sums in uint per coarse frame; uint16 when the largest fits, float32 otherwise.
+    // Sums in uint per coarse frame (a thread's own buffer of one frame), written as uint16 — no 4-byte copy of the binned
+    // scan at any point; when a sum does not fit, the whole X is binned again as float32 (integer sums, exact below 2^24).
     private static UnfoldedData Counts<T>(T* data, long stride, UnfoldedData x, int factor, int rows, int cols)
         where T : unmanaged, INumberBase<T>
     {
         int nUv = x.NUv, frames = rows * cols;
         long outStride = (nUv + 31L) & ~31L;
-        var sums = new AlignedBuffer<uint>((long)frames * nUv, "binned X (32-bit sums)", zeroed: false);
-        try
+        var values = new AlignedBuffer<ushort>(Math.Max(1, outStride * frames), "binned X (uint16)", zeroed: false);
+        int overflow = 0;
+        Parallel.For(0, frames, () => new uint[nUv], (j, _, sum) =>
         {
-            uint* s = sums.Pointer;
-            var largest = new uint[frames];
-            Parallel.For(0, frames, j =>
+            Sum(data, stride, x.ScanCols, factor, j / cols, j % cols, sum);
+            ushort* to = values.Pointer + (j * outStride);
+            uint max = 0;
+            for (int u = 0; u < nUv; u++)
             {
-                int r = j / cols, c = j % cols;
-                uint* to = s + ((long)j * nUv);
-                new Span<uint>(to, nUv).Clear();
-                for (int dr = 0; dr < factor; dr++)
-                {
-                    for (int dc = 0; dc < factor; dc++)
-                    {
-                        T* from = data + ((((long)((r * factor) + dr) * x.ScanCols) + (c * factor) + dc) * stride);
-                        for (int u = 0; u < nUv; u++)
-                        {
-                            to[u] += uint.CreateTruncating(from[u]);
-                        }
-                    }
-                }
-
-                uint max = 0;
-                for (int u = 0; u < nUv; u++)
-                {
-                    max = Math.Max(max, to[u]);
-                }
-
-                largest[j] = max;
-            });
-
-            var slab = ScanSlab.Whole(rows, cols);
-            if (largest.Max() <= ushort.MaxValue)
-            {
-                var values = new AlignedBuffer<ushort>(Math.Max(1, outStride * frames), "binned X (uint16)");
-                Parallel.For(0, frames, j =>
-                {
-                    ushort* to = values.Pointer + (j * outStride);
-                    uint* from = s + ((long)j * nUv);
-                    for (int u = 0; u < nUv; u++)
-                    {
-                        to[u] = (ushort)from[u];
-                    }
-                });
-                return new UnfoldedData(default, UInt16Frames.Over(values.Pointer, values, frames, nUv, outStride), null, x.Pixels, slab);
+                max = Math.Max(max, sum[u]);
+                to[u] = (ushort)sum[u];
             }
 
-            long fStride = (nUv + 15L) & ~15L;
-            var floats = new AlignedBuffer<float>(Math.Max(1, fStride * frames), "binned X (float32)");
-            Parallel.For(0, frames, j =>
+            new Span<ushort>(to + nUv, (int)(outStride - nUv)).Clear();
+            if (max > ushort.MaxValue)
             {
-                float* to = floats.Pointer + (j * fStride);
-                uint* from = s + ((long)j * nUv);
-                for (int u = 0; u < nUv; u++)
-                {
-                    to[u] = from[u];
-                }
-            });
-            return new UnfoldedData(MatrixView.Over(floats, frames, nUv, fStride), null, floats, x.Pixels, slab);
-        }
-        finally
+                Interlocked.Exchange(ref overflow, 1);
+            }
+
+            return sum;
+        }, _ => { });
+        if (overflow == 0)
         {
-            sums.Dispose();
+            return new UnfoldedData(default, UInt16Frames.Over(values.Pointer, values, frames, nUv, outStride), null, x.Pixels, ScanSlab.Whole(rows, cols));
+        }
+
+        values.Dispose();
+        long fStride = (nUv + 15L) & ~15L;
+        var floats = new AlignedBuffer<float>(Math.Max(1, fStride * frames), "binned X (float32)");
+        Parallel.For(0, frames, () => new uint[nUv], (j, _, sum) =>
+        {
+            Sum(data, stride, x.ScanCols, factor, j / cols, j % cols, sum);
+            float* to = floats.Pointer + (j * fStride);
+            for (int u = 0; u < nUv; u++)
+            {
+                to[u] = sum[u];
+            }
+
+            return sum;
+        }, _ => { });
+        return new UnfoldedData(MatrixView.Over(floats, frames, nUv, fStride), null, floats, x.Pixels, ScanSlab.Whole(rows, cols));
+    }
+
+    // sum[u] = Σ over the factor × factor positions of coarse position (r, c) of x_u.
+    private static void Sum<T>(T* data, long stride, int scanCols, int factor, int r, int c, uint[] sum)
+        where T : unmanaged, INumberBase<T>
+    {
+        Array.Clear(sum);
+        for (int dr = 0; dr < factor; dr++)
+        {
+            for (int dc = 0; dc < factor; dc++)
+            {
+                T* from = data + ((((long)((r * factor) + dr) * scanCols) + (c * factor) + dc) * stride);
+                for (int u = 0; u < sum.Length; u++)
+                {
+                    sum[u] += uint.CreateTruncating(from[u]);
+                }
+            }
         }
     }
 

@@ -19,6 +19,30 @@ namespace FastNmf;
 /// <param name="HeldAs">How X is already held, once it is read (null before).</param>
 public sealed record DataFacts(int KeptPixels, long Frames, double ZeroFraction, bool IsCounts, bool Mappable, bool Exact, XReadMode? HeldAs = null)
 {
+    /// <summary>The scan's rows (for the plan of a coarse stage, <see cref="NmfOptions.CoarseScan"/>), or null.</summary>
+    public int? ScanRows { get; init; }
+
+    /// <summary>The scan's columns, or null.</summary>
+    public int? ScanCols { get; init; }
+
+    /// <summary>The facts of the scan binned <paramref name="factor"/> × <paramref name="factor"/> in memory: a quarter of
+    /// the frames at 2, each value a sum of factor² (zero only when all are: the zero fraction to the power factor²,
+    /// exact for independent Poisson counts of one rate), held as uint16 counts (float32 otherwise).</summary>
+    public DataFacts Binned(int factor)
+    {
+        int rows = (ScanRows ?? throw new InvalidOperationException("the scan's shape is not known")) / factor;
+        int cols = (ScanCols ?? throw new InvalidOperationException("the scan's shape is not known")) / factor;
+        return this with
+        {
+            Frames = (long)rows * cols,
+            ScanRows = rows,
+            ScanCols = cols,
+            ZeroFraction = Math.Pow(ZeroFraction, factor * factor),
+            Mappable = false,
+            HeldAs = IsCounts ? XReadMode.Counts : XReadMode.Float32,
+        };
+    }
+
     /// <summary>Frames a sample reads, spread evenly over the scan.</summary>
     public const int SampleFrames = 64;
 
@@ -28,7 +52,7 @@ public sealed record DataFacts(int KeptPixels, long Frames, double ZeroFraction,
         ArgumentNullException.ThrowIfNull(x);
         XStatistics s = statistics ?? x.Statistics;
         XReadMode held = x.IsMapped ? XReadMode.CountsMapped : x.IsUInt16 ? XReadMode.Counts : XReadMode.Float32;
-        return new DataFacts(x.NUv, x.NXy, s.ZeroFraction, s.IsCounts, x.IsMapped, Exact: true, held);
+        return new DataFacts(x.NUv, x.NXy, s.ZeroFraction, s.IsCounts, x.IsMapped, Exact: true, held) { ScanRows = x.ScanRows, ScanCols = x.ScanCols };
     }
 
     /// <summary>The facts of X held by the ranks of <paramref name="comm"/>, each with its slab: the whole-scan
@@ -75,6 +99,10 @@ public sealed record DataFacts(int KeptPixels, long Frames, double ZeroFraction,
         }
 
         bool mappable = pixels.KeepsAll && source is NpyFrameSource { CanMapCounts: true };
-        return new DataFacts(pixels.KeptCount, n, values == 0 ? 0 : (double)zeros / values, counts || mappable, mappable, Exact: false);
+        return new DataFacts(pixels.KeptCount, n, values == 0 ? 0 : (double)zeros / values, counts || mappable, mappable, Exact: false)
+        {
+            ScanRows = source.ScanRows,
+            ScanCols = source.ScanCols,
+        };
     }
 }

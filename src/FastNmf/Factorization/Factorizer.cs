@@ -204,7 +204,7 @@ public static class Factorizer
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentOutOfRangeException.ThrowIfLessThan(stackedComponents, 1);
         bool sparseAllowed = stats.ZeroFraction >= NmfOptions.SparseThreshold;
-        if (sparseAllowed && (!stats.IsCounts || new ProductSchedule(stackedComponents, 1, stackedComponents, 0).SparseWins))
+        if (sparseAllowed && (!stats.IsCounts || new ProductSchedule(stackedComponents, 1, stackedComponents, 0, 1 - stats.ZeroFraction).SparseWins))
         {
             return XStorage.Sparse;
         }

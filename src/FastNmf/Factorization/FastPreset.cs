@@ -12,8 +12,25 @@ public static class FastPreset
     /// <summary>Iterations every restart runs before all but the best are pruned.</summary>
     public const int TrialIterations = 30;
 
-    /// <summary>Scan positions binned a side for the warm start.</summary>
+    /// <summary>Scan positions binned a side for the warm start (at least; see <see cref="CoarseFactor"/>).</summary>
     public const int CoarseScan = 2;
+
+    /// <summary>The coarse scan holds at most this many positions: larger scans are binned 4, 8, … a side (a 512×512 scan
+    /// 4 × 4 to 128 × 128), so the coarse stage's cost stays that of a 128 × 128 scan.</summary>
+    public const int MaxCoarsePositions = 128 * 128;
+
+    /// <summary>The factor the preset bins a <paramref name="scanRows"/> × <paramref name="scanCols"/> scan by: the
+    /// smallest power of two from <see cref="CoarseScan"/> on that leaves at most <see cref="MaxCoarsePositions"/>.</summary>
+    public static int CoarseFactor(int scanRows, int scanCols)
+    {
+        int f = CoarseScan;
+        while ((long)(scanRows / f) * (scanCols / f) > MaxCoarsePositions)
+        {
+            f *= 2;
+        }
+
+        return f;
+    }
 
     /// <summary>Iterations on the full scan after the warm start.</summary>
     public const int FineIterations = 50;
@@ -32,12 +49,13 @@ public static class FastPreset
     {
         ArgumentNullException.ThrowIfNull(options);
         NmfOptions o = options;
-        long coarsePositions = (long)(scanRows / CoarseScan) * (scanCols / CoarseScan);
+        int factor = CoarseFactor(scanRows, scanCols);
+        long coarsePositions = (long)(scanRows / factor) * (scanCols / factor);
         bool kernelScales = options.Method != NmfMethod.Constrained || options.MapConstraint != MapConstraint.Convolution || options.MapKernel.FwhmPixels is not null;
         if (o.CoarseScan is null && !distributed && kernelScales && o.Iterations > FineIterations + TrialIterations + 1
-            && scanRows / CoarseScan >= 8 && scanCols / CoarseScan >= 8 && coarsePositions >= (long)CoarsePositionsPerComponent * o.Components)
+            && scanRows / factor >= 8 && scanCols / factor >= 8 && coarsePositions >= (long)CoarsePositionsPerComponent * o.Components)
         {
-            o = o with { CoarseScan = CoarseScan, FineIterations = FineIterations };
+            o = o with { CoarseScan = factor, FineIterations = FineIterations };
         }
 
         int room = o.CoarseScan is null ? o.Iterations : o.Iterations - o.FineIterations;

@@ -9,20 +9,27 @@ namespace FastNmf.Factorization;
 /// products, Emerald Rapids): uint16 costs ~0.55 ms per stacked row (K = 4: 2.1 ms, K = 40: 33 ms), sparse ~6 ms plus
 /// ~0.18 ms per row (K = 4: 6.7 ms, K = 40: 13 ms): in units of a uint16 row, sparse = 12 + 0.33 · rows, which crosses
 /// uint16 at 18 rows (<see cref="Factorizer.SparseMinimumRowsOverUInt16"/>; Zen 5 had measured the same crossing).
+/// Sparse work is per nonzero, uint16 work per value: sparse costs scale with the fraction of nonzeros over the 37 % they
+/// were measured at (a scan binned 2 × 2 holds ~84 %, where uint16 wins below ~40 rows).
 /// </summary>
 /// <param name="TrialRows">Rows of the first part (k × restarts per pass).</param>
 /// <param name="TrialIterations">Its iterations (the whole run without a trial).</param>
 /// <param name="RestRows">Rows after the trial (k × restarts kept).</param>
 /// <param name="RestIterations">Its iterations (0 without a trial).</param>
-internal readonly record struct ProductSchedule(int TrialRows, int TrialIterations, int RestRows, int RestIterations)
+/// <param name="NonZeroFraction">Fraction of X's values that are nonzero.</param>
+internal readonly record struct ProductSchedule(int TrialRows, int TrialIterations, int RestRows, int RestIterations, double NonZeroFraction = ProductSchedule.MeasuredAt)
 {
-    /// <summary>The schedule of a run with <paramref name="batch"/> restarts per pass.</summary>
-    public static ProductSchedule Of(NmfOptions options, int batch)
+    // The nonzero fraction of the paper's set, where the constants were measured.
+    internal const double MeasuredAt = 0.37;
+
+    /// <summary>The schedule of a run with <paramref name="batch"/> restarts per pass over X with
+    /// <paramref name="zeroFraction"/> zeros.</summary>
+    public static ProductSchedule Of(NmfOptions options, int batch, double zeroFraction)
     {
         int k = options.Components;
         return options.TrialIterations is int trial && trial < options.Iterations && options.RestartsKept < options.Restarts
-            ? new ProductSchedule(k * batch, trial, k * Math.Min(batch, options.RestartsKept), options.Iterations - trial)
-            : new ProductSchedule(k * batch, options.Iterations, k * batch, 0);
+            ? new ProductSchedule(k * batch, trial, k * Math.Min(batch, options.RestartsKept), options.Iterations - trial, 1 - zeroFraction)
+            : new ProductSchedule(k * batch, options.Iterations, k * batch, 0, 1 - zeroFraction);
     }
 
     /// <summary>The whole run's product cost with sparse storage, in iterations of a uint16 row.</summary>
@@ -34,8 +41,8 @@ internal readonly record struct ProductSchedule(int TrialRows, int TrialIteratio
     public bool SparseWins => SparseCost < UInt16Cost;
 
     public string Describe() => RestIterations == 0
-        ? string.Create(CultureInfo.InvariantCulture, $"{TrialRows} stacked rows: sparse costs {Sparse(TrialRows) / TrialRows:F2}× uint16 (equal at {Factorizer.SparseMinimumRowsOverUInt16})")
+        ? string.Create(CultureInfo.InvariantCulture, $"{TrialRows} stacked rows: sparse costs {Sparse(TrialRows) / TrialRows:F2}× uint16")
         : string.Create(CultureInfo.InvariantCulture, $"{TrialRows} stacked rows for {TrialIterations} iterations, then {RestRows} for {RestIterations}: sparse costs {SparseCost / UInt16Cost:F2}× uint16");
 
-    private static double Sparse(int rows) => 12 + (0.33 * rows);
+    private double Sparse(int rows) => (12 + (0.33 * rows)) * NonZeroFraction / MeasuredAt;
 }

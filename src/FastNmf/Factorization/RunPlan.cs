@@ -48,8 +48,13 @@ public sealed record RunPlan
     /// <summary>Whether the plan comes from X's statistics (true) or a sample of frames (false).</summary>
     public required bool Exact { get; init; }
 
-    /// <summary>Everything the run allocates together (what must fit in the memory available).</summary>
-    public long TotalBytes => XBytes + StorageBytes + WorkspaceBytes + OtherBytes;
+    /// <summary>The plan of the coarse stage (<see cref="NmfOptions.CoarseScan"/>: the binned scan in memory, its storage
+    /// and solver, while X stays as read), or null; this plan's own figures are then the full-scan stage's.</summary>
+    public RunPlan? Coarse { get; init; }
+
+    /// <summary>Everything the run allocates together at its peak (what must fit in the memory available): the larger
+    /// of the full-scan stage and, with a coarse stage, X as read plus the coarse stage's total.</summary>
+    public long TotalBytes => Math.Max(XBytes + StorageBytes + WorkspaceBytes + OtherBytes, Coarse is null ? 0 : XBytes + Coarse.TotalBytes);
 
     /// <summary>The resident set the run reaches when the page cache also holds a mapped X: <see cref="TotalBytes"/> +
     /// <see cref="MappedBytes"/> (the figure `ps`/`time -v` report as the peak).</summary>
@@ -69,6 +74,14 @@ public sealed record RunPlan
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.CoarseScan is int factor && facts.ScanRows is not null && facts.ScanCols is not null)
+        {
+            // Two stages, one after the other: the binned scan's (its restarts and trial), then one restart on the full scan.
+            RunPlan coarse = Create(facts.Binned(factor), options with { CoarseScan = null, Iterations = options.Iterations - options.FineIterations }, availableBytes);
+            RunPlan fine = Create(facts, options with { CoarseScan = null, Restarts = 1, TrialIterations = null, RestartsKept = 1, Iterations = options.FineIterations }, availableBytes);
+            return fine with { Coarse = coarse };
+        }
+
         bool blas = options.Backend is KernelBackend.OpenBlas or KernelBackend.Mkl;
         bool float32 = blas || options.Storage == XStorage.Dense || !facts.IsCounts;
         XReadMode read = facts.HeldAs ?? (float32 ? XReadMode.Float32 : facts.Mappable ? XReadMode.CountsMapped : XReadMode.Counts);
@@ -77,7 +90,7 @@ public sealed record RunPlan
         int rows = options.Components * batch;
         (XStorage storage, string reason) = options.Storage != XStorage.Auto ? (options.Storage, $"--storage {Name(options.Storage)} asked for")
             : blas ? (XStorage.Dense, "a native BLAS multiplies dense float32")
-            : Fastest(facts, ProductSchedule.Of(options, batch));
+            : Fastest(facts, ProductSchedule.Of(options, batch, facts.ZeroFraction));
         RunPlan plan = Sized(facts, options, read, storage, reason, batch);
         if (availableBytes is { } available && options.Storage == XStorage.Auto && plan.TotalBytes > available && plan.StorageBytes > 0)
         {

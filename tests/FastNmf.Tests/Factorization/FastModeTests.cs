@@ -1,6 +1,7 @@
 using FastNmf.Constraints;
 using FastNmf.Data;
 using FastNmf.Distributed;
+using FastNmf.Memory;
 using FastNmf.Simulation;
 using NUnit.Framework;
 
@@ -203,5 +204,35 @@ public sealed class FastModeTests
             Assert.That((mine.TrialIterations, mine.CoarseScan, mine.FineIterations), Is.EqualTo(((int?)12, (int?)3, 80)));
             Assert.That(single.TrialIterations, Is.Null, "one restart: nothing to prune");
         });
+    }
+
+    [TestCase(256, 256, 2)]
+    [TestCase(512, 512, 4)]
+    [TestCase(1024, 1024, 8)]
+    [TestCase(300, 100, 2)]
+    public void Preset_BinsLargerScansMore(int rows, int cols, int factor) =>
+        Assert.That(FastPreset.CoarseFactor(rows, cols), Is.EqualTo(factor));
+
+    [Test]
+    public void Plan_WithACoarseStage_PlansBothStages_AndItsPeakIsTheLarger()
+    {
+        using UnfoldedData x = UnfoldedData.Create(s_data);
+        NmfOptions o = Options with { Storage = XStorage.Auto, Iterations = 60, TrialIterations = 10, CoarseScan = 2, FineIterations = 20 };
+        RunPlan plan = RunPlan.Create(DataFacts.Of(x), o);
+        RunPlan coarse = plan.Coarse!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(coarse.Batch, Is.EqualTo(6), "the coarse stage runs every restart");
+            Assert.That(plan.Batch, Is.EqualTo(1), "the full scan one");
+            Assert.That(coarse.XBytes, Is.EqualTo(((x.NUv + 31L) & ~31L) * 12 * 12 * 2), "the binned scan in memory as uint16");
+            Assert.That(plan.TotalBytes, Is.EqualTo(Math.Max(plan.XBytes + plan.StorageBytes + plan.WorkspaceBytes + plan.OtherBytes, plan.XBytes + coarse.TotalBytes)));
+        });
+
+        AlignedBuffer<float>.ResetPeak();
+        long before = AlignedBuffer<float>.OutstandingBytes;
+        _ = Factorizer.Run(x, o);
+        long peak = AlignedBuffer<float>.PeakBytes - before;
+        // The plan also counts read buffers and results, which a library run on X in memory does not allocate here.
+        Assert.That(peak, Is.LessThanOrEqualTo(plan.TotalBytes - plan.XBytes).And.GreaterThan((plan.TotalBytes - plan.XBytes - plan.OtherBytes) / 2));
     }
 }
