@@ -21,7 +21,10 @@ internal static class ReadThroughput
         FastNmf.Hdf5.Hdf5Format.Register();
         int at = Array.IndexOf(args, "--scan-shape");
         var options = new FrameSourceOptions { ScanShape = at >= 0 && at + 1 < args.Length ? ScanShape.Parse(args[at + 1]) : null };
-        long fileBytes = new FileInfo(args[0].Split(':')[0]).Length;
+        string path = args[0].Split(':')[0];
+        // EMPAD: the .xml names the .raw that holds the frames.
+        string data = path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && File.Exists(Path.ChangeExtension(path, ".raw")) ? Path.ChangeExtension(path, ".raw") : path;
+        long fileBytes = new FileInfo(data).Length;
         for (int pass = 0; pass < 3; pass++)
         {
             using FrameSource source = FrameFormats.Open(args[0], options);

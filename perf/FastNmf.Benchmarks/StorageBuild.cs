@@ -25,7 +25,7 @@ internal static unsafe class StorageBuild
             counts[i] = state % 3 == 0 ? (ushort)(1 + ((state >> 8) % 20)) : (ushort)0;
         }
 
-        double gb = counts.Length * 2 / 1e9;
+        double gb = (double)counts.Length * 2 / 1e9;
         (int Start, int Count)[] canonical = [.. Enumerable.Range(0, (frames + 255) / 256).Select(b => (b * 256, Math.Min(256, frames - (b * 256))))];
         fixed (ushort* data = counts)
         {

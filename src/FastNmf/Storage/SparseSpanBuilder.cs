@@ -45,8 +45,8 @@ internal static unsafe class SparseSpanBuilder
                 Parallel.For(0, frames, j =>
                 {
                     TSource* frame = data + (j * stride);
-                    byte* stagedPositions = stackalloc byte[SparseSpanLayout.Length];
-                    TValue* stagedValues = stackalloc TValue[SparseSpanLayout.Length];
+                    byte* stagedPositions = stackalloc byte[SparseSpanLayout.Length + 16];
+                    TValue* stagedValues = stackalloc TValue[SparseSpanLayout.Length + 16];
                     for (int s = 0; s < spans; s++)
                     {
                         long at = spanBase[s] + off[(s * rowStride) + j];
@@ -86,6 +86,7 @@ internal static unsafe class SparseSpanBuilder
 
         long rowStride = pixels + 1L;
         const int Tile = SparseSpanLayout.Length;
+        const int TilePixels = 64;
         var offsets = new AlignedBuffer<uint>(Math.Max(1, spans * rowStride), "sparse X row offsets (across frames)", zeroed: false);
         try
         {
@@ -98,6 +99,12 @@ internal static unsafe class SparseSpanBuilder
                 for (int j = spanStart[s]; j < spanStart[s + 1]; j++)
                 {
                     TSource* frame = data + (j * stride);
+                    if (typeof(TSource) == typeof(ushort))
+                    {
+                        CountCompaction.AddNonZeros((ushort*)frame, counts, pixels);
+                        continue;
+                    }
+
                     for (int u = 0; u < pixels; u++)
                     {
                         counts[u] += (uint)SparsePlacement.NonZero(frame[u]);
@@ -113,16 +120,29 @@ internal static unsafe class SparseSpanBuilder
                 TValue* val = values.Pointer;
                 Parallel.For(0, spans, s =>
                 {
-                    // A tile of 64 frames × 64 pixels, transposed on the stack so each pixel's frames are contiguous.
-                    TSource* tile = stackalloc TSource[Tile * Tile];
-                    byte* stagedPositions = stackalloc byte[Tile];
-                    TValue* stagedValues = stackalloc TValue[Tile];
+                    // A tile of the span's frames × 64 pixels, transposed on the stack so each pixel's frames are contiguous.
+                    TSource* tile = stackalloc TSource[Tile * TilePixels];
+                    byte* stagedPositions = stackalloc byte[Tile + 16];
+                    TValue* stagedValues = stackalloc TValue[Tile + 16];
                     int f0 = spanStart[s], count = spanStart[s + 1] - f0;
                     uint* rowOffsets = off + (s * rowStride);
-                    for (int u0 = 0; u0 < pixels; u0 += Tile)
+                    for (int u0 = 0; u0 < pixels; u0 += TilePixels)
                     {
-                        int width = Math.Min(Tile, pixels - u0);
-                        for (int j = 0; j < count; j++)
+                        int width = Math.Min(TilePixels, pixels - u0);
+                        int j = 0;
+                        if (typeof(TSource) == typeof(ushort) && CountCompaction.IsAccelerated && width == TilePixels)
+                        {
+                            // Counts: 8 × 8 blocks transposed in registers.
+                            for (; j + 8 <= count; j += 8)
+                            {
+                                for (int u = 0; u < TilePixels; u += 8)
+                                {
+                                    CountCompaction.Transpose8x8((ushort*)(data + ((f0 + j) * stride) + u0 + u), stride, (ushort*)(tile + (u * Tile) + j), Tile);
+                                }
+                            }
+                        }
+
+                        for (; j < count; j++)
                         {
                             TSource* from = data + ((f0 + j) * stride) + u0;
                             for (int u = 0; u < width; u++)
@@ -161,6 +181,11 @@ internal static unsafe class SparseSpanBuilder
     private static int Count<TSource>(TSource* values, int n)
         where TSource : unmanaged, INumberBase<TSource>
     {
+        if (typeof(TSource) == typeof(ushort))
+        {
+            return CountCompaction.Count((ushort*)values, n);
+        }
+
         long c = 0;
         for (int i = 0; i < n; i++)
         {
@@ -170,13 +195,19 @@ internal static unsafe class SparseSpanBuilder
         return (int)c;
     }
 
-    // The nonzeros of n contiguous values (n ≤ 64) as (index, value), compacted without a branch: every value is
-    // written at the cursor, which advances only past a nonzero. Returns how many there are.
+    // The nonzeros of n contiguous values (n ≤ 256) as (index, value), compacted without a branch: every value is
+    // written at the cursor, which advances only past a nonzero (counts: eight at a time, CountCompaction). Returns how
+    // many there are; the outputs have room for n + 16.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Compact<TSource, TValue>(TSource* values, int n, byte* positions, TValue* into)
         where TSource : unmanaged, INumberBase<TSource>
         where TValue : unmanaged, INumberBase<TValue>
     {
+        if (typeof(TSource) == typeof(ushort) && typeof(TValue) == typeof(ushort))
+        {
+            return CountCompaction.Compact((ushort*)values, n, positions, (ushort*)into);
+        }
+
         long at = 0;
         for (int i = 0; i < n; i++)
         {
