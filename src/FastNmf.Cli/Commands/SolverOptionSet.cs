@@ -166,7 +166,7 @@ internal sealed class SolverOptionSet
     /// <summary>The --storage option (shared with demo).</summary>
     public static Option<string> StorageOption()
     {
-        var o = new Option<string>("--storage") { Description = "How X is held: auto (sparse when ≥ 30 % zeros — on counts only from 18 stacked components, k × restarts, on; else uint16 when every value is a count below 65536; else float32; float32 or sparse when --backend names a BLAS) | dense (float32) | uint16 (dense, half the bytes; counts only) | sparse.", DefaultValueFactory = _ => "auto" };
+        var o = new Option<string>("--storage") { Description = "How X is held: auto (sparse when ≥ 30 % zeros — on counts only where it is faster: from about 13 stacked components, k × restarts, at 37 % nonzeros; else uint16 when every value is a count below 65536; else float32; float32 or sparse when --backend names a BLAS) | dense (float32) | uint16 (dense, half the bytes; counts only) | sparse.", DefaultValueFactory = _ => "auto" };
         o.AcceptOnlyFromAmong("auto", "dense", "uint16", "sparse");
         return o;
     }

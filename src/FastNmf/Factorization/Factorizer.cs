@@ -187,8 +187,9 @@ public static class Factorizer
     /// <summary>
     /// The storage <see cref="XStorage.Auto"/> picks for <paramref name="x"/> when <paramref name="stackedComponents"/>
     /// rows (k × restarts per pass) are multiplied with it on the managed kernels for a whole run (a native BLAS takes
-    /// float32): sparse when X is mostly zeros (≥ 30 %) and, on counts, when it beats uint16 (see
-    /// <see cref="ProductSchedule"/>: from about 18 rows on).
+    /// float32): for counts, sparse when the measured costs say it beats uint16 at X's density (see
+    /// <see cref="ProductSchedule"/>: from about 13 rows on at 37 % nonzeros); for real values, sparse when X is mostly
+    /// zeros (≥ 30 %).
     /// </summary>
     public static XStorage ChooseStorage(UnfoldedData x, int stackedComponents)
     {
@@ -203,8 +204,7 @@ public static class Factorizer
     {
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentOutOfRangeException.ThrowIfLessThan(stackedComponents, 1);
-        bool sparseAllowed = stats.ZeroFraction >= NmfOptions.SparseThreshold;
-        if (sparseAllowed && (!stats.IsCounts || new ProductSchedule(stackedComponents, 1, stackedComponents, 0, 1 - stats.ZeroFraction).SparseWins))
+        if (stats.IsCounts ? new ProductSchedule(stackedComponents, 1, stackedComponents, 0, 1 - stats.ZeroFraction).SparseWins : stats.ZeroFraction >= NmfOptions.SparseThreshold)
         {
             return XStorage.Sparse;
         }
@@ -214,7 +214,7 @@ public static class Factorizer
 
     /// <summary>From this many stacked rows on, sparse storage beats uint16 on counted data for a whole run (see
     /// <see cref="ProductSchedule"/>).</summary>
-    public const int SparseMinimumRowsOverUInt16 = 18;
+    public const int SparseMinimumRowsOverUInt16 = 13;
 
     /// <summary>Restarts per pass over X for an X of <paramref name="nUv"/> × <paramref name="nXy"/> (for memory planning too).</summary>
     internal static int BatchSize(int nUv, int nXy, NmfOptions options)

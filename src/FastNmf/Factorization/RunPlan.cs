@@ -155,16 +155,17 @@ public sealed record RunPlan
     // The measured fastest storage for these facts and this schedule of stacked rows (see ProductSchedule).
     private static (XStorage, string) Fastest(DataFacts facts, ProductSchedule schedule)
     {
-        bool sparse = facts.ZeroFraction >= NmfOptions.SparseThreshold;
-        if (sparse && (!facts.IsCounts || schedule.SparseWins))
+        // Counts: whichever the measured costs say is faster for this density and schedule; real values: sparse when
+        // mostly zeros (float32 X has no uint16 to compare with).
+        if (facts.IsCounts ? schedule.SparseWins : facts.ZeroFraction >= NmfOptions.SparseThreshold)
         {
             return (XStorage.Sparse, string.Create(CultureInfo.InvariantCulture,
                 $"{100 * facts.ZeroFraction:F0} % zeros{(facts.IsCounts ? $"; {schedule.Describe()}" : string.Empty)}"));
         }
 
         return facts.IsCounts
-            ? (XStorage.DenseUInt16, string.Create(CultureInfo.InvariantCulture, $"counts; {(sparse ? schedule.Describe() : $"{100 * facts.ZeroFraction:F0} % zeros (sparse needs {100 * NmfOptions.SparseThreshold:F0} %)")}"))
-            : (XStorage.Dense, "real-valued data, too few zeros for sparse");
+            ? (XStorage.DenseUInt16, string.Create(CultureInfo.InvariantCulture, $"counts, {100 * facts.ZeroFraction:F0} % zeros; {schedule.Describe()}"))
+            : (XStorage.Dense, $"real-valued data, too few zeros for sparse (needs {100 * NmfOptions.SparseThreshold:F0} %)");
     }
 
     private static RunPlan Sized(DataFacts facts, NmfOptions options, XReadMode read, XStorage storage, string reason, int batch)

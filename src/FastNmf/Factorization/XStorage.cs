@@ -3,8 +3,10 @@ namespace FastNmf;
 /// <summary>How X is held for the two products of every iteration.</summary>
 public enum XStorage
 {
-    /// <summary>Sparse when at least <see cref="NmfOptions.SparseThreshold"/> of X is zero; otherwise uint16 when every value is an integer in [0, 65 535] and the X products run on
-    /// the managed kernels; float32 otherwise.</summary>
+    /// <summary>For counts: sparse or uint16, whichever the measured costs say is faster at X's density for the run's
+    /// stacked rows (see <see cref="Factorizer.ChooseStorage(Data.UnfoldedData, int)"/>); for real values: sparse when
+    /// at least <see cref="NmfOptions.SparseThreshold"/> of X is zero; otherwise uint16 when every value is an integer in
+    /// [0, 65 535] and the X products run on the managed kernels; float32 otherwise.</summary>
     Auto,
 
     /// <summary>Every value as float32, frame-major.</summary>
