@@ -80,7 +80,7 @@ internal static class FastModeComparison
         NmfResult r = Factorizer.Run(x, options);
         double seconds = clock.Elapsed.TotalSeconds;
         IReadOnlyList<ComponentMatch> m = TruthComparison.Compare(r, truth);
-        string vs = reference is null ? "—" : $"{(r.Mse / reference.Mse) - 1:+0.0000%;-0.0000%;0}";
+        string vs = reference is null ? "—" : string.Create(CultureInfo.InvariantCulture, $"{(r.Mse / reference.Mse) - 1:+0.0E+0;-0.0E+0;0}");
         int chosen = r.CoarseStage?.ChosenRestart ?? r.ChosenRestart;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {set} | {run} | {seconds:F1} | {r.Mse:G8} | {vs} | {m.Count(c => c.DiffractionCosine > 0.9)}/{m.Count} | {m.Count(c => c.MapPearson > 0.9)}/{m.Count} | {m.Average(c => c.DiffractionCosine):F4} | {m.Skip(1).Average(c => c.ClearedCosine):F4} | {m.Average(c => c.MapPearson):F4} | {chosen} |"));
