@@ -37,33 +37,16 @@ internal static unsafe class SparseSpanBuilder
             });
 
             long[] spanBase = Offsets(off, spans, frames, "frames");
-            (AlignedBuffer<byte> positions, AlignedBuffer<TValue> values) = Entries<TValue>(spanBase[^1], "across pixels");
-            try
+            return Assemble<TValue>(offsets, spanBase, spanStart, frames, "across pixels", (positions, values) => Parallel.For(0, frames, j =>
             {
-                byte* pos = positions.Pointer;
-                TValue* val = values.Pointer;
-                Parallel.For(0, frames, j =>
+                TSource* frame = data + (j * stride);
+                byte* stagedPositions = stackalloc byte[SparseSpanLayout.Length + 16];
+                TValue* stagedValues = stackalloc TValue[SparseSpanLayout.Length + 16];
+                for (int s = 0; s < spans; s++)
                 {
-                    TSource* frame = data + (j * stride);
-                    byte* stagedPositions = stackalloc byte[SparseSpanLayout.Length + 16];
-                    TValue* stagedValues = stackalloc TValue[SparseSpanLayout.Length + 16];
-                    for (int s = 0; s < spans; s++)
-                    {
-                        long at = spanBase[s] + off[(s * rowStride) + j];
-                        int n = Compact(frame + spanStart[s], spanStart[s + 1] - spanStart[s], stagedPositions, stagedValues);
-                        Unsafe.CopyBlockUnaligned(pos + at, stagedPositions, (uint)n);
-                        Unsafe.CopyBlockUnaligned(val + at, stagedValues, (uint)(n * sizeof(TValue)));
-                    }
-                });
-
-                return new SparseSpans<TValue>(offsets, positions, values, spanBase, spanStart, frames);
-            }
-            catch
-            {
-                positions.Dispose();
-                values.Dispose();
-                throw;
-            }
+                    Place(frame + spanStart[s], spanStart[s + 1] - spanStart[s], stagedPositions, stagedValues, positions, values, spanBase[s] + off[(s * rowStride) + j]);
+                }
+            }));
         }
         catch
         {
@@ -113,68 +96,82 @@ internal static unsafe class SparseSpanBuilder
             });
 
             long[] spanBase = Offsets(off, spans, pixels, "pixels");
-            (AlignedBuffer<byte> positions, AlignedBuffer<TValue> values) = Entries<TValue>(spanBase[^1], "across frames");
-            try
+            return Assemble<TValue>(offsets, spanBase, spanStart, pixels, "across frames", (positions, values) => Parallel.For(0, spans, s =>
             {
-                byte* pos = positions.Pointer;
-                TValue* val = values.Pointer;
-                Parallel.For(0, spans, s =>
+                // A tile of the span's frames × 64 pixels, transposed on the stack so each pixel's frames are contiguous.
+                TSource* tile = stackalloc TSource[Tile * TilePixels];
+                byte* stagedPositions = stackalloc byte[Tile + 16];
+                TValue* stagedValues = stackalloc TValue[Tile + 16];
+                int f0 = spanStart[s], count = spanStart[s + 1] - f0;
+                uint* rowOffsets = off + (s * rowStride);
+                for (int u0 = 0; u0 < pixels; u0 += TilePixels)
                 {
-                    // A tile of the span's frames × 64 pixels, transposed on the stack so each pixel's frames are contiguous.
-                    TSource* tile = stackalloc TSource[Tile * TilePixels];
-                    byte* stagedPositions = stackalloc byte[Tile + 16];
-                    TValue* stagedValues = stackalloc TValue[Tile + 16];
-                    int f0 = spanStart[s], count = spanStart[s + 1] - f0;
-                    uint* rowOffsets = off + (s * rowStride);
-                    for (int u0 = 0; u0 < pixels; u0 += TilePixels)
+                    int width = Math.Min(TilePixels, pixels - u0);
+                    int j = 0;
+                    if (typeof(TSource) == typeof(ushort) && CountCompaction.IsAccelerated && width == TilePixels)
                     {
-                        int width = Math.Min(TilePixels, pixels - u0);
-                        int j = 0;
-                        if (typeof(TSource) == typeof(ushort) && CountCompaction.IsAccelerated && width == TilePixels)
+                        // Counts: 8 × 8 blocks transposed in registers.
+                        for (; j + 8 <= count; j += 8)
                         {
-                            // Counts: 8 × 8 blocks transposed in registers.
-                            for (; j + 8 <= count; j += 8)
+                            for (int u = 0; u < TilePixels; u += 8)
                             {
-                                for (int u = 0; u < TilePixels; u += 8)
-                                {
-                                    CountCompaction.Transpose8x8((ushort*)(data + ((f0 + j) * stride) + u0 + u), stride, (ushort*)(tile + (u * Tile) + j), Tile);
-                                }
+                                CountCompaction.Transpose8x8((ushort*)(data + ((f0 + j) * stride) + u0 + u), stride, (ushort*)(tile + (u * Tile) + j), Tile);
                             }
-                        }
-
-                        for (; j < count; j++)
-                        {
-                            TSource* from = data + ((f0 + j) * stride) + u0;
-                            for (int u = 0; u < width; u++)
-                            {
-                                tile[(u * Tile) + j] = from[u];
-                            }
-                        }
-
-                        for (int u = 0; u < width; u++)
-                        {
-                            long at = spanBase[s] + rowOffsets[u0 + u];
-                            int n = Compact(tile + (u * Tile), count, stagedPositions, stagedValues);
-                            Unsafe.CopyBlockUnaligned(pos + at, stagedPositions, (uint)n);
-                            Unsafe.CopyBlockUnaligned(val + at, stagedValues, (uint)(n * sizeof(TValue)));
                         }
                     }
-                });
 
-                return new SparseSpans<TValue>(offsets, positions, values, spanBase, spanStart, pixels);
-            }
-            catch
-            {
-                positions.Dispose();
-                values.Dispose();
-                throw;
-            }
+                    for (; j < count; j++)
+                    {
+                        TSource* from = data + ((f0 + j) * stride) + u0;
+                        for (int u = 0; u < width; u++)
+                        {
+                            tile[(u * Tile) + j] = from[u];
+                        }
+                    }
+
+                    for (int u = 0; u < width; u++)
+                    {
+                        Place(tile + (u * Tile), count, stagedPositions, stagedValues, positions, values, spanBase[s] + rowOffsets[u0 + u]);
+                    }
+                }
+            }));
         }
         catch
         {
             offsets.Dispose();
             throw;
         }
+    }
+
+    // The entries' stores allocated, filled by place, and with the offsets made into the copy (every buffer freed if
+    // placing fails).
+    private static SparseSpans<TValue> Assemble<TValue>(AlignedBuffer<uint> offsets, long[] spanBase, int[] spanStart, int rows, string what,
+        Action<AlignedBuffer<byte>, AlignedBuffer<TValue>> place)
+        where TValue : unmanaged
+    {
+        (AlignedBuffer<byte> positions, AlignedBuffer<TValue> values) = Entries<TValue>(spanBase[^1], what);
+        try
+        {
+            place(positions, values);
+            return new SparseSpans<TValue>(offsets, positions, values, spanBase, spanStart, rows);
+        }
+        catch
+        {
+            positions.Dispose();
+            values.Dispose();
+            throw;
+        }
+    }
+
+    // One row's segment of a span: compacted on the stack, copied out as one piece at entry `at`.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Place<TSource, TValue>(TSource* values, int n, byte* stagedPositions, TValue* stagedValues, AlignedBuffer<byte> positions, AlignedBuffer<TValue> into, long at)
+        where TSource : unmanaged, INumberBase<TSource>
+        where TValue : unmanaged, INumberBase<TValue>
+    {
+        int count = Compact(values, n, stagedPositions, stagedValues);
+        Unsafe.CopyBlockUnaligned(positions.Pointer + at, stagedPositions, (uint)count);
+        Unsafe.CopyBlockUnaligned(into.Pointer + at, stagedValues, (uint)(count * sizeof(TValue)));
     }
 
     // Nonzeros among n contiguous values.
