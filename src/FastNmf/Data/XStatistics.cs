@@ -126,7 +126,29 @@ public sealed unsafe class XStatistics
     }
 
     private static (float[] Max, long NonZeros, bool Counts) Scan(UnfoldedData x, (int Start, int Count) block) =>
-        x.IsUInt16 ? ScanOf(x.Counts!.Pointer, x.Counts.Stride, x.NUv, block) : ScanOf(x.Frames.Data, x.Frames.Stride, x.NUv, block);
+        x.IsUInt16 ? ScanCounts(x.Counts!.Pointer, x.Counts.Stride, x.NUv, block) : ScanOf(x.Frames.Data, x.Frames.Stride, x.NUv, block);
+
+    // uint16 frames: every nonzero value is a count; maxima and nonzeros sixteen pixels at a time.
+    private static unsafe (float[] Max, long NonZeros, bool Counts) ScanCounts(ushort* data, long stride, int nUv, (int Start, int Count) block)
+    {
+        var max = new ushort[nUv];
+        long nonZeros = 0;
+        fixed (ushort* m = max)
+        {
+            for (int j = block.Start; j < block.Start + block.Count; j++)
+            {
+                nonZeros += CountScan.MaxAndNonZeros(data + (j * stride), nUv, m);
+            }
+        }
+
+        var maxima = new float[nUv];
+        for (int u = 0; u < nUv; u++)
+        {
+            maxima[u] = max[u];
+        }
+
+        return (maxima, nonZeros, true);
+    }
 
     private static unsafe (float[] Max, long NonZeros, bool Counts) ScanOf<T>(T* data, long stride, int nUv, (int Start, int Count) block)
         where T : unmanaged, INumberBase<T>
@@ -154,20 +176,47 @@ public sealed unsafe class XStatistics
 
     private static void Fold(UnfoldedData x, (int Start, int Count) block, Grids grid, double[] acc)
     {
-        if (x.IsUInt16)
-        {
-            FoldOf(x.Counts!.Pointer, x.Counts.Stride, x.NUv, block, grid, acc);
-        }
-        else
-        {
-            FoldOf(x.Frames.Data, x.Frames.Stride, x.NUv, block, grid, acc);
-        }
+        var pixel = new double[x.NUv];
+        double squares = x.IsUInt16
+            ? SumCounts(x.Counts!.Pointer, x.Counts.Stride, x.NUv, block, pixel)
+            : SumOf(x.Frames.Data, x.Frames.Stride, x.NUv, block, pixel);
+        FoldOnto(pixel, squares, grid, acc);
     }
 
-    private static unsafe void FoldOf<T>(T* data, long stride, int nUv, (int Start, int Count) block, Grids grid, double[] acc)
+    // uint16 frames: the per-pixel sums in 32-bit integers (flushed to double every 65 536 frames, before they could
+    // overflow), each frame's Σx² as an exact integer — the same numbers SumOf forms in double, where every partial sum
+    // of integers below 2⁵³ is exact.
+    private static unsafe double SumCounts(ushort* data, long stride, int nUv, (int Start, int Count) block, double[] pixel)
+    {
+        const int Flush = 65536;
+        var sums = new uint[nUv];
+        double squares = 0;
+        fixed (uint* s = sums)
+        {
+            for (int j0 = block.Start; j0 < block.Start + block.Count; j0 += Flush)
+            {
+                int end = (int)Math.Min((long)j0 + Flush, block.Start + block.Count);
+                for (int j = j0; j < end; j++)
+                {
+                    ushort* frame = data + (j * stride);
+                    CountScan.Add(frame, nUv, s);
+                    squares += Kernels.Reductions.SumOfSquares.OfUInt16(frame, nUv);
+                }
+
+                for (int u = 0; u < nUv; u++)
+                {
+                    pixel[u] += s[u];
+                    s[u] = 0;
+                }
+            }
+        }
+
+        return squares;
+    }
+
+    private static unsafe double SumOf<T>(T* data, long stride, int nUv, (int Start, int Count) block, double[] pixel)
         where T : unmanaged, INumberBase<T>
     {
-        var pixel = new double[nUv];
         double squares = 0;
         for (int j = block.Start; j < block.Start + block.Count; j++)
         {
@@ -183,6 +232,12 @@ public sealed unsafe class XStatistics
             squares += q;
         }
 
+        return squares;
+    }
+
+    private static void FoldOnto(double[] pixel, double squares, Grids grid, double[] acc)
+    {
+        int nUv = pixel.Length;
         double total = 0;
         for (int u = 0; u < nUv; u++)
         {

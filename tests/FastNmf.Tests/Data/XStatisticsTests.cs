@@ -1,5 +1,6 @@
 using FastNmf.Data;
 using FastNmf.Distributed;
+using FastNmf.IO;
 using FastNmf.Simulation;
 using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
@@ -86,6 +87,35 @@ public sealed class XStatisticsTests
             Assert.That(x.Statistics.IsCounts, Is.True);
             Assert.That(x.Statistics.Sum, Is.EqualTo((double)sum));
             Assert.That(x.Statistics.SumOfSquares, Is.EqualTo((double)squares));
+        });
+    }
+    [Test]
+    public void Compute_UInt16X_IsBitIdenticalToFloat32XOfTheSameCounts()
+    {
+        // 17 × 19 pixels (not a multiple of the 16-pixel vectors), full-scale counts, ~40 % nonzero.
+        var rng = new Random(11);
+        var values = new float[9 * 7 * 17 * 19];
+        for (int i = 0; i < values.Length; i++)
+        {
+            int r = rng.Next(100);
+            values[i] = r < 60 ? 0 : r < 63 ? ushort.MaxValue : rng.Next(1, 2000);
+        }
+
+        var data = new Dataset4D(values, 9, 7, 17, 19);
+        using UnfoldedData floats = UnfoldedData.Create(data);
+        using var source = new ArrayFrameSource(data);
+        using UnfoldedData counts = UnfoldedData.CreateCounts(source);
+        XStatistics f = floats.Statistics, c = counts.Statistics;
+        Assert.Multiple(() =>
+        {
+            Assert.That(counts.IsUInt16, Is.True);
+            Assert.That(c.IsCounts && f.IsCounts, Is.True);
+            Assert.That(c.NonZeros, Is.EqualTo(f.NonZeros));
+            Assert.That(c.Max, Is.EqualTo(f.Max));
+            Assert.That(c.Max, Is.EqualTo((float)ushort.MaxValue));
+            Assert.That(c.Sum, Is.EqualTo(f.Sum));
+            Assert.That(c.SumOfSquares, Is.EqualTo(f.SumOfSquares));
+            Assert.That(c.PixelSums.ToArray(), Is.EqualTo(f.PixelSums.ToArray()).AsCollection);
         });
     }
 }
