@@ -18,11 +18,7 @@ internal static class FastModeComparison
 {
     public static void Run(string[] args)
     {
-        var a = new Dictionary<string, string>();
-        for (int i = 0; i + 1 < args.Length; i += 2)
-        {
-            a[args[i].TrimStart('-')] = args[i + 1];
-        }
+        Dictionary<string, string> a = NamedArguments.Parse(args);
 
         string set = a.GetValueOrDefault("set", "k30");
         ulong[] seeds = a.GetValueOrDefault("seeds", set == "paper" ? "0" : "1").Split(',').Select(s => ulong.Parse(s, CultureInfo.InvariantCulture)).ToArray();

@@ -16,11 +16,7 @@ internal static class RecoveryRun
 {
     public static void Run(string[] args)
     {
-        var a = new Dictionary<string, string>();
-        for (int i = 0; i + 1 < args.Length; i += 2)
-        {
-            a[args[i].TrimStart('-')] = args[i + 1];
-        }
+        Dictionary<string, string> a = NamedArguments.Parse(args);
 
         string set = a.GetValueOrDefault("set", "k30");
         ulong seed = ulong.Parse(a.GetValueOrDefault("seed", "1"), CultureInfo.InvariantCulture);

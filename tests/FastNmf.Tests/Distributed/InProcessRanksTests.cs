@@ -2,6 +2,7 @@ using FastNmf.Constraints;
 using FastNmf.Data;
 using FastNmf.Distributed;
 using FastNmf.Simulation;
+using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
 
 namespace FastNmf.Tests.Distributed;
@@ -89,12 +90,7 @@ public sealed class InProcessRanksTests
     {
         using UnfoldedData x = UnfoldedData.Create(s_sim.Data);
         var o = new NmfOptions { Components = 3, Iterations = 7, Restarts = 3, Seed = 7, Threads = 1, Backend = KernelBackend.Managed };
-        NmfResult[] parts = InProcessGroup.Run(2, comm =>
-        {
-            ScanSlab slab = FrameBlocks.For(24, 24).Slab(comm.Rank, comm.Size);
-            using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
-            return Factorizer.Run(view, o, comm);
-        });
+        NmfResult[] parts = SplitRuns.Factorize(x, o, ranks: 2);
         NmfResult alone = Factorizer.Run(x, o);
         RunCommunication c = parts[0].Communication!;
         int batches = (o.Restarts + parts[0].Batch - 1) / parts[0].Batch;
@@ -121,13 +117,7 @@ public sealed class InProcessRanksTests
     private static NmfResult AssertSplitEqualsWhole(UnfoldedData x, NmfOptions o, int ranks)
     {
         NmfResult whole = Factorizer.Run(x, o);
-        FrameBlocks blocks = FrameBlocks.For(x.ScanRows, x.ScanCols);
-        NmfResult[] parts = InProcessGroup.Run(ranks, comm =>
-        {
-            ScanSlab slab = blocks.Slab(comm.Rank, comm.Size);
-            using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
-            return Factorizer.Run(view, o, comm);
-        });
+        NmfResult[] parts = SplitRuns.Factorize(x, o, ranks);
 
         int k = o.Components;
         var h = new float[whole.H.Length];

@@ -1,8 +1,8 @@
 using FastNmf.Constraints;
 using FastNmf.Data;
-using FastNmf.Distributed;
 using FastNmf.Memory;
 using FastNmf.Simulation;
+using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
 
 namespace FastNmf.Tests.Factorization;
@@ -82,12 +82,7 @@ public sealed class FastModeTests
         using UnfoldedData x = UnfoldedData.Create(s_data);
         NmfOptions o = Options with { TrialIterations = 6, Iterations = 15 };
         NmfResult whole = Factorizer.Run(x, o);
-        NmfResult[] parts = InProcessGroup.Run(2, comm =>
-        {
-            ScanSlab slab = FrameBlocks.For(24, 24).Slab(comm.Rank, comm.Size);
-            using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
-            return Factorizer.Run(view, o, comm);
-        });
+        NmfResult[] parts = SplitRuns.Factorize(x, o, ranks: 2);
         Assert.Multiple(() =>
         {
             foreach (NmfResult p in parts)
@@ -137,12 +132,7 @@ public sealed class FastModeTests
         using UnfoldedData x = UnfoldedData.Create(s_data);
         NmfOptions weights = Options with { CoarseScan = 2, FineIterations = 10, MapKernel = ConvolutionKernel.FromWeights([1, 2, 1, 2, 4, 2, 1, 2, 1], 3) };
         Assert.That(() => Factorizer.Run(x, weights), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("no width to scale"));
-        Assert.That(() => InProcessGroup.Run(2, comm =>
-        {
-            ScanSlab slab = FrameBlocks.For(24, 24).Slab(comm.Rank, comm.Size);
-            using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
-            return Factorizer.Run(view, Options with { CoarseScan = 2, FineIterations = 10 }, comm);
-        }), Throws.InstanceOf<Exception>().With.Message.Contains("whole scan in one process").Or.InnerException.Message.Contains("whole scan in one process"));
+        Assert.That(() => SplitRuns.Factorize(x, Options with { CoarseScan = 2, FineIterations = 10 }, ranks: 2), Throws.InstanceOf<Exception>().With.Message.Contains("whole scan in one process").Or.InnerException.Message.Contains("whole scan in one process"));
     }
 
     [Test]

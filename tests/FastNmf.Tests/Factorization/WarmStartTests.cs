@@ -1,6 +1,6 @@
 using FastNmf.Data;
-using FastNmf.Distributed;
 using FastNmf.Simulation;
+using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
 
 namespace FastNmf.Tests.Factorization;
@@ -47,12 +47,7 @@ public sealed class WarmStartTests
         using UnfoldedData x = UnfoldedData.Create(s_data);
         var o = new NmfOptions { Components = 3, Iterations = 5, Restarts = 2, Threads = 2, InitialW = x.Pixels.Unfold(s_fit.W, 3) };
         NmfResult whole = Factorizer.Run(x, o);
-        NmfResult[] parts = InProcessGroup.Run(3, comm =>
-        {
-            ScanSlab slab = FrameBlocks.For(24, 24).Slab(comm.Rank, comm.Size);
-            using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
-            return Factorizer.Run(view, o, comm);
-        });
+        NmfResult[] parts = SplitRuns.Factorize(x, o, ranks: 3);
         Assert.Multiple(() =>
         {
             foreach (NmfResult p in parts)
