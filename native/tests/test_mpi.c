@@ -201,12 +201,16 @@ static void one_rank_fails_and_every_rank_reports_it(void)
     EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
     EXPECT_ERROR_MENTIONS("rank 2 was called with another problem than rank 0");
 
-    /* A slab that is not this rank's. */
+    /* A slab off the canonical blocks, then one on them that is not this rank's (every rank passes rows [0, 10)). */
     EXPECT_OK(fastnmf_factorizer_set_params(f, &p));
     fastnmf_layout rows11 = s.layout;
     rows11.scan_rows = 11;
     EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_run_slab_f32(f, s.data, s.length, &rows11, 0, SCAN));
-    EXPECT_ERROR_MENTIONS("must start at row 11");
+    EXPECT_ERROR_MENTIONS("do not start and end on the scan's canonical blocks of 10 row(s)");
+    fastnmf_layout rows10 = s.layout;
+    rows10.scan_rows = 10;
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_run_slab_f32(f, s.data, s.length, &rows10, 0, SCAN));
+    EXPECT_ERROR_MENTIONS("must start at row 10");
 
     /* Rank 2's callback cancels: every rank stops. */
     EXPECT_OK(fastnmf_factorizer_set_progress(f, cancel_at_third_iteration, NULL));
