@@ -306,6 +306,87 @@ static void progress_reports_every_iteration(void)
     small_set_free(&s);
 }
 
+static int count_progress(void* user_data, const fastnmf_progress* p)
+{
+    (void)p;
+    ++*(int*)user_data;
+    return 0;
+}
+
+/* Runs f on s and returns how many restart-iterations the progress callback saw. */
+static int restart_iterations_of(fastnmf_factorizer* f, const small_set* s)
+{
+    int calls = 0;
+    EXPECT_OK(fastnmf_factorizer_set_progress(f, count_progress, &calls));
+    EXPECT_OK(fastnmf_factorizer_run_f32(f, s->data, s->length, &s->layout));
+    return calls;
+}
+
+/* fastnmf_factorizer_set_fast: the trial prunes restarts, the preset adds the binned stage on a scan that allows it,
+ * set_params keeps the choice, FASTNMF_FAST_OFF is the exact protocol again, and bad levers are named. */
+static void fast_mode_levers_change_the_schedule(void)
+{
+    small_set s = simulated_set(16, 16, 1, 2000, 7);
+    fastnmf_params p = small_params();
+    p.iterations = 120;
+    p.restarts = 4;
+    fastnmf_factorizer* f = factorizer_with(&p);
+    CHECK(restart_iterations_of(f, &s) == 4 * 120);
+    run_output exact = read_result(f);
+
+    /* A trial of 10 keeping 2: every restart 10 iterations, two of them the other 110. */
+    EXPECT_OK(fastnmf_factorizer_set_fast(f, FASTNMF_FAST_OFF, 10, 2, 0, 0));
+    CHECK(restart_iterations_of(f, &s) == 4 * 10 + 2 * 110);
+    run_output trial = read_result(f);
+    CHECK(trial.info.restarts == 4 && trial.info.iterations == 120 && trial.info.scan_rows == 16);
+    if (trial.info.chosen_restart == exact.info.chosen_restart) {  /* the kept restart has its unpruned bits */
+        CHECK(memcmp(trial.w, exact.w, exact.info.w_length * sizeof(float)) == 0);
+    }
+
+    /* The preset on 16 x 16 at k = 2: the scan binned 2 x 2 (8 x 8 positions) for 70 iterations with a trial of 30
+     * keeping 1, then 50 on the full scan. */
+    EXPECT_OK(fastnmf_factorizer_set_fast(f, FASTNMF_FAST_PRESET, 0, 0, 0, 0));
+    CHECK(restart_iterations_of(f, &s) == 4 * 30 + 1 * 40 + 50);
+    run_output fast = read_result(f);
+    CHECK(fast.info.scan_rows == 16 && fast.info.h_length == 2u * 16u * 16u);
+    /* Near the exact run's MSE (2 % above it on this 8 x 8-binned toy scan; README "Fast mode" has the accuracy on
+     * the paper's set and k = 30 sets). */
+    CHECK(fabs(fast.info.mse - exact.info.mse) < 0.05 * exact.info.mse);
+    /* An explicit lever wins over the preset's: 20 iterations on the full scan. */
+    EXPECT_OK(fastnmf_factorizer_set_fast(f, FASTNMF_FAST_PRESET, 0, 0, 0, 20));
+    CHECK(restart_iterations_of(f, &s) == 4 * 30 + 1 * 70 + 20);
+
+    /* set_params keeps the mode; OFF is the exact protocol, bit for bit. */
+    EXPECT_OK(fastnmf_factorizer_set_params(f, &p));
+    CHECK(restart_iterations_of(f, &s) == 4 * 30 + 1 * 70 + 20);
+    EXPECT_OK(fastnmf_factorizer_set_fast(f, FASTNMF_FAST_OFF, 0, 0, 0, 0));
+    CHECK(restart_iterations_of(f, &s) == 4 * 120);
+    run_output again = read_result(f);
+    same_result(&exact, &again);
+
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_set_fast(f, 2, 0, 0, 0, 0));
+    CHECK(strstr(fastnmf_last_error(), "mode = 2") != NULL);
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_set_fast(f, FASTNMF_FAST_OFF, 0, 2, 0, 0));
+    CHECK(strstr(fastnmf_last_error(), "keep_restarts = 2 needs trial_iterations") != NULL);
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_set_fast(f, FASTNMF_FAST_OFF, 0, 0, 1, 0));
+    CHECK(strstr(fastnmf_last_error(), "coarse_scan = 1") != NULL);
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_set_fast(f, FASTNMF_FAST_OFF, -1, 0, 0, 0));
+    CHECK(strstr(fastnmf_last_error(), "fastnmf_factorizer_set_fast: trial_iterations = -1") != NULL);
+    /* A trial as long as the run fits no parameters: refused when the run starts, and no result is kept. */
+    EXPECT_OK(fastnmf_factorizer_set_fast(f, FASTNMF_FAST_OFF, 120, 0, 0, 0));
+    EXPECT_STATUS(FASTNMF_STATUS_INVALID_ARGUMENT, fastnmf_factorizer_run_f32(f, s.data, s.length, &s.layout));
+    CHECK(strstr(fastnmf_last_error(), "trial") != NULL);
+    fastnmf_result_info info = {.struct_size = sizeof info};
+    EXPECT_STATUS(FASTNMF_STATUS_NO_RESULT, fastnmf_factorizer_get_result_info(f, &info));
+
+    free_result(&again);
+    free_result(&fast);
+    free_result(&trial);
+    free_result(&exact);
+    EXPECT_OK(fastnmf_factorizer_destroy(f));
+    small_set_free(&s);
+}
+
 int main(int argc, char** argv)
 {
     static const test_case cases[] = {
@@ -318,6 +399,7 @@ int main(int argc, char** argv)
         {"kernels_and_params_change_the_run", kernels_and_params_change_the_run},
         {"progress_reports_every_iteration", progress_reports_every_iteration},
         {"protocol_choices_change_the_run", protocol_choices_change_the_run},
+        {"fast_mode_levers_change_the_schedule", fast_mode_levers_change_the_schedule},
     };
     return run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 }

@@ -17,6 +17,7 @@ STORAGES = {"auto": 0, "dense": 1, "sparse": 2, "uint16": 3}
 KERNEL_SHAPES = {"gaussian": 0, "lorentzian": 1, "pseudo-voigt": 2}
 AMORPHOUS_SHARES = {"remove": 0, "keep": 1}
 FILL_ROUTES = {"pixel": 0, "polar": 1}
+FAST_OFF, FAST_PRESET = 0, 1
 SIMILARITIES = {"diffraction": 0, "cosine": 1}
 LINKAGES = {"single": 0, "complete": 1, "average": 2, "ward": 3}
 

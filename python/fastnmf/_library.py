@@ -31,6 +31,7 @@ _FUNCTIONS = {
     "fastnmf_factorizer_set_kernel": [_P, _F, C.c_int32],
     "fastnmf_factorizer_set_kernel_probe": [_P, C.c_int32, C.c_double, C.c_double, C.c_int32, C.c_double],
     "fastnmf_factorizer_set_protocol": [_P, C.c_int32, C.c_int32],
+    "fastnmf_factorizer_set_fast": [_P, C.c_int32, C.c_int32, C.c_int32, C.c_int32, C.c_int32],
     "fastnmf_factorizer_set_progress": [_P, _abi.PROGRESS_FN, _P],
     "fastnmf_factorizer_run_f32": [_P, _F, _SIZE, C.POINTER(_abi.Layout)],
     "fastnmf_factorizer_run_u16": [_P, _U16, _SIZE, C.POINTER(_abi.Layout)],

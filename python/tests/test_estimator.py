@@ -225,3 +225,48 @@ def test_the_library_reports_itself():
     assert "backend" in fastnmf.describe_backend()
     assert os.path.isfile(fastnmf.library_path)
     assert sys.modules["fastnmf"].__version__
+
+
+def test_fast_mode_on_the_papers_set_recovers_the_truth_with_the_exact_runs_mse(paper):
+    x, true_w, true_h, _, _ = paper
+    exact = fastnmf.ConstrainedNMF(4, random_state=0, **SHAPES).fit(x)
+    fast = fastnmf.ConstrainedNMF(4, random_state=0, fast=True, **SHAPES).fit(x)
+    assert_recovers_truth(fast.components_, fast.maps_, true_w, true_h)
+    assert abs(fast.mse_ - exact.mse_) <= 1e-3 * exact.mse_
+    assert fast.maps_.shape == (4, 36, 36)
+
+
+def test_trial_keeping_every_restart_is_the_exact_run_bit_for_bit():
+    x = small(seed=4)
+    exact = quick(n_restarts=4).fit(x)
+    trial = quick(n_restarts=4, trial_iterations=5, keep_restarts=4).fit(x)
+    assert np.array_equal(exact.components_, trial.components_) and np.array_equal(exact.maps_, trial.maps_)
+    pruned = quick(n_restarts=4, trial_iterations=5)
+    assert pruned.get_params()["trial_iterations"] == 5 and "trial_iterations=5" in repr(pruned)
+
+
+def test_coarse_scan_runs_the_binned_scan_first():
+    x = fastnmf.simulate((16, 16), (16, 16), crystals=1, dose=2000, seed=2)
+    exact = quick(max_iter=120).fit(x)
+    coarse = quick(max_iter=120, coarse_scan=2, fine_iterations=30).fit(x)
+    assert coarse.maps_.shape == (2, 16, 16)
+    assert abs(coarse.mse_ - exact.mse_) <= 0.05 * exact.mse_  # a toy scan binned to 8 × 8: within a few percent
+    assert not np.array_equal(coarse.components_, exact.components_)
+
+
+def test_fast_levers_are_checked_in_the_estimators_words():
+    x = small()
+    with pytest.raises(ValueError, match="keep_restarts=2 needs trial_iterations"):
+        quick(keep_restarts=2).fit(x)
+    with pytest.raises(ValueError, match="fine_iterations=20 needs coarse_scan"):
+        quick(fine_iterations=20).fit(x)
+    with pytest.raises(ValueError, match="coarse_scan=1"):
+        quick(coarse_scan=1).fit(x)
+    with pytest.raises(ValueError, match="trial_iterations=0"):
+        quick(trial_iterations=0).fit(x)
+    with pytest.raises(ValueError, match="fast='yes'"):
+        quick(fast="yes").fit(x)
+    # A trial as long as the run: the library refuses it, naming the trial.
+    with pytest.raises(ValueError, match="trial"):
+        quick(trial_iterations=40).fit(x)
+

@@ -181,6 +181,22 @@ internal static unsafe class FactorizerExports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "fastnmf_factorizer_set_fast", CallConvs = [typeof(CallConvCdecl)])]
+    public static int SetFast(nint factorizer, int mode, int trialIterations, int keepRestarts, int coarseScan, int fineIterations)
+    {
+        try
+        {
+            LastError.Clear();
+            using Lease<Session> lease = Sessions.Enter(factorizer);
+            lease.Session.Fast = FastLevers.From(mode, trialIterations, keepRestarts, coarseScan, fineIterations);
+            return (int)Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return ErrorBoundary.Fail(e, "fastnmf_factorizer_set_fast");
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "fastnmf_factorizer_set_progress", CallConvs = [typeof(CallConvCdecl)])]
     public static int SetProgress(nint factorizer, delegate* unmanaged[Cdecl]<void*, NativeProgress*, int> callback, void* userData)
     {

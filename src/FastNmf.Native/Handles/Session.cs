@@ -39,6 +39,10 @@ internal sealed unsafe class Session : IHandleObject
     /// <summary>[·]_W's fill route set through the ABI; kept across set_params.</summary>
     public PolarFillRoute FillRoute { get; set; } = PolarFillRoute.Pixel;
 
+    /// <summary>The fast mode set through the ABI (<c>fastnmf_factorizer_set_fast</c>); kept across set_params, applied
+    /// by <see cref="Run"/> once the scan's shape is known.</summary>
+    public FastLevers Fast { get; set; } = FastLevers.Off;
+
     /// <summary>What a run uses: <see cref="Options"/> with the map kernel and the protocol choices set apart from them.</summary>
     public NmfOptions RunOptions => (MapKernel is null ? Options : Options with { MapKernel = MapKernel }) with
     {
@@ -145,8 +149,10 @@ internal sealed unsafe class Session : IHandleObject
         // Sent with its status, so every rank returns the one the failing rank does.
         Collective.AgreeOn(comm, failure, failure is null ? null : ErrorBoundary.StatusKind(failure));
         using var cancel = new CancellationTokenSource();
-        Action<IterationStats>? progress = _callback == null ? null : s => Report(s, options.Iterations, cancel);
-        NmfResult result = Factorizer.Run(read!, options, comm, progress, cancel.Token);
+        // The fast levers by the whole scan's shape (every rank's slab knows it; with ranks the preset adds no binned stage).
+        NmfOptions run = Fast.Apply(options, read!.Slab.ScanRows, read.Slab.ScanCols, comm.Size > 1);
+        Action<IterationStats>? progress = _callback == null ? null : s => Report(s, run.Iterations, cancel);
+        NmfResult result = Factorizer.Run(read!, run, comm, progress, cancel.Token);
         // A request on the very last iteration is not seen by the solver's per-iteration check: honour it here (on every
         // rank alike), so a nonzero return always means CANCELLED.
         Span<double> cancelled = [cancel.IsCancellationRequested ? 1 : 0];

@@ -75,6 +75,12 @@ public static class Factorizer
         try
         {
             kernels = KernelSet.Create(Environment.GetEnvironmentVariable(KernelSet.EnvironmentVariable), options.Backend);
+            // Refused here, where the refusal reaches every rank (a rank that alone asked for it would leave the
+            // others waiting in the run's first collective).
+            if (options.CoarseScan is not null && communicator.Size > 1)
+            {
+                throw CoarseNeedsOneProcess();
+            }
         }
         catch (Exception e) when (communicator.Size > 1)
         {
@@ -96,7 +102,7 @@ public static class Factorizer
         {
             if (comm.Size > 1 || !x.Slab.IsWhole)
             {
-                throw new ArgumentException("a coarse-scan warm start (NmfOptions.CoarseScan) needs the whole scan in one process; run the distributed factorization without it.", nameof(options));
+                throw CoarseNeedsOneProcess();
             }
 
             options.Validate(x.NUv, x.NXy);
@@ -280,4 +286,7 @@ public static class Factorizer
 
         return (ws, hs);
     }
+
+    private static ArgumentException CoarseNeedsOneProcess() =>
+        new("a coarse-scan warm start (NmfOptions.CoarseScan) needs the whole scan in one process; run the distributed factorization without it.", "options");
 }

@@ -43,7 +43,9 @@ public static class FastPreset
     /// <paramref name="options"/> with the fast levers for a <paramref name="scanRows"/> × <paramref name="scanCols"/>
     /// scan: the trial when there are several restarts and room for it; the coarse warm start when the binned scan keeps
     /// enough positions (see <see cref="CoarsePositionsPerComponent"/>), the map kernel has a width to scale, and the run
-    /// is one process (<paramref name="distributed"/> false). A lever the options already set is left as it is.
+    /// is one process (<paramref name="distributed"/> false). A lever the options already set is left as it is, and so are
+    /// <see cref="NmfOptions.RestartsKept"/> and <see cref="NmfOptions.FineIterations"/> (their defaults are the preset's:
+    /// one restart kept, <see cref="FineIterations"/> at full resolution).
     /// </summary>
     public static NmfOptions Apply(NmfOptions options, int scanRows, int scanCols, bool distributed = false)
     {
@@ -52,16 +54,16 @@ public static class FastPreset
         int factor = CoarseFactor(scanRows, scanCols);
         long coarsePositions = (long)(scanRows / factor) * (scanCols / factor);
         bool kernelScales = options.Method != NmfMethod.Constrained || options.MapConstraint != MapConstraint.Convolution || options.MapKernel.FwhmPixels is not null;
-        if (o.CoarseScan is null && !distributed && kernelScales && o.Iterations > FineIterations + TrialIterations + 1
+        if (o.CoarseScan is null && !distributed && kernelScales && o.Iterations > o.FineIterations + TrialIterations + 1
             && scanRows / factor >= 8 && scanCols / factor >= 8 && coarsePositions >= (long)CoarsePositionsPerComponent * o.Components)
         {
-            o = o with { CoarseScan = factor, FineIterations = FineIterations };
+            o = o with { CoarseScan = factor };
         }
 
         int room = o.CoarseScan is null ? o.Iterations : o.Iterations - o.FineIterations;
         if (o.TrialIterations is null && o.Restarts > 1 && room > TrialIterations)
         {
-            o = o with { TrialIterations = TrialIterations, RestartsKept = 1 };
+            o = o with { TrialIterations = TrialIterations };
         }
 
         return o;

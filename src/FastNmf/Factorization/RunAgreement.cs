@@ -94,13 +94,13 @@ internal static class RunAgreement
     }
 
     private static string Describe(UnfoldedData x, NmfOptions o) => string.Create(CultureInfo.InvariantCulture,
-        $"k = {o.Components}, {o.Method}, {o.Iterations} iterations × {o.Restarts} restarts, seed {o.Seed}, {x.NUv} of {x.DetRows}×{x.DetCols} pixels kept, scan {x.Slab.ScanRows}×{x.Slab.ScanCols}");
+        $"k = {o.Components}, {o.Method}, {o.Iterations} iterations × {o.Restarts} restarts{(o.TrialIterations is { } t ? $" (a trial of {t} keeping {o.RestartsKept})" : "")}, seed {o.Seed}, {x.NUv} of {x.DetRows}×{x.DetCols} pixels kept, scan {x.Slab.ScanRows}×{x.Slab.ScanCols}");
 
     private static byte[] Fingerprint(UnfoldedData x, NmfOptions o, KernelSet kernels)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         string text = string.Create(CultureInfo.InvariantCulture,
-            $"{o.Components}|{o.Method}|{o.Iterations}|{o.Restarts}|{o.Seed}|{o.DiffractionConstraint}|{o.MapConstraint}|{o.Polar}|{o.Tolerance:R}|{o.Backend}|{kernels.Products.GetType().Name}|{o.Storage}|{o.BatchRestarts}|{o.MuEpsilon:R}|{x.DetRows}|{x.DetCols}|{x.NUv}|{x.Slab.ScanRows}|{x.Slab.ScanCols}|{x.IsUInt16}|{o.MapKernel.Size}|{o.InitialW?.Length}|{o.InitialH?.Length}");
+            $"{o.Components}|{o.Method}|{o.Iterations}|{o.Restarts}|{o.Seed}|{o.DiffractionConstraint}|{o.MapConstraint}|{o.Polar}|{o.Tolerance:R}|{o.Backend}|{kernels.Products.GetType().Name}|{o.Storage}|{o.BatchRestarts}|{o.TrialIterations}|{o.RestartsKept}|{o.MuEpsilon:R}|{x.DetRows}|{x.DetCols}|{x.NUv}|{x.Slab.ScanRows}|{x.Slab.ScanCols}|{x.IsUInt16}|{o.MapKernel.Size}|{o.InitialW?.Length}|{o.InitialH?.Length}");
         hash.AppendData(Encoding.UTF8.GetBytes(text));
         hash.AppendData(MemoryMarshal.AsBytes(o.MapKernel.Weights));
         hash.AppendData(MemoryMarshal.AsBytes(x.Pixels.KeptPixels));

@@ -34,6 +34,25 @@ public sealed class CliFastModeTests : CliHarness
     }
 
     [Test]
+    public void Factorize_Fast_WithKeepRestartsAndFineIterations_UsesThem()
+    {
+        string input = PathOf("X16.npy");
+        Assert.That(Run("simulate", "--out", input, "--scan-rows", "16", "--scan-cols", "16", "--det-rows", "24", "--det-cols", "24").Code, Is.Zero);
+        string output = PathOf("F");
+        Result result = Run("factorize", input, "-k", "4", "--out", output, "--iterations", "100", "--fast", "--keep-restarts", "3", "--fine-iterations", "30", "--report", "false");
+        Assert.That(result.Code, Is.Zero, result.ToString());
+        JsonElement s = ReadSummary(output);
+        JsonElement coarse = s.GetProperty("coarse_stage");
+        Assert.Multiple(() =>
+        {
+            Assert.That(s.GetProperty("fine_iterations").GetInt32(), Is.EqualTo(30));
+            Assert.That(s.GetProperty("restarts_kept").GetInt32(), Is.EqualTo(3));
+            Assert.That(coarse.GetProperty("iterations").GetInt32(), Is.EqualTo(70));
+            Assert.That(coarse.GetProperty("restarts_detail").EnumerateArray().Count(r => r.GetProperty("pruned").GetBoolean()), Is.EqualTo(7));
+        });
+    }
+
+    [Test]
     public void Factorize_TrialOnly_PrunesAllButTheKept()
     {
         string input = WriteSimulated("X.npy");

@@ -34,6 +34,23 @@ public sealed class RunAgreementTests
     }
 
     [Test]
+    public void ARankWithAnotherTrial_EveryRankThrowsNamingIt()
+    {
+        // Ranks that pruned different restarts would reduce different restarts' sums together.
+        using UnfoldedData x = UnfoldedData.Create(s_data);
+        Exception?[] e = RunEachRank(2, comm => comm.Rank == 1 ? Options(3) with { TrialIterations = 3 } : Options(3), x);
+        Assert.That(e, Has.All.TypeOf<DistributedFailureException>().And.All.Message.Contains("a trial of 3 keeping 1"));
+    }
+
+    [Test]
+    public void ARankAloneAskingForACoarseScan_EveryRankThrows()
+    {
+        using UnfoldedData x = UnfoldedData.Create(s_data);
+        Exception?[] e = RunEachRank(2, comm => comm.Rank == 0 ? Options(3) with { CoarseScan = 2, FineIterations = 2 } : Options(3), x);
+        Assert.That(e, Has.All.TypeOf<DistributedFailureException>().And.All.Message.Contains("needs the whole scan in one process"));
+    }
+
+    [Test]
     public void ARankWithAnotherMask_EveryRankThrows()
     {
         var masked = new bool[16 * 16];

@@ -185,6 +185,8 @@ public sealed class FastModeTests
         NmfOptions distributed = FastPreset.Apply(o, 58, 58, distributed: true);
         NmfOptions mine = FastPreset.Apply(o with { TrialIterations = 12, CoarseScan = 3, FineIterations = 80 }, 58, 58);
         NmfOptions single = FastPreset.Apply(o with { Restarts = 1 }, 58, 58);
+        NmfOptions keepThree = FastPreset.Apply(o with { RestartsKept = 3 }, 58, 58);
+        NmfOptions fine80 = FastPreset.Apply(o with { FineIterations = 80 }, 58, 58);
         Assert.Multiple(() =>
         {
             Assert.That((big.TrialIterations, big.RestartsKept, big.CoarseScan, big.FineIterations), Is.EqualTo(((int?)30, 1, (int?)2, 50)));
@@ -193,6 +195,8 @@ public sealed class FastModeTests
             Assert.That(distributed.CoarseScan, Is.Null);
             Assert.That((mine.TrialIterations, mine.CoarseScan, mine.FineIterations), Is.EqualTo(((int?)12, (int?)3, 80)));
             Assert.That(single.TrialIterations, Is.Null, "one restart: nothing to prune");
+            Assert.That((keepThree.TrialIterations, keepThree.RestartsKept), Is.EqualTo(((int?)30, 3)), "the preset's trial keeps the restarts asked for");
+            Assert.That((fine80.CoarseScan, fine80.FineIterations), Is.EqualTo(((int?)2, 80)), "the preset's coarse stage ends with the full-scan iterations asked for");
         });
     }
 
