@@ -13,8 +13,8 @@ internal static class MpiLauncher
     public const string OpenMpi = "/usr/bin/mpirun.openmpi";
     public const string Mpich = "/usr/bin/mpirun.mpich";
 
-    /// <summary>The fastnmf apphost next to the test assembly (the CLI project is referenced).</summary>
-    public static string Fastnmf => Path.Combine(AppContext.BaseDirectory, "FastNmf.Cli");
+    /// <summary>The fastnmf apphost as its project built it (<see cref="TestSupport.BuiltCli"/>).</summary>
+    public static string Fastnmf => TestSupport.BuiltCli.Apphost;
 
     public static void Require(string launcher)
     {

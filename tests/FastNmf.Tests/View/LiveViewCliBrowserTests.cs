@@ -92,7 +92,7 @@ public sealed partial class LiveViewCliBrowserTests
 
     private static Process Cli(params string[] args)
     {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "FastNmf.Cli")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(TestSupport.BuiltCli.Apphost) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);
