@@ -12,7 +12,8 @@ namespace FastNmf.Analysis;
 /// PCA eigenvalues from the smaller Gram matrix: XᵀX over frames (n_xy × n_xy, entry (i, j) = ⟨frame i, frame j⟩) when
 /// there are fewer scan positions than kept pixels, else XXᵀ over pixels (n_uv × n_uv, accumulated frame block by frame
 /// block). The entries are the float kernels' dot products (the same products the NMF's MSE is made of, relative error
-/// ~1e-7·√n); the matrix is symmetrised and its eigenvalues taken in double.
+/// ~1e-7·√n); the matrix is symmetrised and its eigenvalues taken in double. The frames' upper-triangle route keeps the
+/// entries as the floats they are (half the memory, and half the bytes for each Lanczos step to read).
 /// </summary>
 internal static class GramSpectrum
 {
@@ -39,7 +40,9 @@ internal static class GramSpectrum
             throw new InsufficientMemoryException($"a {size}×{size} Gram matrix does not fit in memory; use the randomized PCA.");
         }
 
-        var g = new double[size * size];
+        // The upper-triangle route's entries are floats as computed; the others are symmetrised in double.
+        float[]? gUpper = upper ? new float[size * size] : null;
+        double[] g = upper ? [] : new double[size * size];
         long stride = (size + 15L) & ~15L;
         using var rows = new AlignedBuffer<float>(Block * stride, "Gram rows");
         using var pixels = frames ? null : new AlignedBuffer<float>(Block * ((x.NXy + 15L) & ~15L), "pixel block");
@@ -51,7 +54,7 @@ internal static class GramSpectrum
             if (upper)
             {
                 MatrixView w = upperWork is UInt16WXWork ? Copied(x, upperFrames!, start, n) : allFrames.RowSlice(start, n);
-                UpperRows(allFrames, w, products!, team!, upperWork!, MatrixView.Over(rows, n, size - start, stride), start, n, g, size);
+                UpperRows(allFrames, w, products!, team!, upperWork!, MatrixView.Over(rows, n, size - start, stride), start, n, gUpper!, size);
                 progress?.Invoke($"Gram matrix: rows {start + n} of {size}");
                 continue;
             }
@@ -78,14 +81,14 @@ internal static class GramSpectrum
             progress?.Invoke($"Gram matrix: rows {start + n} of {size}");
         }
 
+        progress?.Invoke($"eigenvalues of the {size}×{size} Gram matrix");
         if (upper)
         {
-            Mirror(g, size);
+            Mirror(gUpper!, size);
+            return SymmetricEigenvalues.Top(gUpper!, size, count);
         }
 
-        progress?.Invoke($"eigenvalues of the {size}×{size} Gram matrix");
-
-        for (int i = 0; i < size && !upper; i++)
+        for (int i = 0; i < size; i++)
         {
             for (int j = i + 1; j < size; j++)
             {
@@ -99,7 +102,7 @@ internal static class GramSpectrum
 
     // Rows start..start+n of the frames' Gram matrix from column start on (frames start.. against them), mirrored into
     // the columns start..start+n of the rows below.
-    private static void UpperRows(MatrixView frames, MatrixView w, IFactorProducts products, WorkerTeam team, ITeamWork work, MatrixView dst, int start, int n, double[] g, int size)
+    private static void UpperRows(MatrixView frames, MatrixView w, IFactorProducts products, WorkerTeam team, ITeamWork work, MatrixView dst, int start, int n, float[] g, int size)
     {
         if (work is UInt16WXWork counts)
         {
@@ -135,7 +138,7 @@ internal static class GramSpectrum
 
     // g[j, i] = g[i, j] for j > i, 64 × 64 tiles at a time (column writes one element at a time missed the cache for
     // every element of a 1296² matrix).
-    private static void Mirror(double[] g, int size)
+    private static void Mirror(float[] g, int size)
     {
         const int T = 64;
         for (int i0 = 0; i0 < size; i0 += T)

@@ -18,6 +18,24 @@ internal static class SymmetricEigenvalues
     public static double[] Top(double[] a, int n, int count) =>
         n > (4 * count) + 128 ? SymmetricLanczos.Largest(a, n, count) : Largest(a, n, count);
 
+    /// <summary><see cref="Top(double[], int, int)"/> for a matrix of float entries: Lanczos reads them as they are, the
+    /// reduction takes a double copy.</summary>
+    public static double[] Top(float[] a, int n, int count)
+    {
+        if (n > (4 * count) + 128)
+        {
+            return SymmetricLanczos.Largest(a, n, count);
+        }
+
+        var copy = new double[(long)n * n];
+        for (long i = 0; i < copy.Length; i++)
+        {
+            copy[i] = a[i];
+        }
+
+        return Largest(copy, n, count);
+    }
+
     /// <summary>The <paramref name="count"/> largest eigenvalues, descending, of the n × n row-major symmetric matrix
     /// <paramref name="a"/> (overwritten).</summary>
     public static double[] Largest(double[] a, int n, int count)

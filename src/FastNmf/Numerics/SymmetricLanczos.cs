@@ -4,7 +4,7 @@ namespace FastNmf.Numerics;
 
 /// <summary>
 /// The few largest eigenvalues of a dense symmetric matrix by Lanczos iteration with full reorthogonalisation (every
-/// new direction made orthogonal to all earlier ones, twice), in double: each step is one matrix–vector product (rows
+/// new direction made orthogonal to all earlier ones, twice where once is not enough), in double: each step is one matrix–vector product (rows
 /// in parallel) instead of <see cref="SymmetricEigenvalues"/>' O(n³) reduction. The Ritz values (eigenvalues of the
 /// growing tridiagonal matrix, <see cref="SymmetricEigenvalues.LargestOfTridiagonal"/>) rise monotonically towards the
 /// largest eigenvalues; the iteration stops when none of the wanted ones moved by more than 10⁻¹³ of the largest over
@@ -26,6 +26,24 @@ internal static class SymmetricLanczos
             throw new ArgumentOutOfRangeException(nameof(count), "matrix and count do not fit.");
         }
 
+        return Run(new DoubleRows(a, n), n, count, seed);
+    }
+
+    /// <summary>The same for a matrix of float entries (a Gram matrix of float dot products: exactly its values in half
+    /// the bytes, so each step's pass over it reads half as much); the iteration itself is in double.</summary>
+    public static double[] Largest(float[] a, int n, int count, ulong seed = 1)
+    {
+        if (a.Length < (long)n * n || count < 1 || count > n)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "matrix and count do not fit.");
+        }
+
+        return Run(new FloatRows(a, n), n, count, seed);
+    }
+
+    private static double[] Run<TRows>(TRows a, int n, int count, ulong seed)
+        where TRows : struct, IRows
+    {
         var basis = new List<double[]>();
         var alpha = new List<double>();
         var beta = new List<double>();
@@ -51,16 +69,32 @@ internal static class SymmetricLanczos
                 return Ritz(alpha, beta, count);
             }
 
-            // w ⟂ every earlier direction, twice (classical Gram–Schmidt loses orthogonality on a clustered spectrum).
+            // The three-term recurrence, then w ⟂ every earlier direction: once, and again where that pass removed more
+            // than rounding (the norm fell below 1/√2 of what it was: Daniel–Gragg–Kaufman–Stewart), since Gram–Schmidt
+            // alone loses orthogonality on a clustered spectrum.
+            TensorPrimitives.MultiplyAdd(v, -al, w, w);
+            if (basis.Count > 1)
+            {
+                TensorPrimitives.MultiplyAdd(basis[^2], -beta[^1], w, w);
+            }
+
+            double b = Math.Sqrt(TensorPrimitives.Dot<double>(w, w));
             for (int pass = 0; pass < 2; pass++)
             {
                 foreach (double[] q in basis)
                 {
                     TensorPrimitives.MultiplyAdd(q, -TensorPrimitives.Dot<double>(w, q), w, w);
                 }
+
+                double after = Math.Sqrt(TensorPrimitives.Dot<double>(w, w));
+                bool enough = after >= 0.7071067811865476 * b;
+                b = after;
+                if (enough)
+                {
+                    break;
+                }
             }
 
-            double b = Math.Sqrt(TensorPrimitives.Dot<double>(w, w));
             if (!(b > 1e-14 * Math.Max(1, Math.Abs(alpha[0]))))
             {
                 // An invariant subspace: its Ritz values are eigenvalues; when it is too small, restart orthogonally.
@@ -116,13 +150,14 @@ internal static class SymmetricLanczos
     }
 
     // y = A·x, rows in parallel for large matrices.
-    private static void Multiply(double[] a, int n, double[] x, double[] y)
+    private static void Multiply<TRows>(TRows a, int n, double[] x, double[] y)
+        where TRows : struct, IRows
     {
         if (n < 256)
         {
             for (int i = 0; i < n; i++)
             {
-                y[i] = TensorPrimitives.Dot<double>(a.AsSpan(i * n, n), x);
+                y[i] = a.Dot(i, x);
             }
 
             return;
@@ -132,9 +167,25 @@ internal static class SymmetricLanczos
         {
             for (int i = block * 64; i < Math.Min(n, (block + 1) * 64); i++)
             {
-                y[i] = TensorPrimitives.Dot<double>(a.AsSpan(i * n, n), x);
+                y[i] = a.Dot(i, x);
             }
         });
+    }
+
+    // A row of the matrix times a vector, in double.
+    private interface IRows
+    {
+        double Dot(int row, double[] x);
+    }
+
+    private readonly struct DoubleRows(double[] a, int n) : IRows
+    {
+        public double Dot(int row, double[] x) => TensorPrimitives.Dot<double>(a.AsSpan(row * n, n), x);
+    }
+
+    private readonly struct FloatRows(float[] a, int n) : IRows
+    {
+        public double Dot(int row, double[] x) => Kernels.Reductions.DoubleReductions.Dot(a.AsSpan(row * n, n), x);
     }
 
     private static double[] Restart(List<double[]> basis, int n, SeededRandom rng)

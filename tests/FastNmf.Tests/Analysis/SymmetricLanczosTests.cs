@@ -55,6 +55,19 @@ public sealed class SymmetricLanczosTests
         Assert.That(top, Is.EqualTo(byReduction).Within(1e-9 * byReduction[0]));
     }
 
+    [TestCase(500, 20, 4)]
+    [TestCase(120, 10, 2)]
+    public void FloatEntries_GiveTheEigenvaluesOfThoseEntries(int n, int count, int spikes)
+    {
+        // The Gram route keeps its float dot products as floats: the eigenvalues are those of exactly those entries
+        // (the double matrix holding the same values), by Lanczos for a few of a large matrix, else by the reduction.
+        float[] entries = [.. NoiseGram(n, 2 * n, spikes, seed: n).Select(v => (float)v)];
+        double[] same = [.. entries.Select(v => (double)v)];
+        double[] expected = SymmetricEigenvalues.Largest(same, n, count);
+        double[] actual = SymmetricEigenvalues.Top(entries, n, count);
+        Assert.That(actual, Is.EqualTo(expected).Within(1e-9 * expected[0]));
+    }
+
     // G = Y Yᵀ for n rows of m samples of Poisson-like noise, plus spikes along random directions.
     private static double[] NoiseGram(int n, int m, int spikes, int seed)
     {

@@ -26,6 +26,21 @@ public sealed class DoubleReductionsTests
         });
     }
 
+    [TestCase(0)]
+    [TestCase(15)]
+    [TestCase(16)]
+    [TestCase(33)]
+    [TestCase(1296)]
+    [TestCase(16387)]
+    public void FloatTimesDoubleDot_MatchesScalarReference(int length)
+    {
+        var rng = new Random(length + 7);
+        float[] a = Enumerable.Range(0, length).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+        double[] x = Enumerable.Range(0, length).Select(_ => (rng.NextDouble() * 2) - 1).ToArray();
+        double scale = a.Zip(x, (p, q) => Math.Abs(p * q)).Sum() + 1e-300;
+        Assert.That(DoubleReductions.Dot(a, x), Is.EqualTo(DoubleReductions.DotScalar(a, x)).Within(1e-14 * scale));
+    }
+
     [Test]
     public void Dot_MismatchedLengths_Throws() =>
         Assert.That(() => DoubleReductions.Dot(new float[3], new float[4]), Throws.ArgumentException);

@@ -7,7 +7,7 @@ namespace FastNmf.Kernels.Reductions;
 /// <summary>
 /// Sums of products and of absolute differences of float vectors, accumulated in double (Gram matrices feed the k×k
 /// solves and the MSE identity, where float sums over 16 384 terms would cost digits). Vectorised by widening 8 floats
-/// to two Vector256&lt;double&gt; and fusing in double; <see cref="DotScalar"/> and <see cref="L1DistanceScalar"/> are
+/// to two Vector256&lt;double&gt; and fusing in double; the DotScalar overloads and <see cref="L1DistanceScalar"/> are
 /// the plain references. The vector and scalar versions sum in different orders, so they agree to double rounding, not
 /// bit for bit; each is deterministic.
 /// </summary>
@@ -41,6 +41,44 @@ internal static class DoubleReductions
         for (; i < a.Length; i++)
         {
             sum += (double)Unsafe.Add(ref ra, i) * Unsafe.Add(ref rb, i);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Σ a_i·x_i of a float row and a double vector, in double (a float matrix's row times a double Lanczos
+    /// vector: half the bytes of a double row, every product exact).</summary>
+    public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<double> x)
+    {
+        if (a.Length != x.Length)
+        {
+            throw new ArgumentException("vectors of different lengths.");
+        }
+
+        if (!Vector256.IsHardwareAccelerated || a.Length < 16)
+        {
+            return DotScalar(a, x);
+        }
+
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        Vector256<double> s0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero;
+        Vector256<double> s2 = Vector256<double>.Zero, s3 = Vector256<double>.Zero;
+        int i = 0;
+        for (; i + 16 <= a.Length; i += 16)
+        {
+            (Vector256<double> a0, Vector256<double> a1) = Vector256.Widen(Vector256.LoadUnsafe(ref ra, (nuint)i));
+            (Vector256<double> a2, Vector256<double> a3) = Vector256.Widen(Vector256.LoadUnsafe(ref ra, (nuint)(i + 8)));
+            s0 = Vector256.FusedMultiplyAdd(a0, Vector256.LoadUnsafe(ref rx, (nuint)i), s0);
+            s1 = Vector256.FusedMultiplyAdd(a1, Vector256.LoadUnsafe(ref rx, (nuint)(i + 4)), s1);
+            s2 = Vector256.FusedMultiplyAdd(a2, Vector256.LoadUnsafe(ref rx, (nuint)(i + 8)), s2);
+            s3 = Vector256.FusedMultiplyAdd(a3, Vector256.LoadUnsafe(ref rx, (nuint)(i + 12)), s3);
+        }
+
+        double sum = Vector256.Sum((s0 + s1) + (s2 + s3));
+        for (; i < a.Length; i++)
+        {
+            sum += Unsafe.Add(ref ra, i) * Unsafe.Add(ref rx, i);
         }
 
         return sum;
@@ -86,6 +124,17 @@ internal static class DoubleReductions
         for (int i = 0; i < a.Length; i++)
         {
             sum += (double)a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    public static double DotScalar(ReadOnlySpan<float> a, ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += a[i] * x[i];
         }
 
         return sum;
