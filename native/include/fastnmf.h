@@ -228,15 +228,16 @@ FASTNMF_API fastnmf_status fastnmf_factorizer_set_protocol(fastnmf_factorizer* f
  * the exact protocol; FASTNMF_FAST_PRESET picks the levers from the scan's shape when a run starts (every restart
  * tried for 30 iterations and the best one kept; where the scan binned 2x2, or more a side to at most 128x128
  * positions, keeps 10 positions per component, the protocol runs there first and fine_iterations on the full scan
- * finish it; no binned stage with a communicator set). A lever given here (nonzero) is used as given, with or without
- * the preset; 0 leaves it to the preset, or off without it.
+ * finish it; no binned stage with a communicator of more than one rank). A lever given here (nonzero) is used as
+ * given, with or without the preset; 0 leaves it to the preset, or off without it.
  *   trial_iterations  every restart runs this many, then only the keep_restarts (0: 1) lowest MSEs go on, each with
- *                     exactly the bits it has without pruning; fewer than params->iterations.
+ *                     exactly the bits it has without pruning; fewer than params->iterations (with a binned
+ *                     stage, fewer than its params->iterations - fine_iterations).
  *   coarse_scan       >= 2: the protocol runs on the scan binned coarse_scan x coarse_scan positions (the map kernel's
  *                     width scaled to it), then fine_iterations (0: 50) on the full scan from its kept diffractions;
  *                     needs one process and a map kernel from a FWHM (not set_kernel's weights).
  * Kept across set_params; a lever that does not fit the parameters (a trial not below the iterations, a coarse scan
- * with too few positions for k) is FASTNMF_STATUS_INVALID_ARGUMENT when the run starts. */
+ * with too few positions for k) is FASTNMF_STATUS_INVALID_ARGUMENT when the run starts, its message naming the lever. */
 enum { FASTNMF_FAST_OFF = 0, FASTNMF_FAST_PRESET = 1 };
 FASTNMF_API fastnmf_status fastnmf_factorizer_set_fast(fastnmf_factorizer* factorizer, int32_t mode,
                                                        int32_t trial_iterations, int32_t keep_restarts,

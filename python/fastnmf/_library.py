@@ -102,6 +102,10 @@ def _load():
         except OSError as e:
             tried.append(f"{path}: {e}")
             continue
+        missing = [name for name in (*_FUNCTIONS, *_SPECIAL) if not hasattr(lib, name)]
+        if missing:
+            raise ImportError(f"{path} lacks {', '.join(missing)}: it is older than this package; rebuild the library "
+                              "from the same checkout (cmake --build build) and reinstall.")
         for name, argtypes in _FUNCTIONS.items():
             f = getattr(lib, name)
             f.argtypes = argtypes

@@ -75,6 +75,16 @@ internal sealed record FastLevers(bool Preset, int? TrialIterations, int Restart
         return Preset ? FastPreset.Apply(o, scanRows, scanCols, distributed) : o;
     }
 
+    /// <summary>The <c>fastnmf_factorizer_set_fast</c> argument an <see cref="NmfOptions"/> lever is set by, or null.</summary>
+    public static string? AbiName(string option) => option switch
+    {
+        nameof(NmfOptions.TrialIterations) => "trial_iterations",
+        nameof(NmfOptions.RestartsKept) => "keep_restarts",
+        nameof(NmfOptions.CoarseScan) => "coarse_scan",
+        nameof(NmfOptions.FineIterations) => "fine_iterations",
+        _ => null,
+    };
+
     private static CApiException Invalid(string argument, int value, string rule) =>
         new(Status.InvalidArgument, $"{argument} = {value} {rule}.");
 }

@@ -60,6 +60,13 @@ internal static class ErrorBoundary
         };
         // One line: ArgumentOutOfRangeException appends "Actual value was …" on a second line.
         string message = e.Message.Split('\n', 2)[0].TrimEnd();
+        if (e is ArgumentException { ParamName: { } option } && FastLevers.AbiName(option) is { } argument)
+        {
+            // A fast lever that does not fit the run's parameters: named as fastnmf_factorizer_set_fast names it.
+            string suffix = $" (Parameter '{option}')";
+            message = $"{argument} (fastnmf_factorizer_set_fast): {(message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message)}";
+        }
+
         if (status == Status.Cancelled)
         {
             message = "cancelled by the progress callback; no result was kept.";

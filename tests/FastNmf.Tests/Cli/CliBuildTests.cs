@@ -15,9 +15,11 @@ public sealed class CliBuildTests
     [TestCase("SkiaSharp.dll")]
     public void ReleaseBuild_IsPrecompiled(string assembly)
     {
-#if DEBUG
-        Assert.Ignore("Debug builds are not precompiled.");
-#endif
+        if (!BuiltCli.Precompiled)
+        {
+            Assert.Ignore("this build is not precompiled (a Debug build, or -p:FastNmfReadyToRun=false).");
+        }
+
         string path = Path.Combine(Path.GetDirectoryName(BuiltCli.Apphost)!, assembly);
         using var pe = new PEReader(File.OpenRead(path));
         CorHeader cor = pe.PEHeaders.CorHeader ?? throw new AssertionException($"{path} is not a .NET assembly.");

@@ -187,6 +187,7 @@ public sealed class FastModeTests
         NmfOptions single = FastPreset.Apply(o with { Restarts = 1 }, 58, 58);
         NmfOptions keepThree = FastPreset.Apply(o with { RestartsKept = 3 }, 58, 58);
         NmfOptions fine80 = FastPreset.Apply(o with { FineIterations = 80 }, 58, 58);
+        NmfOptions longTrial = FastPreset.Apply(o with { Iterations = 200, TrialIterations = 160 }, 58, 58);
         Assert.Multiple(() =>
         {
             Assert.That((big.TrialIterations, big.RestartsKept, big.CoarseScan, big.FineIterations), Is.EqualTo(((int?)30, 1, (int?)2, 50)));
@@ -197,6 +198,8 @@ public sealed class FastModeTests
             Assert.That(single.TrialIterations, Is.Null, "one restart: nothing to prune");
             Assert.That((keepThree.TrialIterations, keepThree.RestartsKept), Is.EqualTo(((int?)30, 3)), "the preset's trial keeps the restarts asked for");
             Assert.That((fine80.CoarseScan, fine80.FineIterations), Is.EqualTo(((int?)2, 80)), "the preset's coarse stage ends with the full-scan iterations asked for");
+            Assert.That(longTrial.CoarseScan, Is.Null, "a trial of 160 of 200 iterations leaves no room for a coarse stage before 50 full-scan ones");
+            Assert.That(() => longTrial.Validate(16384, 3364), Throws.Nothing);
         });
     }
 

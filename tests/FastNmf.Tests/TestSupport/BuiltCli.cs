@@ -11,6 +11,11 @@ namespace FastNmf.Tests.TestSupport;
 internal static class BuiltCli
 {
     /// <summary>Full path of the apphost (<c>FastNmf.Cli</c>; the process is named so).</summary>
-    public static string Apphost { get; } = typeof(BuiltCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "FastnmfApphost").Value!;
+    public static string Apphost { get; } = Metadata("FastnmfApphost");
+
+    /// <summary>Whether the build is precompiled: a Release build, unless built with <c>-p:FastNmfReadyToRun=false</c>.</summary>
+    public static bool Precompiled { get; } = bool.Parse(Metadata("FastnmfPrecompiled"));
+
+    private static string Metadata(string key) =>
+        typeof(BuiltCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

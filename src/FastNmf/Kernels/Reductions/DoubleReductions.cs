@@ -47,7 +47,7 @@ internal static class DoubleReductions
     }
 
     /// <summary>Σ a_i·x_i of a float row and a double vector, in double (a float matrix's row times a double Lanczos
-    /// vector: half the bytes of a double row, every product exact).</summary>
+    /// vector: half the bytes of a double row; each float entry is exact in double, each product one double rounding).</summary>
     public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<double> x)
     {
         if (a.Length != x.Length)
