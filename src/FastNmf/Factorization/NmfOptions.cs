@@ -67,6 +67,9 @@ public sealed record NmfOptions
     /// <summary>Restarts that go on after <see cref="TrialIterations"/> (1 ≤ kept ≤ <see cref="Restarts"/>).</summary>
     public int RestartsKept { get; init; } = 1;
 
+    /// <summary>Whether the trial prunes anything: it ends before the last iteration and keeps fewer restarts than run.</summary>
+    public bool Prunes => TrialIterations is int trial && trial < Iterations && RestartsKept < Restarts;
+
     /// <summary>
     /// Warm start from a coarser problem (off when null): the scan binned this many positions a side
     /// (<see cref="Data.UnfoldedData.BinScan"/>, ≥ 2) is factorized first with every other option (its restarts, trial,

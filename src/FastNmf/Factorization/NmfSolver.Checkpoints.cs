@@ -38,10 +38,12 @@ internal sealed partial class NmfSolver
         MatrixView h = _ws.Of(_ws.HView, r);
         var ws = new float[_k * _ws.NUv];
         var hs = new float[_k * _ws.NXy];
+        var gramDiagonal = new double[_k];
         for (int c = 0; c < _k; c++)
         {
             w.Row(c).CopyTo(ws.AsSpan(c * _ws.NUv, _ws.NUv));
             h.Row(c).CopyTo(hs.AsSpan(c * _ws.NXy, _ws.NXy));
+            gramDiagonal[c] = _ws.GramH[r][(c * _k) + c];
         }
 
         return new RestartState
@@ -50,6 +52,7 @@ internal sealed partial class NmfSolver
             Seed = _seedOf[r],
             W = ws,
             H = hs,
+            GramDiagonal = gramDiagonal,
             Reseeding = _rng[r],
             Active = _active[r],
             Mse = _mse[r],
@@ -59,6 +62,15 @@ internal sealed partial class NmfSolver
             Reseeds = _reseeds[r],
             History = history,
         };
+    }
+
+    /// <summary>A saved restart that is already final (it met the tolerance) as the best so far: its W and H and
+    /// ‖h_c‖₂², as <see cref="KeepAsBest(int)"/> copies them from a slot.</summary>
+    public void KeepAsBest(RestartState s)
+    {
+        s.W.CopyTo(_ws.BestW, 0);
+        s.H.CopyTo(_ws.BestH, 0);
+        s.GramDiagonal.CopyTo(_ws.BestGramDiagonal, 0);
     }
 
     private void Load(int r, RestartState s)

@@ -28,7 +28,7 @@ internal readonly record struct ProductSchedule(int TrialRows, int TrialIteratio
     public static ProductSchedule Of(NmfOptions options, int batch, double zeroFraction)
     {
         int k = options.Components;
-        return options.TrialIterations is int trial && trial < options.Iterations && options.RestartsKept < options.Restarts
+        return options.Prunes && options.TrialIterations is int trial
             ? new ProductSchedule(k * batch, trial, k * Math.Min(batch, options.RestartsKept), options.Iterations - trial, 1 - zeroFraction)
             : new ProductSchedule(k * batch, options.Iterations, k * batch, 0, 1 - zeroFraction);
     }

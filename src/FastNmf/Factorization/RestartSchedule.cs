@@ -17,12 +17,17 @@ internal static class RestartSchedule
 
     public static Outcome Run(NmfSolver solver, NmfOptions options, int batch, Action<IterationStats>? progress, CancellationToken cancel)
     {
-        bool prune = options.TrialIterations is int trial && trial < options.Iterations && options.RestartsKept < options.Restarts;
+        bool prune = options.Prunes;
         var summaries = new RestartSummary[options.Restarts];
         var histories = new IterationHistory[options.Restarts];
         var kept = new List<RestartState>();
         var seeds = new ulong[batch];
         int best = -1, steps = 0;
+
+        // Step 8's choice: the lowest final MSE, the lowest restart index among equals (whatever order they come in).
+        bool Better(RestartSummary s) =>
+            best < 0 || s.FinalMse < summaries[best].FinalMse || (s.FinalMse == summaries[best].FinalMse && s.Index < best);
+
         for (int first = 0; first < options.Restarts; first += batch)
         {
             int count = Math.Min(batch, options.Restarts - first);
@@ -38,11 +43,7 @@ internal static class RestartSchedule
             for (int r = 0; r < count; r++)
             {
                 summaries[first + r] = done[r];
-                if (prune)
-                {
-                    kept.Add(solver.Save(r, batchHistories[r]));
-                }
-                else if (best < 0 || done[r].FinalMse < summaries[best].FinalMse)
+                if (!prune && Better(done[r]))
                 {
                     best = first + r;
                     solver.KeepAsBest(r);
@@ -51,29 +52,52 @@ internal static class RestartSchedule
 
             if (prune)
             {
-                // Only the best so far stay in memory; the rest are final where the trial left them.
-                kept = [.. kept.OrderBy(s => s.Mse).ThenBy(s => s.Restart)];
-                foreach (RestartState dropped in kept.Skip(options.RestartsKept))
+                // The RestartsKept lowest MSEs so far (ties by restart index) stay; only this batch's among them are
+                // saved, so no more than RestartsKept restarts are ever held outside the workspace.
+                var survivors = kept.Select(s => (s.Mse, Index: s.Restart)).Concat(done.Select(d => (Mse: d.FinalMse, d.Index)))
+                    .OrderBy(c => c.Mse).ThenBy(c => c.Index).Take(options.RestartsKept).Select(c => c.Index).ToHashSet();
+                foreach (RestartState dropped in kept.Where(s => !survivors.Contains(s.Restart)))
                 {
                     summaries[dropped.Restart] = summaries[dropped.Restart] with { Pruned = true };
                 }
 
-                kept = [.. kept.Take(options.RestartsKept)];
+                kept.RemoveAll(s => !survivors.Contains(s.Restart));
+                for (int r = 0; r < count; r++)
+                {
+                    if (survivors.Contains(first + r))
+                    {
+                        kept.Add(solver.Save(r, batchHistories[r]));
+                    }
+                    else
+                    {
+                        summaries[first + r] = done[r] with { Pruned = true };
+                    }
+                }
             }
         }
 
         if (prune)
         {
-            // The kept restarts go on together, as many per pass as the workspace holds, in restart order.
-            kept = [.. kept.OrderBy(s => s.Restart)];
-            for (int first = 0; first < kept.Count; first += batch)
+            // A kept restart that met the tolerance in the trial is final as saved; the others go on together, as many
+            // per pass as the workspace holds, in restart order.
+            foreach (RestartState final in kept.Where(s => !s.Active))
             {
-                RestartSummary[] done = solver.Continue(kept.GetRange(first, Math.Min(batch, kept.Count - first)), options.TrialIterations!.Value, progress, cancel);
+                if (Better(summaries[final.Restart]))
+                {
+                    best = final.Restart;
+                    solver.KeepAsBest(final);
+                }
+            }
+
+            List<RestartState> going = [.. kept.Where(s => s.Active).OrderBy(s => s.Restart)];
+            for (int first = 0; first < going.Count; first += batch)
+            {
+                RestartSummary[] done = solver.Continue(going.GetRange(first, Math.Min(batch, going.Count - first)), options.TrialIterations!.Value, progress, cancel);
                 steps += done.Max(d => d.Iterations) - options.TrialIterations!.Value;
                 for (int r = 0; r < done.Length; r++)
                 {
                     summaries[done[r].Index] = done[r];
-                    if (best < 0 || done[r].FinalMse < summaries[best].FinalMse)
+                    if (Better(done[r]))
                     {
                         best = done[r].Index;
                         solver.KeepAsBest(r);

@@ -19,6 +19,10 @@ internal sealed class RestartState
     /// <summary>k × this rank's n_xy.</summary>
     public required float[] H { get; init; }
 
+    /// <summary>‖h_c‖₂² of the last reduction (the diagonal of HHᵀ, which orders and scales the kept restart's
+    /// components): a restart that met the tolerance keeps its own, whatever slot it is in later.</summary>
+    public required double[] GramDiagonal { get; init; }
+
     public required SeededRandom Reseeding { get; init; }
 
     /// <summary>False when it already met the tolerance (it is not advanced again).</summary>

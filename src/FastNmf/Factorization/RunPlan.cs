@@ -192,8 +192,10 @@ public sealed record RunPlan
             : 8L * rows * ((nUv + 7) & ~7L);
         long workspace = SolverWorkspace.BytesFor((int)nUv, (int)nXy, k, batch) + accumulators
             + (storage == XStorage.Sparse ? 0 : DenseHXFold.BytesFor(options.Threads, rows));
-        // Results (best W and H, their normalised and sorted copies, the refolded W), the statistics' per-block maxima.
-        long other = IoBytes + (4L * 4 * k * (nUv + nXy)) + (4L * nUv * blocks.Length);
+        // Results (best W and H, their normalised and sorted copies, the refolded W), the statistics' per-block maxima,
+        // and the restarts a trial keeps (their W and H while the next batches run).
+        long other = IoBytes + (4L * 4 * k * (nUv + nXy)) + (4L * nUv * blocks.Length)
+            + (options.Prunes ? 4L * options.RestartsKept * k * (nUv + nXy) : 0);
         return new RunPlan
         {
             Read = read,

@@ -59,6 +59,32 @@ public sealed class FastModeTests
         });
     }
 
+    [TestCase(4, 8u)]
+    [TestCase(6, 8u)]
+    [TestCase(6, 3u)]
+    [TestCase(8, 5u)]
+    public void Pruned_RestartsThatMetTheToleranceInTheTrial_AreKeptAsTheyStopped(int k, ulong seed)
+    {
+        // Every restart meets the tolerance before the trial ends: the kept ones are final as saved (not run again in a
+        // slot another restart used), so the result is the unpruned run's, bit for bit — W's order and scale included,
+        // which come from the kept restart's own ‖h_c‖₂².
+        using UnfoldedData x = UnfoldedData.Create(s_data);
+        NmfOptions o = Options with { Components = k, Seed = seed, Iterations = 400, Tolerance = 1e-3 };
+        NmfResult full = Factorizer.Run(x, o);
+        int trial = full.Restarts.Max(r => r.Iterations) + 1;
+        Assume.That(trial, Is.LessThan(o.Iterations), "every restart meets the tolerance early");
+        Assume.That(full.ChosenRestart, Is.Not.Zero, "the kept restart goes to a slot another restart used");
+        NmfResult pruned = Factorizer.Run(x, o with { TrialIterations = trial, RestartsKept = 1 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(pruned.ChosenRestart, Is.EqualTo(full.ChosenRestart));
+            Assert.That(pruned.Restarts.Select(r => (r.Index, r.FinalMse, r.Iterations)), Is.EqualTo(full.Restarts.Select(r => (r.Index, r.FinalMse, r.Iterations))).AsCollection);
+            Assert.That(pruned.Restarts.Count(r => r.Pruned), Is.EqualTo(5));
+            Assert.That(pruned.W, Is.EqualTo(full.W).AsCollection);
+            Assert.That(pruned.H, Is.EqualTo(full.H).AsCollection);
+        });
+    }
+
     [Test]
     public void Pruned_RestartsInSeveralBatches_GiveTheBitsOfOneBatch()
     {
