@@ -7,7 +7,9 @@ namespace FastNmf.Data;
 /// <summary>
 /// X of a scan binned F × F: each coarse position the sum of the F × F positions it covers (counts stay counts), the
 /// scan rows and columns left over at the far edges dropped. Counted X stays uint16 when every sum fits (else float32,
-/// the sums formed exactly in 32-bit integers first); real-valued X is summed in double and stored as float32.
+/// the sums formed exactly in 64-bit integers first); real-valued X is summed in double and stored as float32.
+/// (The readers' BinnedFrameSource bins whole detector frames as they are read, by the same sums; this bins X already
+/// in memory, its kept pixels only.)
 /// </summary>
 internal static unsafe class ScanBinning
 {
@@ -30,7 +32,7 @@ internal static unsafe class ScanBinning
             : Float32(x, factor, rows, cols);
     }
 
-    // Sums in uint per coarse frame (a thread's own buffer of one frame), written as uint16 — no 4-byte copy of the binned
+    // Sums in ulong per coarse frame (a thread's own buffer of one frame), written as uint16 — no 4-byte copy of the binned
     // scan at any point; when a sum does not fit, the whole X is binned again as float32 (integer sums, exact below 2^24).
     private static UnfoldedData Counts<T>(T* data, long stride, UnfoldedData x, int factor, int rows, int cols)
         where T : unmanaged, INumberBase<T>
@@ -39,11 +41,11 @@ internal static unsafe class ScanBinning
         long outStride = (nUv + 31L) & ~31L;
         var values = new AlignedBuffer<ushort>(Math.Max(1, outStride * frames), "binned X (uint16)", zeroed: false);
         int overflow = 0;
-        Parallel.For(0, frames, () => new uint[nUv], (j, _, sum) =>
+        Parallel.For(0, frames, () => new ulong[nUv], (j, _, sum) =>
         {
             Sum(data, stride, x.ScanCols, factor, j / cols, j % cols, sum);
             ushort* to = values.Pointer + (j * outStride);
-            uint max = 0;
+            ulong max = 0;
             for (int u = 0; u < nUv; u++)
             {
                 max = Math.Max(max, sum[u]);
@@ -66,7 +68,7 @@ internal static unsafe class ScanBinning
         values.Dispose();
         long fStride = (nUv + 15L) & ~15L;
         var floats = new AlignedBuffer<float>(Math.Max(1, fStride * frames), "binned X (float32)");
-        Parallel.For(0, frames, () => new uint[nUv], (j, _, sum) =>
+        Parallel.For(0, frames, () => new ulong[nUv], (j, _, sum) =>
         {
             Sum(data, stride, x.ScanCols, factor, j / cols, j % cols, sum);
             float* to = floats.Pointer + (j * fStride);
@@ -81,7 +83,7 @@ internal static unsafe class ScanBinning
     }
 
     // sum[u] = Σ over the factor × factor positions of coarse position (r, c) of x_u.
-    private static void Sum<T>(T* data, long stride, int scanCols, int factor, int r, int c, uint[] sum)
+    private static void Sum<T>(T* data, long stride, int scanCols, int factor, int r, int c, ulong[] sum)
         where T : unmanaged, INumberBase<T>
     {
         Array.Clear(sum);
@@ -92,7 +94,7 @@ internal static unsafe class ScanBinning
                 T* from = data + ((((long)((r * factor) + dr) * scanCols) + (c * factor) + dc) * stride);
                 for (int u = 0; u < sum.Length; u++)
                 {
-                    sum[u] += uint.CreateTruncating(from[u]);
+                    sum[u] += ulong.CreateTruncating(from[u]);
                 }
             }
         }
@@ -104,10 +106,10 @@ internal static unsafe class ScanBinning
         int nUv = x.NUv, frames = rows * cols;
         long fStride = (nUv + 15L) & ~15L;
         var floats = new AlignedBuffer<float>(Math.Max(1, fStride * frames), "binned X (float32)");
-        Parallel.For(0, frames, j =>
+        Parallel.For(0, frames, () => new double[nUv], (j, _, sum) =>
         {
             int r = j / cols, c = j % cols;
-            var sum = new double[nUv];
+            Array.Clear(sum);
             for (int dr = 0; dr < factor; dr++)
             {
                 for (int dc = 0; dc < factor; dc++)
@@ -125,7 +127,9 @@ internal static unsafe class ScanBinning
             {
                 to[u] = (float)sum[u];
             }
-        });
+
+            return sum;
+        }, _ => { });
         return new UnfoldedData(MatrixView.Over(floats, frames, nUv, fStride), null, floats, x.Pixels, ScanSlab.Whole(rows, cols));
     }
 }

@@ -43,28 +43,6 @@ internal static unsafe class CountCompaction
         return c;
     }
 
-    /// <summary><c>counts[u] += (values[u] ≠ 0)</c> for <paramref name="n"/> values.</summary>
-    public static void AddNonZeros(ushort* values, uint* counts, int n)
-    {
-        int u = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; u + 16 <= n; u += 16)
-            {
-                // All-ones lanes for zeros, sign-extended to −1: counts + 1 + (−1 or 0).
-                (Vector256<int> lo, Vector256<int> hi) = Vector256.Widen(Vector256.Equals(Vector256.Load(values + u), Vector256<ushort>.Zero).AsInt16());
-                Vector256<uint> one = Vector256<uint>.One;
-                Vector256.Store(Vector256.Load(counts + u) + one + lo.AsUInt32(), counts + u);
-                Vector256.Store(Vector256.Load(counts + u + 8) + one + hi.AsUInt32(), counts + u + 8);
-            }
-        }
-
-        for (; u < n; u++)
-        {
-            counts[u] += values[u] == 0 ? 0u : 1u;
-        }
-    }
-
     public static int CountScalar(ushort* values, int n)
     {
         int c = 0;

@@ -84,7 +84,7 @@ internal static unsafe class SparseSpanBuilder
                     TSource* frame = data + (j * stride);
                     if (typeof(TSource) == typeof(ushort))
                     {
-                        CountCompaction.AddNonZeros((ushort*)frame, counts, pixels);
+                        Kernels.Reductions.CountScan.AddNonZeros((ushort*)frame, pixels, counts);
                         continue;
                     }
 

@@ -35,6 +35,39 @@ public sealed unsafe class CountScanTests
         });
     }
 
+    [TestCase(0)]
+    [TestCase(15)]
+    [TestCase(16)]
+    [TestCase(33)]
+    [TestCase(16387)]
+    public void AddNonZeros_Vector_EqualsScalar(int n)
+    {
+        var vector = new uint[n];
+        var scalar = new uint[n];
+        var expected = new uint[n];
+        for (int frameIndex = 0; frameIndex < 5; frameIndex++)
+        {
+            ushort[] frame = Frame(n, seed: (frameIndex * 31) + n);
+            fixed (ushort* f = frame)
+            fixed (uint* v = vector, s = scalar)
+            {
+                CountScan.AddNonZeros(f, n, v);
+                CountScan.AddNonZerosScalar(f, n, s);
+            }
+
+            for (int u = 0; u < n; u++)
+            {
+                expected[u] += frame[u] == 0 ? 0u : 1u;
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(vector, Is.EqualTo(scalar).AsCollection);
+            Assert.That(vector, Is.EqualTo(expected).AsCollection);
+        });
+    }
+
     [TestCase(1)]
     [TestCase(17)]
     [TestCase(16387)]

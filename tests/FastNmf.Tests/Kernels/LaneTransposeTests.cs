@@ -58,7 +58,14 @@ public sealed unsafe class LaneTransposeTests
         }
 
         LaneTranspose.FromTiles(fast.Pointer, tiles, N, MatrixView.Over(back, rows, N, N + 3), begin, end);
-        Assert.That(MatrixView.Over(back, rows, N, N + 3).Row(rows - 1)[begin..end].ToArray(), Is.EqualTo(view.Row(rows - 1)[begin..end].ToArray()), "FromTiles undoes ToTiles");
+        LaneTranspose.FromTilesScalar(fast.Pointer, tiles, N, MatrixView.Over(backScalar, rows, N, N + 3), begin, end);
+        for (int c = 0; c < rows; c++)
+        {
+            float[] undone = MatrixView.Over(back, rows, N, N + 3).Row(c)[begin..end].ToArray();
+            Assert.That(undone, Is.EqualTo(view.Row(c)[begin..end].ToArray()), $"FromTiles undoes ToTiles, row {c}");
+            Assert.That(undone, Is.EqualTo(MatrixView.Over(backScalar, rows, N, N + 3).Row(c)[begin..end].ToArray()), $"FromTiles(float) is its twin, row {c}");
+        }
+
         LaneTranspose.FromTiles(acc.Pointer, tiles, N, MatrixView.Over(back, rows, N, N + 3), begin, end);
         LaneTranspose.FromTilesScalar(acc.Pointer, tiles, N, MatrixView.Over(backScalar, rows, N, N + 3), begin, end);
         for (int c = 0; c < rows; c++)

@@ -1,11 +1,12 @@
 using FastNmf.Kernels.Gemm;
+using FastNmf.Kernels.Lanes;
 using FastNmf.Tests.TestSupport;
 using NUnit.Framework;
 
 namespace FastNmf.Tests.Kernels;
 
 /// <summary>
-/// <see cref="SmallProducts"/> at this machine's widest width against its scalar twins, bit for bit, on shapes that hit
+/// <see cref="SmallProducts"/> at every width this machine runs (M·src) and its widest (the Gram) against its scalar twins, bit for bit, on shapes that hit
 /// every strip and tile remainder (k mod 4 rows of the Gram, n mod 4 tail columns, n mod 8 vectors of M·src), over
 /// strided views whose input padding is NaN (an over-read poisons the result) and whose output padding is a sentinel
 /// (an over-write changes it). Closeness to the double-precision textbook reference is FactorProductsTests' job.
@@ -30,9 +31,16 @@ public sealed class SmallProductsTests
         StridedMatrix src = pool.Matrix(k, n, stride, random, -3, 5);
         StridedMatrix fast = pool.Matrix(k, n, stride, random, 0, 1, OutputPadding);
         StridedMatrix scalar = pool.Matrix(k, n, stride, random, 0, 1, OutputPadding);
-        SmallProducts.Multiply(m, src.View, fast.View);
         SmallProducts.MultiplyScalar(m, src.View, scalar.View);
-        Assert.That(Bits(fast), Is.EqualTo(Bits(scalar)).AsCollection, "values and padding");
+        foreach (LaneWidth width in LaneWidths.Available)
+        {
+            fast.View.Row(0).Clear();
+            SmallProducts.Multiply(width, m, src.View, fast.View);
+            Assert.That(Bits(fast), Is.EqualTo(Bits(scalar)).AsCollection, $"values and padding at {width}");
+        }
+
+        SmallProducts.Multiply(m, src.View, fast.View);
+        Assert.That(Bits(fast), Is.EqualTo(Bits(scalar)).AsCollection, "values and padding at the widest width");
         for (int r = 0; r < k && n > 0; r++)
         {
             double expected = 0;

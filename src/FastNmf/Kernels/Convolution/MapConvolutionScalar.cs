@@ -2,8 +2,8 @@ namespace FastNmf.Kernels.Convolution;
 
 /// <summary>
 /// Reference convolution: straight loops with double accumulation. The kernel is applied as a true convolution
-/// (flipped), which only matters for asymmetric custom kernels. Maps are small (k × n_xy), so this is also the
-/// production path until a vector version measurably wins.
+/// (flipped), which only matters for asymmetric custom kernels. The twin of <see cref="MapConvolutionVector256"/>
+/// (bit for bit) and the path where that one is not supported.
 /// </summary>
 internal sealed class MapConvolutionScalar : IMapConvolution
 {

@@ -16,7 +16,8 @@ internal sealed class MapConvolutionVector256 : IMapConvolution
 {
     private readonly MapConvolutionScalar _scalar = new();
 
-    public static bool IsSupported => Vector256.IsHardwareAccelerated;
+    // Its double sums fuse multiply and add: without FMA hardware the vector path would run them in software.
+    public static bool IsSupported => Lanes.LaneWidths.IsAccelerated(Lanes.LaneWidth.Vector256);
 
     public string Name => nameof(MapConvolutionVector256);
 

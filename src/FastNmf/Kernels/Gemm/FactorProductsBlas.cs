@@ -10,7 +10,6 @@ namespace FastNmf.Kernels.Gemm;
 /// </summary>
 internal sealed unsafe class FactorProductsBlas(NativeBlas blas) : IFactorProducts
 {
-    private readonly FactorProductsTensorPrimitives _small = new();
 
     public string Name => blas.Kind == KernelBackend.Mkl ? "FactorProductsMkl" : "FactorProductsOpenBlas";
 
@@ -30,7 +29,7 @@ internal sealed unsafe class FactorProductsBlas(NativeBlas blas) : IFactorProduc
         blas.Sgemm(transB: true, dst.Rows, dst.Cols, w.Cols, 1f, w.Data, w.Stride, x.Data, x.Stride, 0f, dst.Data, dst.Stride);
     }
 
-    public void MultiplySmall(ReadOnlySpan<double> m, MatrixView src, MatrixView dst) => _small.MultiplySmall(m, src, dst);
+    public void MultiplySmall(ReadOnlySpan<double> m, MatrixView src, MatrixView dst) => SmallProducts.Multiply(m, src, dst);
 
-    public void Gram(MatrixView a, Span<double> g) => _small.Gram(a, g);
+    public void Gram(MatrixView a, Span<double> g) => SmallProducts.Gram(a, g);
 }

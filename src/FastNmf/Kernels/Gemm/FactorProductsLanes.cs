@@ -12,7 +12,6 @@ namespace FastNmf.Kernels.Gemm;
 /// </summary>
 internal sealed unsafe class FactorProductsLanes(LaneWidth width) : IFactorProducts
 {
-    private readonly FactorProductsTensorPrimitives _small = new();
 
     public FactorProductsLanes()
         : this(LaneWidths.Widest)
@@ -36,7 +35,7 @@ internal sealed unsafe class FactorProductsLanes(LaneWidth width) : IFactorProdu
         DenseLanes.ProjectWX<float, Float32Element>(width, w, x.Data, x.Stride, x.Rows, dst);
     }
 
-    public void MultiplySmall(ReadOnlySpan<double> m, MatrixView src, MatrixView dst) => _small.MultiplySmall(m, src, dst);
+    public void MultiplySmall(ReadOnlySpan<double> m, MatrixView src, MatrixView dst) => SmallProducts.Multiply(m, src, dst);
 
-    public void Gram(MatrixView a, Span<double> g) => _small.Gram(a, g);
+    public void Gram(MatrixView a, Span<double> g) => SmallProducts.Gram(a, g);
 }

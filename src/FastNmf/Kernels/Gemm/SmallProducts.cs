@@ -25,25 +25,23 @@ internal static unsafe class SmallProducts
     private const int Strip = 8;
 
     /// <summary><c>dst = M·src</c> for a k×k <paramref name="m"/> (row-major, double, used as float) and k × n src and dst
-    /// (not overlapping), at the widest vector width this machine runs.</summary>
-    public static void Multiply(ReadOnlySpan<double> m, MatrixView src, MatrixView dst)
+    /// (not overlapping), at the widest vector width this machine runs (<see cref="LaneWidths.Widest"/>).</summary>
+    public static void Multiply(ReadOnlySpan<double> m, MatrixView src, MatrixView dst) => Multiply(LaneWidths.Widest, m, src, dst);
+
+    /// <summary><see cref="Multiply(ReadOnlySpan{double}, MatrixView, MatrixView)"/> at <paramref name="width"/> (one this
+    /// machine accelerates: <see cref="LaneWidths.Available"/>).</summary>
+    public static void Multiply(LaneWidth width, ReadOnlySpan<double> m, MatrixView src, MatrixView dst)
     {
         Check.Small(m, src, dst);
-        if (Vector512.IsHardwareAccelerated)
+        switch (width)
         {
-            Multiply<Vector512<float>, Lanes512>(m, src, dst);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Multiply<Vector256<float>, Lanes256>(m, src, dst);
-        }
-        else
-        {
-            MultiplyScalar(m, src, dst);
+            case LaneWidth.Vector512: Multiply<Vector512<float>, Lanes512>(m, src, dst); break;
+            case LaneWidth.Vector256: Multiply<Vector256<float>, Lanes256>(m, src, dst); break;
+            default: Multiply<float, LanesScalar>(m, src, dst); break;
         }
     }
 
-    /// <summary>The scalar twin of <see cref="Multiply"/> (identical bits).</summary>
+    /// <summary>The scalar twin of <see cref="Multiply(ReadOnlySpan{double}, MatrixView, MatrixView)"/> (identical bits).</summary>
     public static void MultiplyScalar(ReadOnlySpan<double> m, MatrixView src, MatrixView dst)
     {
         Check.Small(m, src, dst);
@@ -54,7 +52,7 @@ internal static unsafe class SmallProducts
     public static void Gram(MatrixView a, Span<double> g)
     {
         Check.Gram(a, g);
-        if (!Vector256.IsHardwareAccelerated)
+        if (!LaneWidths.IsAccelerated(LaneWidth.Vector256))
         {
             GramScalar(a, g);
             return;
@@ -65,7 +63,7 @@ internal static unsafe class SmallProducts
         for (; r0 + 4 <= k; r0 += 4)
         {
             int c0 = 0;
-            for (; c0 + 4 <= r0 + 4; c0 += 4)
+            for (; c0 <= r0; c0 += 4)
             {
                 GramTile(a, r0, c0, g);
             }

@@ -28,34 +28,8 @@ internal static unsafe class LaneTranspose
 
         for (int t = 0; t < tiles.Count; t++)
         {
-            float* tile = dst + tiles.Offset(t, n);
             int width = tiles.Width[t], first = tiles.Start[t], last = Math.Min(tiles.Start[t + 1], src.Rows);
-            int c = first;
-            for (; c + 8 <= last; c += 8)
-            {
-                int i = begin;
-                for (; i + 8 <= end; i += 8)
-                {
-                    Transpose8x8(src.RowPointer(c) + i, src.Stride, tile + ((long)i * width) + (c - first), width);
-                }
-
-                for (; i < end; i++)
-                {
-                    for (int cc = c; cc < c + 8; cc++)
-                    {
-                        tile[((long)i * width) + (cc - first)] = src.RowPointer(cc)[i];
-                    }
-                }
-            }
-
-            for (; c < last; c++)
-            {
-                float* s = src.RowPointer(c);
-                for (int i = begin; i < end; i++)
-                {
-                    tile[((long)i * width) + (c - first)] = s[i];
-                }
-            }
+            Move(src.RowPointer(first) + begin, src.Stride, dst + tiles.Offset(t, n) + ((long)begin * width), width, last - first, end - begin);
         }
     }
 
@@ -70,34 +44,8 @@ internal static unsafe class LaneTranspose
 
         for (int t = 0; t < tiles.Count; t++)
         {
-            float* tile = src + tiles.Offset(t, n);
             int width = tiles.Width[t], first = tiles.Start[t], last = Math.Min(tiles.Start[t + 1], dst.Rows);
-            int c = first;
-            for (; c + 8 <= last; c += 8)
-            {
-                int i = begin;
-                for (; i + 8 <= end; i += 8)
-                {
-                    Transpose8x8(tile + ((long)i * width) + (c - first), width, dst.RowPointer(c) + i, dst.Stride);
-                }
-
-                for (; i < end; i++)
-                {
-                    for (int cc = c; cc < c + 8; cc++)
-                    {
-                        dst.RowPointer(cc)[i] = tile[((long)i * width) + (cc - first)];
-                    }
-                }
-            }
-
-            for (; c < last; c++)
-            {
-                float* d = dst.RowPointer(c);
-                for (int i = begin; i < end; i++)
-                {
-                    d[i] = tile[((long)i * width) + (c - first)];
-                }
-            }
+            Move(src + tiles.Offset(t, n) + ((long)begin * width), width, dst.RowPointer(first) + begin, dst.Stride, end - begin, last - first);
         }
     }
 
@@ -150,6 +98,37 @@ internal static unsafe class LaneTranspose
                 {
                     d[i] = (float)tile[((long)i * width) + (c - first)];
                 }
+            }
+        }
+    }
+
+    // d[j, r] = s[r, j] for r < rows, j < cols (row strides in floats): 8 × 8 blocks in registers, the edges element by
+    // element. Both directions of the float layouts are this move with source and destination swapped.
+    private static void Move(float* s, long sStride, float* d, long dStride, int rows, int cols)
+    {
+        int r = 0;
+        for (; r + 8 <= rows; r += 8)
+        {
+            int j = 0;
+            for (; j + 8 <= cols; j += 8)
+            {
+                Transpose8x8(s + (r * sStride) + j, sStride, d + (j * dStride) + r, dStride);
+            }
+
+            for (; j < cols; j++)
+            {
+                for (int rr = r; rr < r + 8; rr++)
+                {
+                    d[(j * dStride) + rr] = s[(rr * sStride) + j];
+                }
+            }
+        }
+
+        for (; r < rows; r++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                d[(j * dStride) + r] = s[(r * sStride) + j];
             }
         }
     }

@@ -6,8 +6,9 @@ namespace FastNmf.Kernels.Reductions;
 
 /// <summary>
 /// The statistics pass over uint16 frames, sixteen pixels at a time: per-pixel maxima and the count of nonzeros, and
-/// per-pixel sums in 32-bit lanes. Integers throughout, so the vector paths and their scalar twins
-/// (<see cref="MaxAndNonZerosScalar"/>, <see cref="AddScalar"/>) give the same numbers.
+/// per-pixel sums in 32-bit lanes, and per-pixel counts of nonzeros (for the sparse copies' segment sizes). Integers
+/// throughout, so the vector paths and their scalar twins (<see cref="MaxAndNonZerosScalar"/>, <see cref="AddScalar"/>,
+/// <see cref="AddNonZerosScalar"/>) give the same numbers.
 /// </summary>
 internal static unsafe class CountScan
 {
@@ -83,6 +84,37 @@ internal static unsafe class CountScan
         for (int u = 0; u < n; u++)
         {
             sums[u] += frame[u];
+        }
+    }
+
+    /// <summary><c>counts[u] += (frame[u] ≠ 0)</c> for <paramref name="n"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddNonZeros(ushort* frame, int n, uint* counts)
+    {
+        int u = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; u + 16 <= n; u += 16)
+            {
+                // A zero's lane compares all ones, −1 once sign-extended: counts + 1 − (1 or 0).
+                (Vector256<int> lo, Vector256<int> hi) = Vector256.Widen(Vector256.Equals(Vector256.Load(frame + u), Vector256<ushort>.Zero).AsInt16());
+                (Vector256.Load(counts + u) + Vector256<uint>.One + lo.AsUInt32()).Store(counts + u);
+                (Vector256.Load(counts + u + 8) + Vector256<uint>.One + hi.AsUInt32()).Store(counts + u + 8);
+            }
+        }
+
+        for (; u < n; u++)
+        {
+            counts[u] += frame[u] == 0 ? 0u : 1u;
+        }
+    }
+
+    /// <summary>The scalar twin of <see cref="AddNonZeros"/>.</summary>
+    public static void AddNonZerosScalar(ushort* frame, int n, uint* counts)
+    {
+        for (int u = 0; u < n; u++)
+        {
+            counts[u] += frame[u] == 0 ? 0u : 1u;
         }
     }
 }
