@@ -32,7 +32,7 @@ internal static class GramSpectrum
         bool frames = x.NXy <= x.NUv;
         bool upper = frames && products is not null && team is not null;
         // uint16 X is multiplied as it is (converted on load): a float32 copy first measured slower (paper's set).
-        ITeamWork? upperWork = !upper ? null : x.IsUInt16 ? new UInt16WXWork(x.Counts!, KernelSet.CreateDefault().DenseWidth) : new DenseWXWork(products!);
+        ITeamWork? upperWork = !upper ? null : x.IsUInt16 ? new UInt16WXWork(KernelSet.CreateDefault().DenseWidth) : new DenseWXWork(products!);
         MatrixView allFrames = x.IsUInt16 ? default : x.Frames;
         int size = frames ? x.NXy : x.NUv;
         if ((long)size * size > Array.MaxLength)
@@ -54,6 +54,11 @@ internal static class GramSpectrum
             if (upper)
             {
                 MatrixView w = upperWork is UInt16WXWork ? Copied(x, upperFrames!, start, n) : allFrames.RowSlice(start, n);
+                if (upperWork is UInt16WXWork counts)
+                {
+                    counts.X = x.Counts!.Slice(start, size - start);
+                }
+
                 UpperRows(allFrames, w, products!, team!, upperWork!, MatrixView.Over(rows, n, size - start, stride), start, n, gUpper!, size);
                 progress?.Invoke($"Gram matrix: rows {start + n} of {size}");
                 continue;
@@ -107,7 +112,6 @@ internal static class GramSpectrum
         if (work is UInt16WXWork counts)
         {
             counts.W = w;
-            counts.First = start;
             counts.Dst = dst;
             team.Run(counts, size - start, 16);
         }
@@ -184,18 +188,5 @@ internal static class GramSpectrum
         }
 
         return h;
-    }
-
-    // dst[:, j − First] = W·x_j for uint16 frames j ≥ First, split across the team by frames.
-    private sealed unsafe class UInt16WXWork(UInt16Frames x, Kernels.Lanes.LaneWidth width) : ITeamWork
-    {
-        public MatrixView W { get; set; }
-
-        public int First { get; set; }
-
-        public MatrixView Dst { get; set; }
-
-        public void Execute(int part, int start, int end) =>
-            Kernels.Dense.DenseLanes.ProjectWX<ushort, Kernels.Dense.UInt16Element>(width, W, x.Frame(First + start), x.Stride, end - start, Dst.ColumnSlice(start, end - start));
     }
 }

@@ -24,14 +24,7 @@ internal static class CoarseToFine
                 $"binned {factor}×{factor}, the {x.ScanRows}×{x.ScanCols} scan has {coarseRows}×{coarseCols} positions: too few for k = {options.Components} components; bin less or run without a coarse scan.");
         }
 
-        int coarseIterations = options.Iterations - options.FineIterations;
-        NmfOptions coarseOptions = options with
-        {
-            CoarseScan = null,
-            Iterations = coarseIterations,
-            MapKernel = options.MapKernel.ForBinnedScan(factor) ?? options.MapKernel,
-            InitialH = null,
-        };
+        NmfOptions coarseOptions = CoarseOptions(options);
         NmfResult coarse;
         using (UnfoldedData binned = x.BinScan(factor))
         {
@@ -40,21 +33,34 @@ internal static class CoarseToFine
 
         // The fine stage from the kept coarse diffractions, over the kept pixels (the coarse run used the same mask).
         float[] w0 = x.Pixels.Unfold(coarse.W, options.Components);
-        NmfOptions fineOptions = options with
-        {
-            CoarseScan = null,
-            Iterations = options.FineIterations,
-            Restarts = 1,
-            TrialIterations = null,
-            RestartsKept = 1,
-            InitialW = w0,
-            InitialH = null,
-        };
-        int offset = coarseIterations;
+        NmfOptions fineOptions = FineOptions(options) with { InitialW = w0 };
+        int offset = coarseOptions.Iterations;
         int chosen = coarse.ChosenRestart;
         Action<IterationStats>? fineProgress = progress is null ? null
             : s => progress(s with { Restart = chosen, Iteration = s.Iteration + offset });
         NmfResult fine = Factorizer.Run(x, fineOptions, kernels, fineProgress, cancel);
         return fine.AfterCoarseStage(options, coarse, clock.Elapsed);
     }
+
+    /// <summary>The coarse stage's options: every restart and the trial, all but <see cref="NmfOptions.FineIterations"/>
+    /// iterations, the map kernel scaled to the coarse scan step.</summary>
+    public static NmfOptions CoarseOptions(NmfOptions options) => options with
+    {
+        CoarseScan = null,
+        Iterations = options.Iterations - options.FineIterations,
+        MapKernel = options.MapKernel.ForBinnedScan(options.CoarseScan!.Value) ?? options.MapKernel,
+        InitialH = null,
+    };
+
+    /// <summary>The full-scan stage's options: one restart, no trial, <see cref="NmfOptions.FineIterations"/> iterations
+    /// (its W is the coarse stage's, set by the run).</summary>
+    public static NmfOptions FineOptions(NmfOptions options) => options with
+    {
+        CoarseScan = null,
+        Iterations = options.FineIterations,
+        Restarts = 1,
+        TrialIterations = null,
+        RestartsKept = 1,
+        InitialH = null,
+    };
 }

@@ -210,7 +210,7 @@ public static class Factorizer
     {
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentOutOfRangeException.ThrowIfLessThan(stackedComponents, 1);
-        if (stats.IsCounts ? new ProductSchedule(stackedComponents, 1, stackedComponents, 0, 1 - stats.ZeroFraction).SparseWins : stats.ZeroFraction >= NmfOptions.SparseThreshold)
+        if (new ProductSchedule(stackedComponents, 1, stackedComponents, 0, 1 - stats.ZeroFraction).PicksSparse(stats.IsCounts))
         {
             return XStorage.Sparse;
         }

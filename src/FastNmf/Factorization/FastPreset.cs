@@ -53,8 +53,7 @@ public static class FastPreset
         NmfOptions o = options;
         int factor = CoarseFactor(scanRows, scanCols);
         long coarsePositions = (long)(scanRows / factor) * (scanCols / factor);
-        bool kernelScales = options.Method != NmfMethod.Constrained || options.MapConstraint != MapConstraint.Convolution || options.MapKernel.FwhmPixels is not null;
-        if (o.CoarseScan is null && !distributed && kernelScales && o.Iterations > o.FineIterations + (o.TrialIterations ?? TrialIterations) + 1
+        if (o.CoarseScan is null && !distributed && o.MapKernelScales && o.Iterations > o.FineIterations + (o.TrialIterations ?? TrialIterations) + 1
             && scanRows / factor >= 8 && scanCols / factor >= 8 && coarsePositions >= (long)CoarsePositionsPerComponent * o.Components)
         {
             o = o with { CoarseScan = factor };

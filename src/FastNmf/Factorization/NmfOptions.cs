@@ -67,6 +67,10 @@ public sealed record NmfOptions
     /// <summary>Restarts that go on after <see cref="TrialIterations"/> (1 ≤ kept ≤ <see cref="Restarts"/>).</summary>
     public int RestartsKept { get; init; } = 1;
 
+    /// <summary>Whether a coarse scan can scale [·]_H's kernel to its step: no map convolution runs, or its kernel was built
+    /// from a FWHM (weights given as such have no width to scale).</summary>
+    public bool MapKernelScales => Method != NmfMethod.Constrained || MapConstraint != MapConstraint.Convolution || MapKernel.FwhmPixels is not null;
+
     /// <summary>Whether the trial prunes anything: it ends before the last iteration and keeps fewer restarts than run.</summary>
     public bool Prunes => TrialIterations is int trial && trial < Iterations && RestartsKept < Restarts;
 
@@ -81,7 +85,7 @@ public sealed record NmfOptions
     public int? CoarseScan { get; init; }
 
     /// <summary>Iterations at full resolution after <see cref="CoarseScan"/>'s warm start (below <see cref="Iterations"/>).</summary>
-    public int FineIterations { get; init; } = 50;
+    public int FineIterations { get; init; } = FastPreset.FineIterations;
 
     /// <summary>Worker threads (default: all cores). Results are bit-identical for a given seed, kernel set and thread count.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
@@ -212,7 +216,7 @@ public sealed record NmfOptions
                 throw new ArgumentOutOfRangeException(nameof(TrialIterations), t2, $"with a coarse scan the trial runs on it, within its {Iterations - FineIterations} iterations ({Iterations} − {FineIterations} at full resolution).");
             }
 
-            if (MapConstraint == MapConstraint.Convolution && Method == NmfMethod.Constrained && MapKernel.FwhmPixels is null)
+            if (!MapKernelScales)
             {
                 throw new ArgumentOutOfRangeException(nameof(CoarseScan), f, "a map kernel given as weights has no width to scale to the coarse scan; build it from a FWHM (a shape and --probe-fwhm/--scan-step) or run without a coarse scan.");
             }

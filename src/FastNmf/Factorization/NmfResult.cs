@@ -131,32 +131,22 @@ public sealed class NmfResult
             throw new ArgumentException($"the whole scan's maps are {Components} × {Slab.TotalFrames} values, got {h.LongLength}.", nameof(h));
         }
 
-        return new NmfResult(Options, W, h, Slab.ScanRows, Slab.ScanCols, DetRows, DetCols, Restarts, ChosenRestart, History, Backend, Kernels, Threads, Elapsed)
-        {
-            Storage = Storage,
-            Batch = Batch,
-            RestartHistories = RestartHistories,
-            Phases = Phases,
-            Pixels = Pixels,
-            Slab = ScanSlab.Whole(Slab.ScanRows, Slab.ScanCols),
-            Statistics = Statistics,
-            Communicator = Communicator,
-            Communication = Communication,
-            Plan = Plan,
-            CoarseStage = CoarseStage,
-        };
+        return Copy(Options, h, ScanSlab.Whole(Slab.ScanRows, Slab.ScanCols), Elapsed, CoarseStage);
     }
 
     // The fine stage's result as the whole run's: the options asked for, the coarse stage, the wall time of both.
-    internal NmfResult AfterCoarseStage(NmfOptions options, NmfResult coarse, TimeSpan elapsed) =>
-        new(options, W, H, ScanRows, ScanCols, DetRows, DetCols, Restarts, ChosenRestart, History, Backend, Kernels, Threads, elapsed)
+    internal NmfResult AfterCoarseStage(NmfOptions options, NmfResult coarse, TimeSpan elapsed) => Copy(options, H, Slab, elapsed, coarse);
+
+    // This result with other options, maps (slab's rows of the scan), wall time and coarse stage; everything else the same.
+    private NmfResult Copy(NmfOptions options, float[] h, ScanSlab slab, TimeSpan elapsed, NmfResult? coarse) =>
+        new(options, W, h, slab.Rows, ScanCols, DetRows, DetCols, Restarts, ChosenRestart, History, Backend, Kernels, Threads, elapsed)
         {
             Storage = Storage,
             Batch = Batch,
             RestartHistories = RestartHistories,
             Phases = Phases,
             Pixels = Pixels,
-            Slab = Slab,
+            Slab = slab,
             Statistics = Statistics,
             Communicator = Communicator,
             Communication = Communication,

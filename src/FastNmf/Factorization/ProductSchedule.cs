@@ -33,6 +33,10 @@ internal readonly record struct ProductSchedule(int TrialRows, int TrialIteratio
             : new ProductSchedule(k * batch, options.Iterations, k * batch, 0, 1 - zeroFraction);
     }
 
+    /// <summary>Whether sparse storage is the faster for X that is counted (<paramref name="isCounts"/>: by this
+    /// schedule's costs) or real-valued (by its zero fraction against <see cref="NmfOptions.SparseThreshold"/>).</summary>
+    public bool PicksSparse(bool isCounts) => isCounts ? SparseWins : 1 - NonZeroFraction >= NmfOptions.SparseThreshold;
+
     /// <summary>The whole run's product cost with sparse storage (milliseconds on the paper's set, relative elsewhere).</summary>
     public double SparseCost => (TrialIterations * Sparse(TrialRows)) + (RestIterations * Sparse(RestRows));
 

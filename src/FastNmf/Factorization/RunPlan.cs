@@ -77,8 +77,8 @@ public sealed record RunPlan
         if (options.CoarseScan is int factor && facts.ScanRows is not null && facts.ScanCols is not null)
         {
             // Two stages, one after the other: the binned scan's (its restarts and trial), then one restart on the full scan.
-            RunPlan coarse = Create(facts.Binned(factor), options with { CoarseScan = null, Iterations = options.Iterations - options.FineIterations }, availableBytes);
-            RunPlan fine = Create(facts, options with { CoarseScan = null, Restarts = 1, TrialIterations = null, RestartsKept = 1, Iterations = options.FineIterations }, availableBytes);
+            RunPlan coarse = Create(facts.Binned(factor), CoarseToFine.CoarseOptions(options), availableBytes);
+            RunPlan fine = Create(facts, CoarseToFine.FineOptions(options), availableBytes);
             return fine with { Coarse = coarse };
         }
 
@@ -157,7 +157,7 @@ public sealed record RunPlan
     {
         // Counts: whichever the measured costs say is faster for this density and schedule; real values: sparse when
         // mostly zeros (float32 X has no uint16 to compare with).
-        if (facts.IsCounts ? schedule.SparseWins : facts.ZeroFraction >= NmfOptions.SparseThreshold)
+        if (schedule.PicksSparse(facts.IsCounts))
         {
             return (XStorage.Sparse, string.Create(CultureInfo.InvariantCulture,
                 $"{100 * facts.ZeroFraction:F0} % zeros{(facts.IsCounts ? $"; {schedule.Describe()}" : string.Empty)}"));

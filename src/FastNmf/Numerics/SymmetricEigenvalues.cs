@@ -16,13 +16,13 @@ internal static class SymmetricEigenvalues
     /// matrices or many eigenvalues, Lanczos (<see cref="SymmetricLanczos"/>) when a few of a large one are wanted.
     /// </summary>
     public static double[] Top(double[] a, int n, int count) =>
-        n > (4 * count) + 128 ? SymmetricLanczos.Largest(a, n, count) : Largest(a, n, count);
+        LanczosPays(n, count) ? SymmetricLanczos.Largest(a, n, count) : Largest(a, n, count);
 
     /// <summary><see cref="Top(double[], int, int)"/> for a matrix of float entries: Lanczos reads them as they are, the
     /// reduction takes a double copy.</summary>
     public static double[] Top(float[] a, int n, int count)
     {
-        if (n > (4 * count) + 128)
+        if (LanczosPays(n, count))
         {
             return SymmetricLanczos.Largest(a, n, count);
         }
@@ -35,6 +35,9 @@ internal static class SymmetricEigenvalues
 
         return Largest(copy, n, count);
     }
+
+    // A few eigenvalues of a large matrix: Lanczos's passes over it cost less than the O(n³) reduction.
+    private static bool LanczosPays(int n, int count) => n > (4 * count) + 128;
 
     /// <summary>The <paramref name="count"/> largest eigenvalues, descending, of the n × n row-major symmetric matrix
     /// <paramref name="a"/> (overwritten).</summary>

@@ -117,7 +117,7 @@ internal static class SymmetricLanczos
             w = new double[n];
             if (basis.Count >= count + CheckEvery && basis.Count % CheckEvery == 0)
             {
-                ritz = Ritz(alpha, beta.GetRange(0, alpha.Count - 1), count);
+                ritz = Ritz(alpha, beta, count);
                 if (previous.Length == count && Converged(previous, ritz))
                 {
                     return ritz;

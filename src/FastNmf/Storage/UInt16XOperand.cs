@@ -19,7 +19,7 @@ internal sealed unsafe class UInt16XOperand : IXOperand
     private readonly WorkerTeam _team;
     private readonly LaneWidth _width;
     private readonly DenseHXFold _fold;
-    private readonly WXWork _wx;
+    private readonly UInt16WXWork _wx;
     private readonly AccumulatorToFactor _finish = new();
 
     /// <param name="x">The frames; disposed with the operand (pass a borrowed view to keep them).</param>
@@ -35,7 +35,7 @@ internal sealed unsafe class UInt16XOperand : IXOperand
         _width = width;
         MaxRows = maxRows;
         _fold = new DenseHXFold(new TileProduct(this), layout, team.Threads, maxRows);
-        _wx = new WXWork(this);
+        _wx = new UInt16WXWork(width) { X = _x };
     }
 
     public string Description => $"dense uint16, {KernelNames.DenseLanes(_width)}";
@@ -80,17 +80,5 @@ internal sealed unsafe class UInt16XOperand : IXOperand
     {
         public void Accumulate(MatrixView h, int frame0, int frames, int col0, MatrixView tile) =>
             DenseLanes.AccumulateHX<ushort, UInt16Element>(owner._width, h.ColumnSlice(frame0, frames), owner._x.Frame(frame0) + col0, owner._x.Stride, frames, tile);
-    }
-
-    private sealed class WXWork(UInt16XOperand owner) : ITeamWork
-    {
-        public MatrixView W;
-        public MatrixView Dst;
-
-        public void Execute(int part, int start, int end)
-        {
-            UInt16Frames x = owner._x;
-            DenseLanes.ProjectWX<ushort, UInt16Element>(owner._width, W, x.Frame(start), x.Stride, end - start, Dst.ColumnSlice(start, end - start));
-        }
     }
 }
