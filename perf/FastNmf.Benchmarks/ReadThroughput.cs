@@ -23,7 +23,7 @@ internal static class ReadThroughput
         var options = new FrameSourceOptions { ScanShape = at >= 0 && at + 1 < args.Length ? ScanShape.Parse(args[at + 1]) : null };
         string path = args[0].Split(':')[0];
         // EMPAD: the .xml names the .raw that holds the frames.
-        string data = path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && File.Exists(Path.ChangeExtension(path, ".raw")) ? Path.ChangeExtension(path, ".raw") : path;
+        string data = path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) ? FastNmf.IO.Empad.EmpadXml.Read(path).RawPath : path;
         long fileBytes = new FileInfo(data).Length;
         for (int pass = 0; pass < 3; pass++)
         {

@@ -28,6 +28,8 @@ done
 if grep -qw avx512f /proc/cpuinfo; then
   tile=$(dirname "$bin")/sparse_tile_floor
   cc -O3 -mavx512f -mfma -o "$tile" perf/floor/sparse_tile_floor.c
+  cc -O3 -mavx512f -mfma -o "$(dirname "$bin")/fma_peak" perf/floor/fma_peak.c
+  taskset -c 0 "$(dirname "$bin")/fma_peak"
   taskset -c 0 "$tile"
   out=$(dotnet run -c Release --no-build --project perf/FastNmf.Benchmarks -- phases --sparse-only --rows 30,300 --scan 58)
   echo "$out" | awk '

@@ -11,30 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include "probe_clock.h"
 
 enum { Lanes = 40, NonZeros = 8000000, Repeats = 7, Outputs = 4096 };
-
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* Clock estimate: a chain of dependent multiplies, 3 cycles each on every x86-64 core we know (a chain of adds, used
- * before, is folded away by recent Intel cores: it read 11.8 GHz on Emerald Rapids). */
-static double gigahertz(void)
-{
-    const long trips = 100000000L;
-    uint64_t x = 3;
-    double t0 = seconds();
-    for (long i = 0; i < trips; i++)
-    {
-        __asm__ volatile("imul %0, %0\n\timul %0, %0" : "+r"(x));
-    }
-    return 6.0 * (double)trips / (seconds() - t0) / 1e9;
-}
 
 /* One segment: d[0..40) += sum_p val[p] * rows[idx[p]][0..40), even and odd nonzeros in separate accumulators as in
  * the managed kernel (SparseLaneKernels.GatherFrame). */

@@ -14,7 +14,7 @@ scan = int(sys.argv[2]) if len(sys.argv) > 2 else 128
 det = 128
 os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(1)
-block = 1024  # frames written at a time
+block = scan * max(1, 1024 // scan)  # frames written at a time: whole scan rows (the HDF5 dataset is written by rows)
 frames = scan * scan
 
 

@@ -19,8 +19,9 @@ namespace FastNmf.Benchmarks.Analysis;
 /// </summary>
 internal static class AnalysisTimer
 {
-    /// <summary><c>analysis [similarity|pca SCAN…]</c>: both parts by default; <c>pca 128</c> alone estimates the Gram
-    /// route's eigensolver from a 3364² solve timed on the spot.</summary>
+    /// <summary><c>analysis [similarity|pca SCAN…|krylov SCAN [TOLERANCE,BLOCK]…]</c>: the first two parts by default;
+    /// <c>pca 128</c> alone estimates the Gram route's eigensolver from a 3364² solve timed on the spot; <c>krylov</c>
+    /// times the randomised PCA at each tolerance and block size given (e.g. <c>krylov 58 1e-4,16 1e-6,16</c>).</summary>
     public static void Run(string[] args)
     {
         if (args.Length == 0 || args[0] == "similarity")

@@ -22,7 +22,8 @@ internal static class ReportStep
     /// The randomised PCA's tolerance for the report (the <c>pca</c> verb keeps the library's 10⁻⁶): the curve and its
     /// bound under the NMF's MSE to about 2·10⁻⁴ of the MSE, where 10⁻⁶ took twice to four times as many Krylov steps
     /// (58×58 k = 30 set, K = 30: MSE_30 off by 2.0·10⁻⁴ in 618 ms against 3.3·10⁻⁷ in 2234 ms, `perf -- analysis krylov
-    /// 58`; a 256×256 scan's report PCA took 80 s at 10⁻⁶).
+    /// 58 1e-4,16 1e-6,16`; a 256×256 scan's report PCA took about 80 s at 10⁻⁶ in a scaling run before this setting,
+    /// not recorded in perf/results).
     /// </summary>
     public const double ReportTolerance = 1e-4;
 
