@@ -33,7 +33,7 @@ internal sealed class SolverOptionSet
 
     public Option<int?> CoarseScan { get; } = new("--coarse-scan") { Description = "Warm start from the scan binned N×N: the protocol runs there (restarts, trial, all but --fine-iterations iterations), then on the full scan from its diffractions (off by default). README \"Fast mode\"." };
 
-    public Option<int> FineIterations { get; } = new("--fine-iterations") { Description = "Iterations on the full scan after --coarse-scan.", DefaultValueFactory = _ => 50 };
+    public Option<int> FineIterations { get; } = new("--fine-iterations") { Description = "Iterations on the full scan after --coarse-scan.", DefaultValueFactory = _ => FastPreset.FineIterations };
 
     public Option<double?> MaskRadius { get; } = new("--mask-radius") { Description = "Mask a direct-beam disc of this radius (detector pixels)." };
 
@@ -117,7 +117,7 @@ internal sealed class SolverOptionSet
             TrialIterations = p.GetValue(TrialIterations),
             RestartsKept = KeptRestarts(p),
             CoarseScan = p.GetValue(CoarseScan),
-            FineIterations = p.GetResult(FineIterations) is { Implicit: false } ? FineIterationsOf(p) : FastPreset.FineIterations,
+            FineIterations = FineIterationsOf(p),
             DiffractionConstraint = w ? DiffractionConstraint.DarkSpotFill : DiffractionConstraint.NonNegative,
             RemoveAmorphousShare = p.GetValue(AmorphousShare) == "remove",
             MapConstraint = h ? MapConstraint.Convolution : MapConstraint.NonNegative,

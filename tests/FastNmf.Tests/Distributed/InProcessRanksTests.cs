@@ -76,12 +76,7 @@ public sealed class InProcessRanksTests
         float[] values = Enumerable.Range(0, 4 * 256 * 16).Select(_ => (float)rng.Next(0, 5)).ToArray();
         using UnfoldedData x = UnfoldedData.Create(new Dataset4D(values, 4, 256, 4, 4));
         var o = new NmfOptions { Components = 2, Iterations = 2, Restarts = 1, Threads = 1, MapKernel = ConvolutionKernel.FromFwhmPixels(2.0, KernelShape.Gaussian, 5) };
-        var e = Assert.Throws<AggregateException>(() => InProcessGroup.Run(3, comm =>
-        {
-            ScanSlab slab = FrameBlocks.For(4, 256).Slab(comm.Rank, comm.Size);
-            using UnfoldedData view = x.SlabView(slab.FirstRow, slab.Rows);
-            return Factorizer.Run(view, o, comm);
-        }));
+        var e = Assert.Throws<AggregateException>(() => SplitRuns.Factorize(x, o, ranks: 3));
         Assert.That(e!.InnerException!.Message, Does.Contain("map kernel").And.Contain("fewer processes"));
     }
 
